@@ -1,0 +1,242 @@
+"""Search latency check for the SQLite backend on synthetic reports (not a unit test).
+
+Generates realistic synthetic annual reports with a fixed seed, indexes N of them into a
+temporary SQLite file through the backend's own ``write()``, then times several queries and
+prints p50/p95 in milliseconds.
+
+    python bench/search_latency.py --sizes 10000 100000
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import importlib.util
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from indexer.storage import open_backend  # noqa: E402
+from indexer.storage.base import SearchQuery  # noqa: E402
+
+COMMON_TERM = "政府信息公开"
+RARE_TERMS = ("适老化改造", "数字人民币", "电子证照", "一网通办", "跨省通办", "营商环境", "乡村振兴",
+              "碳达峰", "无障碍环境", "城市更新", "智慧停车", "河长制", "林长制", "网格化管理")
+SAMPLE_SIZE = 200            # indexed records the query parameters are drawn from
+RARE_RATE = 0.004            # each rare term lands in about 0.4% of reports
+AGENCY_TYPES = ("人民政府", "民政局", "信访局", "税务局", "财政局", "教育局", "公安局", "司法局",
+                "卫生健康委员会", "自然资源局", "生态环境局", "交通运输局", "农业农村局", "商务局",
+                "应急管理局", "市场监督管理局", "统计局", "医疗保障局", "审计局", "水利局")
+LEGACY_HEADINGS = ("一、概述", "二、主动公开政府信息情况", "三、依申请公开政府信息情况",
+                   "四、政府信息公开的收费及减免情况", "五、因政府信息公开申请行政复议、提起行政诉讼的情况",
+                   "六、政府信息公开工作存在的主要问题及改进情况")
+HEADINGS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+SENTENCES = (
+    "{year}年,{agency}认真贯彻落实《中华人民共和国政府信息公开条例》,坚持以公开为常态、不公开为例外。",
+    "全年主动公开政府信息{n1}条,其中政策文件{n2}件,政策解读{n3}篇。",
+    "通过政府网站、政务新媒体等渠道发布信息{n1}条,回应公众关切{n3}次。",
+    "严格落实保密审查制度,坚持先审查、后公开,全年未发生泄密事件。",
+    "全年共收到政府信息公开申请{n2}件,均在法定期限内答复。",
+    "依申请公开工作规范有序,按照受理、登记、审查、办理、答复等程序办理。",
+    "本年度未发生因政府信息公开引起的行政复议、行政诉讼案件。",
+    "本年度发生政府信息公开行政复议案件{n3}件,结果维持{n3}件。",
+    "加强政府信息管理,及时清理过时信息,规范发布流程。",
+    "组织开展政府信息公开业务培训{n3}次,参训人员{n2}人次。",
+    "进一步完善政府信息公开指南和目录,方便公众查阅。",
+    "存在的主要问题是公开内容不够全面,解读形式较为单一,更新不够及时。",
+    "下一步将加强业务培训,提高工作人员的业务能力和服务水平。",
+    "本年度未收取政府信息公开信息处理费。",
+    "积极推进{region}重点领域信息公开,做好财政预决算、重大建设项目、社会救助等信息公开。",
+    "将政府信息公开工作纳入年度绩效考核,强化监督保障。",
+    "在{region}政府门户网站开设专栏,集中发布规划计划、统计数据和政策法规。",
+    "办理人大代表建议{n3}件、政协委员提案{n2}件,办复率100%。",
+)
+TABLE_ROWS = ("规章 | {a} | {b} | {c} |", "行政规范性文件 | {a} | {b} | {c} |", "行政许可 | {c} |",
+              "行政处罚 | {b} |", "行政强制 | {a} |", "(一)予以公开 | {a} | 0 | 0 | 0 | 0 | 0 | {a} |",
+              "(二)部分公开 | {b} | 0 | 0 | 0 | 0 | 0 | {b} |", "3.危及“三安全一稳定” | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+              "1.本机关不掌握相关政府信息 | {c} | 0 | 0 | 0 | 0 | 0 | {c} |", "(七)总计 | {a} | 0 | 0 | 0 | 0 | 0 | {a} |")
+
+
+@dataclass(frozen=True)
+class Region:
+    """A county with its city and province names."""
+
+    province: str
+    city: str | None
+    county: str | None
+    code: str
+
+
+def load_regions() -> list[Region]:
+    """Read the administrative divisions bundled with cpca (a project dependency)."""
+    spec = importlib.util.find_spec("cpca")
+    path = Path(spec.origin).parent / "resources" / "adcodes.csv"
+    names: dict[str, str] = {}
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            names[row["adcode"][:6]] = row["name"]
+    regions = []
+    for code, name in names.items():
+        if code[4:] != "00" and name not in ("市辖区",):
+            province = names.get(code[:2] + "0000")
+            city = names.get(code[:4] + "00")
+            if province:
+                regions.append(Region(province, None if city in (None, "市辖区") else city, name, code))
+    return sorted(regions, key=lambda r: r.code)
+
+
+def _pick_agency(rng: random.Random, region: Region) -> tuple[str, str, str, Region]:
+    """Choose level, agency type and the agency's name."""
+    level = rng.choices(("county", "city", "province"), weights=(70, 22, 8))[0]
+    agency_type = rng.choices(AGENCY_TYPES, weights=[8] + [2] * (len(AGENCY_TYPES) - 1))[0]
+    if level == "county" or region.city is None and level == "city":
+        scoped, place = region, region.county
+    elif level == "city":
+        scoped, place = replace(region, county=None), region.city
+    else:
+        scoped, place = replace(region, city=None, county=None), region.province
+    return level, agency_type, f"{place}{agency_type}", scoped
+
+
+def _paragraph(rng: random.Random, year: int, agency: str, region: str) -> str:
+    """Four to eight sentences, with a rare term now and then."""
+    parts = []
+    for _ in range(rng.randint(4, 8)):
+        tpl = rng.choice(SENTENCES)
+        parts.append(tpl.format(year=year, agency=agency, region=region,
+                                n1=rng.randint(10, 900), n2=rng.randint(0, 60), n3=rng.randint(0, 9)))
+    for term in RARE_TERMS:
+        if rng.random() < RARE_RATE / 4:
+            parts.append(f"着力推进{term}相关工作,取得阶段性成效。")
+    return "".join(parts)
+
+
+def _text(rng: random.Random, year: int, fmt: str, agency: str, region: str) -> str:
+    """A report of roughly 3–5 KB: sections of prose plus table rows."""
+    lines = [f"根据《中华人民共和国政府信息公开条例》,现发布{agency}{year}年{COMMON_TERM}工作年度报告。"]
+    for heading in LEGACY_HEADINGS if fmt == "legacy" else HEADINGS:
+        lines.append(heading)
+        lines.append(_paragraph(rng, year, agency, region))
+        if fmt != "legacy" and heading[0] in "二三":
+            for row in rng.sample(TABLE_ROWS, 4):
+                lines.append(row.format(a=rng.randint(0, 30), b=rng.randint(0, 9), c=rng.randint(0, 99)))
+    lines.append(f"如对本报告有疑问,请与{agency}办公室联系。")
+    return "\n".join(lines)
+
+
+def generate_records(n: int, seed: int = 20240601) -> Iterator[dict]:
+    """Yield `n` synthetic records shaped like record.schema.json (deterministic for a seed)."""
+    rng = random.Random(seed)
+    regions = load_regions()
+    weights = [1 + int(r.code[:2]) % 5 for r in regions]  # uneven provinces, stable per run
+    for i in range(n):
+        region = rng.choices(regions, weights=weights)[0]
+        level, agency_type, agency, scoped = _pick_agency(rng, region)
+        year = rng.randint(2014, 2024)
+        fmt = "legacy" if year < 2019 else ("2019" if year < 2021 else "2021")
+        url = f"https://www.site{i % 997}.gov.cn/zwgk/zfxxgknb/{year + 1}01/t{year + 1}0115_{i}.html"
+        yield {
+            "id": hashlib.sha1(url.encode()).hexdigest()[:16], "url": url, "urls": [url],
+            "title": f"{agency}{year}年政府信息公开工作年度报告", "agency": agency,
+            "agency_type": agency_type, "level": level, "province": scoped.province,
+            "city": scoped.city, "county": scoped.county, "region_code": region.code,
+            "report_year": year, "published": f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}",
+            "format": fmt, "text": _text(rng, year, fmt, agency, scoped.county or scoped.city or scoped.province),
+            "stats": None, "checks": [], "source_format": "html",
+            "fetched_at": "2025-01-01T00:00:00+00:00", "content_hash": None, "version": 1,
+        }
+
+
+def _queries(rng: random.Random, sample: list[dict]) -> dict[str, SearchQuery]:
+    """One query of each kind, with facet values taken from a random indexed record.
+
+    The target case is "common+rare + 3 facets": a common and a rare word plus three facet
+    filters, every facet counted. "common term" alone ranks every report by BM25 (the worst case).
+    """
+    rec = rng.choice(sample)          # records holding a rare term, so the narrow queries have hits
+    three = {"province": [rec["province"]], "report_year": [str(rec["report_year"])],
+             "agency_type": [rec["agency_type"]]}
+    rare = rng.choice([t for t in RARE_TERMS if t in rec["text"]] or list(RARE_TERMS))
+    return {
+        "list all": SearchQuery(),
+        "common term": SearchQuery(q=COMMON_TERM),
+        "rare term": SearchQuery(q=rare),
+        "two terms": SearchQuery(q="行政复议 依申请公开"),
+        "three facets": SearchQuery(filters=three),
+        "common + 3 facets": SearchQuery(q=COMMON_TERM, filters=three),
+        "rare + 3 facets": SearchQuery(q=rare, filters=three),
+        "common+rare + 3 facets": SearchQuery(q=f"{COMMON_TERM} {rare}", filters=three),
+        "common + 1 broad facet": SearchQuery(q=COMMON_TERM, filters={"level": ["county"]}),
+        "common, by published": SearchQuery(q=COMMON_TERM, sort="-published"),
+        "common, page 50": SearchQuery(q=COMMON_TERM, offset=980, limit=20),
+    }
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
+
+
+def run(size: int, repeats: int, seed: int, batch: int) -> None:
+    """Index `size` records into a temp file and print latency per query kind."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.sqlite"
+        backend = open_backend(str(path))
+        sample: list[dict] = []
+        started = time.perf_counter()
+        chunk: list[dict] = []
+        for rec in generate_records(size, seed):
+            chunk.append(rec)
+            if len(sample) < SAMPLE_SIZE and any(t in rec["text"] for t in RARE_TERMS):
+                sample.append({k: v for k, v in rec.items() if k != "stats"})
+            if len(chunk) >= batch:
+                backend.write(chunk)
+                chunk = []
+        if chunk:
+            backend.write(chunk)
+        if hasattr(backend, "optimize"):
+            backend.optimize()
+        build = time.perf_counter() - started
+        print(f"\nN={size:,}: indexed in {build:.1f}s, file {path.stat().st_size / 1e6:.0f} MB")
+        timings: dict[str, list[float]] = {}
+        rng = random.Random(seed + size)
+        for i in range(repeats + 2):
+            for name, query in _queries(rng, sample).items():
+                t0 = time.perf_counter()
+                result = backend.search(query)
+                elapsed = (time.perf_counter() - t0) * 1000
+                if i >= 2:  # the first rounds warm the caches
+                    timings.setdefault(name, []).append(elapsed)
+                timings.setdefault(f"_total {name}", []).append(result.total)
+        print(f"{'query':<24}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'median hits':>13}")
+        for name, values in timings.items():
+            if not name.startswith("_"):
+                totals = timings[f"_total {name}"]
+                print(f"{name:<24}{statistics.median(values):9.1f}{_percentile(values, 95):9.1f}"
+                      f"{max(values):9.1f}{statistics.median(totals):13,.0f}")
+        backend.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments and run the benchmark for each size."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--repeats", type=int, default=40, help="timed runs per query kind")
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--batch", type=int, default=2000, help="records per write() call")
+    args = parser.parse_args(argv)
+    for size in args.sizes:
+        run(size, args.repeats, args.seed, args.batch)
+
+
+if __name__ == "__main__":
+    main()

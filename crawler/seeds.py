@@ -1,0 +1,168 @@
+"""Seed files (CSV or YAML): the portals a crawl starts from, parsed and validated."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urljoin, urlparse
+
+import yaml
+
+PORTAL_PLACEHOLDER = "{portal}"
+REGION_KEYS = ("province", "city", "county")
+REQUIRED_KEYS = ("name", "start_url", "allowed_domains")
+KNOWN_KEYS = frozenset(REQUIRED_KEYS + REGION_KEYS + ("region", "notes"))
+DOMAIN_SEPARATORS = (";", ",", " ")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class SeedError(ValueError):
+    """A seed file or row is malformed; the message names the file and the row."""
+
+
+@dataclass(frozen=True)
+class Seed:
+    """One portal to crawl: where to start, which hosts belong to it, which region it covers."""
+
+    name: str
+    start_url: str
+    allowed_domains: tuple[str, ...]
+    region: dict[str, str] = field(default_factory=dict)
+    notes: str | None = None
+
+    @property
+    def site_root(self) -> str:
+        """Return the directory of the start URL (the root of the site's own paths)."""
+        return urljoin(self.start_url, ".")
+
+    def allows(self, url: str) -> bool:
+        """Tell whether a URL's host is one of this seed's domains or a subdomain of one."""
+        host = (urlparse(url).hostname or "").lower()
+        return bool(host) and any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+
+def load_seeds(path: str | Path, *, portal: str | None = None) -> list[Seed]:
+    """Read a CSV or YAML seed file, fill in `{portal}` and validate every row."""
+    path = Path(path)
+    if not path.is_file():
+        raise SeedError(f"{path}: seed file not found")
+    rows = _read_yaml(path) if path.suffix.lower() in YAML_SUFFIXES else _read_csv(path)
+    seeds = [_seed_from_row(row, f"{path}, row {n}") for n, row in rows]
+    _check_unique_names(seeds, path)
+    return [apply_portal(seed, portal, f"{path}, seed {seed.name!r}") for seed in seeds]
+
+
+def apply_portal(seed: Seed, portal: str | None, where: str = "seed") -> Seed:
+    """Replace `{portal}` in the start URL by the portal base URL and allow its host."""
+    if PORTAL_PLACEHOLDER not in seed.start_url:
+        return seed
+    if not portal:
+        raise SeedError(f"{where}: start_url uses {PORTAL_PLACEHOLDER}; pass -a portal=BASE_URL")
+    base = portal.rstrip("/")
+    host = urlparse(base).hostname
+    if not host:
+        raise SeedError(f"{where}: portal {portal!r} is not an absolute URL")
+    domains = seed.allowed_domains if host in seed.allowed_domains else seed.allowed_domains + (host,)
+    return replace(seed, start_url=seed.start_url.replace(PORTAL_PLACEHOLDER, base), allowed_domains=domains)
+
+
+def _read_yaml(path: Path) -> list[tuple[int, Any]]:
+    """Return (row number, mapping) pairs from a YAML list or a `{seeds: [...]}` mapping."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SeedError(f"{path}: not valid YAML: {exc}") from exc
+    if isinstance(data, dict) and "seeds" in data:
+        data = data["seeds"]
+    if not isinstance(data, list) or not data:
+        raise SeedError(f"{path}: expected a non-empty list of seeds (or a 'seeds:' list)")
+    return list(enumerate(data, start=1))
+
+
+def _read_csv(path: Path) -> list[tuple[int, Any]]:
+    """Return (data row number, row dict) pairs from a CSV file with a header line."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(row for row in handle if not row.lstrip().startswith("#"))
+        missing = [key for key in REQUIRED_KEYS if key not in (reader.fieldnames or [])]
+        if missing:
+            raise SeedError(f"{path}: CSV header lacks column(s) {', '.join(missing)}")
+        rows = list(enumerate(reader, start=1))
+    if not rows:
+        raise SeedError(f"{path}: no seed rows")
+    return rows
+
+
+def _seed_from_row(row: Any, where: str) -> Seed:
+    """Validate one raw row (dict) and build a Seed, or raise SeedError naming the row."""
+    if not isinstance(row, dict):
+        raise SeedError(f"{where}: expected a mapping, got {type(row).__name__}")
+    unknown = sorted(str(key) for key in row if key is not None and key not in KNOWN_KEYS)
+    if unknown:
+        raise SeedError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    name = _text(row.get("name"))
+    if not name:
+        raise SeedError(f"{where}: 'name' is missing or empty")
+    return Seed(
+        name=name,
+        start_url=_start_url(row.get("start_url"), f"{where} ({name})"),
+        allowed_domains=_domains(row.get("allowed_domains"), f"{where} ({name})"),
+        region=_region(row, f"{where} ({name})"),
+        notes=_text(row.get("notes")) or None,
+    )
+
+
+def _text(value: Any) -> str:
+    """Return a stripped string for a scalar cell ('' for None)."""
+    return "" if value is None else str(value).strip()
+
+
+def _start_url(value: Any, where: str) -> str:
+    """Validate an http(s) start URL, allowing the `{portal}` placeholder."""
+    url = _text(value)
+    probe = url.replace(PORTAL_PLACEHOLDER, "http://portal.invalid")
+    parsed = urlparse(probe)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise SeedError(f"{where}: start_url {url!r} is not an http(s) URL")
+    return url
+
+
+def _domains(value: Any, where: str) -> tuple[str, ...]:
+    """Split and validate allowed domains (a YAML list or a CSV cell separated by ; , or space)."""
+    items: Iterable[Any] = value if isinstance(value, list) else _split_cell(_text(value))
+    domains = tuple(_text(item).lower() for item in items if _text(item))
+    if not domains:
+        raise SeedError(f"{where}: 'allowed_domains' is missing or empty")
+    bad = [d for d in domains if "/" in d or ":" in d or " " in d]
+    if bad:
+        raise SeedError(f"{where}: allowed_domains must be bare host names, not {bad}")
+    return domains
+
+
+def _split_cell(cell: str) -> list[str]:
+    """Split a CSV cell on the first separator it contains."""
+    for separator in DOMAIN_SEPARATORS:
+        if separator in cell:
+            return cell.split(separator)
+    return [cell]
+
+
+def _region(row: dict, where: str) -> dict[str, str]:
+    """Collect province/city/county hints from a nested `region:` mapping or flat columns."""
+    nested = row.get("region") or {}
+    if not isinstance(nested, dict):
+        raise SeedError(f"{where}: 'region' must be a mapping of {'/'.join(REGION_KEYS)}")
+    extra = sorted(set(nested) - set(REGION_KEYS))
+    if extra:
+        raise SeedError(f"{where}: unknown region key(s) {', '.join(map(str, extra))}")
+    merged = {key: _text(nested.get(key)) or _text(row.get(key)) for key in REGION_KEYS}
+    return {key: value for key, value in merged.items() if value}
+
+
+def _check_unique_names(seeds: list[Seed], path: Path) -> None:
+    """Reject a file that uses one seed name twice (names key the crawl's bookkeeping)."""
+    seen: set[str] = set()
+    for seed in seeds:
+        if seed.name in seen:
+            raise SeedError(f"{path}: seed name {seed.name!r} is used twice")
+        seen.add(seed.name)

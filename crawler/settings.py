@@ -1,0 +1,91 @@
+"""Scrapy settings for the crawler: the one switchboard, with polite defaults for real portals.
+
+Docs: https://docs.scrapy.org/en/latest/topics/settings.html
+Local sample portal: SCRAPY_SETTINGS_MODULE=crawler.settings_local (see settings_local.py).
+Our own settings are prefixed REPORTS_ and can be overridden from the environment.
+"""
+import os
+
+BOT_NAME = "crawler"
+
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+ADDONS = {}
+
+# Identify the crawler honestly, with a way to reach whoever runs it.
+USER_AGENT = os.environ.get(
+    "REPORTS_USER_AGENT",
+    "gov-report-index/0.1 (+https://github.com/your-org/gov-report-index; transparency research)",
+)
+
+# Obey robots.txt rules
+ROBOTSTXT_OBEY = True
+
+# Politeness: few parallel requests per site, a base delay, and AutoThrottle on top.
+# https://docs.scrapy.org/en/latest/topics/autothrottle.html
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50% random variation of DOWNLOAD_DELAY
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 5.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+AUTOTHROTTLE_DEBUG = False
+
+# Slow government servers: a generous timeout, a few retries on transient errors.
+# https://docs.scrapy.org/en/latest/topics/downloader-middleware.html#module-scrapy.downloadermiddlewares.retry
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# Deleted pages are often answered by a meta refresh to the folder; the spider reports those.
+METAREFRESH_ENABLED = True
+
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+}
+
+# Spider middleware: keep each request inside the domains of the seed it came from.
+# https://docs.scrapy.org/en/latest/topics/spider-middleware.html
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.SeedScopeMiddleware": 550,
+}
+
+# Pipelines, one concern each: de-duplicate, then index and store.
+# https://docs.scrapy.org/en/latest/topics/item-pipeline.html
+ITEM_PIPELINES = {
+    "crawler.pipelines.DuplicatePagePipeline": 100,
+    "crawler.pipelines.IndexPipeline": 300,
+}
+
+# Cache pages while developing parsers (never needed in production runs).
+# https://docs.scrapy.org/en/latest/topics/downloader-middleware.html#httpcache-middleware-settings
+# HTTPCACHE_ENABLED = True
+# HTTPCACHE_EXPIRATION_SECS = 86400
+# HTTPCACHE_DIR = "httpcache"
+# HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504]
+# HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+
+# Use the asyncio reactor (Scrapy's default and recommendation).
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("REPORTS_LOG_LEVEL", "INFO")
+
+# --- our own settings (prefix REPORTS_, environment overrides) -------------------------
+# SQLite file (or sqlite:///path) the IndexPipeline writes records and failures into.
+REPORTS_DB = os.environ.get("REPORTS_DB", "data/reports.sqlite")
+# Most list pages followed per column (TRS index_N, Hanweb dataproxy pages, search API pages).
+REPORTS_MAX_LIST_PAGES = int(os.environ.get("REPORTS_MAX_LIST_PAGES", "50"))
+# How many 政务公开 / 政府信息公开 hub pages deep to look for the 年报 column.
+REPORTS_MAX_HUB_DEPTH = int(os.environ.get("REPORTS_MAX_HUB_DEPTH", "2"))
+# Disclosure hub links followed per page.
+REPORTS_MAX_HUB_LINKS = int(os.environ.get("REPORTS_MAX_HUB_LINKS", "4"))
+# Also drop pages whose body repeats one already seen under another URL.
+REPORTS_DEDUP_BODIES = os.environ.get("REPORTS_DEDUP_BODIES", "1") not in ("0", "false", "no")

@@ -1,0 +1,17 @@
+"""Settings for crawling the local sample portal (127.0.0.1): fast, still obeying robots.txt.
+
+Select with:  SCRAPY_SETTINGS_MODULE=crawler.settings_local \
+              scrapy crawl reports -a seeds=seeds/sample_portal.yaml -a portal=http://127.0.0.1:8765
+Never use these settings against real government sites.
+"""
+from .settings import *  # noqa: F401,F403  (the one switchboard; only local overrides below)
+
+ROBOTSTXT_OBEY = True
+
+AUTOTHROTTLE_ENABLED = False
+DOWNLOAD_DELAY = 0
+DOWNLOAD_DELAY_JITTER = 0
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 16
+DOWNLOAD_TIMEOUT = 15
+RETRY_TIMES = 1

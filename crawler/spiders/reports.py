@@ -1,0 +1,201 @@
+"""The `reports` spider: home → 政府信息公开 → 年报 column → list pages → report pages.
+
+Usage: scrapy crawl reports -a seeds=seeds/real_portals.yaml
+       SCRAPY_SETTINGS_MODULE=crawler.settings_local \
+       scrapy crawl reports -a seeds=seeds/sample_portal.yaml -a portal=http://127.0.0.1:8765
+Callbacks only glue the pure functions of discovery.py, listing.py and recognize.py together.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, AsyncIterator, Callable, Iterable, Iterator
+
+import scrapy
+from scrapy.http import FormRequest, Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from ..discovery import find_disclosure_links, find_report_columns, load_tree
+from ..items import FetchedPage, FetchFailure
+from ..listing import DEFAULT_MAX_PAGES, Entry, ListPage, SearchCall, list_entries, parse_list, parse_search_results
+from ..recognize import guess_source_format, looks_like_report_title, page_problem, redirect_problem
+from ..seeds import Seed, load_seeds
+
+USAGE = "scrapy crawl reports -a seeds=FILE [-a portal=BASE_URL]"
+DEFAULT_MAX_HUB_DEPTH = 2     # home → 政务公开 → 政府信息公开 → (column)
+DEFAULT_MAX_HUB_LINKS = 4     # disclosure hub links followed per page
+REPORT_PRIORITY = 10          # fetch candidate reports before more list pages
+
+
+def utc_now() -> str:
+    """Return the current UTC time as ISO 8601 with a Z suffix."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def first_headers(response: Response) -> dict[str, str]:
+    """Return the response headers decoded, first value of each."""
+    return {
+        key.decode("latin-1"): values[0].decode("latin-1")
+        for key, values in response.headers.items()
+        if values
+    }
+
+
+def response_text(response: Response) -> str | None:
+    """Return the decoded text of a text response, None for binary bodies."""
+    return response.text if isinstance(response, TextResponse) else None
+
+
+class ReportsSpider(scrapy.Spider):
+    """One spider for every portal family; the portals themselves are data (seed files)."""
+
+    name = "reports"
+    clock: Callable[[], str] = staticmethod(utc_now)
+
+    def __init__(self, seeds: str | None = None, portal: str | None = None, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not seeds:
+            raise ValueError(f"no seed file given; usage: {USAGE}")
+        self.seeds: dict[str, Seed] = {seed.name: seed for seed in load_seeds(seeds, portal=portal)}
+        self.allowed_domains = sorted({d for seed in self.seeds.values() for d in seed.allowed_domains})
+        self.max_list_pages = DEFAULT_MAX_PAGES
+        self.max_hub_depth = DEFAULT_MAX_HUB_DEPTH
+        self.max_hub_links = DEFAULT_MAX_HUB_LINKS
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "ReportsSpider":
+        """Create the spider and read its limits from the REPORTS_* settings."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.max_list_pages = settings.getint("REPORTS_MAX_LIST_PAGES", DEFAULT_MAX_PAGES)
+        spider.max_hub_depth = settings.getint("REPORTS_MAX_HUB_DEPTH", DEFAULT_MAX_HUB_DEPTH)
+        spider.max_hub_links = settings.getint("REPORTS_MAX_HUB_LINKS", DEFAULT_MAX_HUB_LINKS)
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        """Request every seed's start page."""
+        for seed in self.seeds.values():
+            yield self._follow(seed.start_url, self.parse_home, seed.name, depth=0)
+
+    # --- callbacks -----------------------------------------------------------------------
+
+    def parse_home(self, response: Response) -> Iterator[Request]:
+        """Home page: go to the 年报 column if linked, and to the 政府信息公开 hubs."""
+        yield from self._explore(response)
+
+    def parse_hub(self, response: Response) -> Iterator[Request]:
+        """政府信息公开 / 政务公开 page: go to the 年报 column (or one hub deeper)."""
+        yield from self._explore(response)
+
+    def parse_list(self, response: Response) -> Iterator[Request | FetchFailure]:
+        """Column list page (or Hanweb dataproxy answer): candidate reports and further pages."""
+        text = response_text(response)
+        if text is None:
+            yield self._failure(response.url, "list page is not text", response)
+            return
+        seed = self._seed(response)
+        page = parse_list(text, response.url, site_root=seed.site_root, max_pages=self.max_list_pages)
+        yield from self._follow_list_page(page, response)
+
+    def parse_search(self, response: Response) -> Iterator[Request | FetchFailure]:
+        """JSON list API answer (Pingtan fjdzapp/search): candidate reports and further API pages."""
+        seed = self._seed(response)
+        call = SearchCall(response.url, dict(response.meta["search_form"]))
+        try:
+            page = parse_search_results(response.body, call, site_root=seed.site_root,
+                                        max_pages=self.max_list_pages)
+        except (ValueError, TypeError, AttributeError) as exc:
+            yield self._failure(response.url, f"bad list API answer: {exc}", response)
+            return
+        yield from self._follow_list_page(page, response)
+
+    def parse_report(self, response: Response) -> Iterator[FetchedPage | FetchFailure]:
+        """Candidate report page: emit its raw bytes (the indexer decides), or a failure."""
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        source_format = guess_source_format(response.url, content_type)
+        requested = response.meta.get("redirect_urls", [response.url])[0]
+        text = response_text(response) if source_format == "html" else None
+        problem = redirect_problem(requested, response.url) or page_problem(response.body, source_format, text)
+        if problem:
+            yield self._failure(requested, problem, response)
+            return
+        yield self._page(response, source_format)
+
+    def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
+        """Turn any failed request (HTTP error, DNS, timeout, robots.txt) into a FetchFailure."""
+        request: Request = failure.request
+        response = failure.value.response if failure.check(HttpError) else None
+        if response is not None:
+            reason = f"HTTP {response.status}"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        yield FetchFailure(
+            url=request.url, reason=reason, portal=request.meta.get("seed", ""),
+            failed_at=self.clock(), status=response.status if response is not None else None,
+            referer=request.meta.get("from_url"),
+        )
+
+    # --- glue ----------------------------------------------------------------------------
+
+    def _explore(self, response: Response) -> Iterator[Request]:
+        """Follow 年报 columns, report-titled links and (within the depth limit) disclosure hubs."""
+        text = response_text(response)
+        if text is None:
+            return
+        tree = load_tree(text)
+        seed, depth = response.meta["seed"], response.meta.get("depth_hub", 0)
+        for link in find_report_columns(tree, response.url):
+            yield self._follow(link.url, self.parse_list, seed, origin=response.url)
+        yield from self._report_requests(list_entries(tree, response.url), response)
+        if depth < self.max_hub_depth:
+            for link in find_disclosure_links(tree, response.url)[: self.max_hub_links]:
+                yield self._follow(link.url, self.parse_hub, seed, origin=response.url, depth=depth + 1)
+
+    def _follow_list_page(self, page: ListPage, response: Response) -> Iterator[Request]:
+        """Request a list page's candidate reports, its next pages and its API pages."""
+        seed = response.meta["seed"]
+        yield from self._report_requests(page.entries, response)
+        for url in page.next_pages:
+            yield self._follow(url, self.parse_list, seed, origin=response.url)
+        for call in page.searches:
+            yield FormRequest(
+                call.url, formdata=call.formdata, callback=self.parse_search, errback=self.on_error,
+                meta={"seed": seed, "from_url": response.url, "search_form": call.formdata},
+            )
+
+    def _report_requests(self, entries: Iterable[Entry], response: Response) -> Iterator[Request]:
+        """Request the entries whose title looks like an annual report; log the others."""
+        for entry in entries:
+            is_report, reason = looks_like_report_title(entry.title)
+            if not is_report:
+                self.logger.debug("skip %s (%s): %s", entry.url, entry.title, reason)
+                continue
+            yield self._follow(entry.url, self.parse_report, response.meta["seed"], origin=response.url,
+                               priority=REPORT_PRIORITY, list_title=entry.title, list_date=entry.date)
+
+    def _follow(self, url: str, callback: Callable, seed: str, *, origin: str | None = None,
+                depth: int = 0, priority: int = 0, **meta: Any) -> Request:
+        """Build a GET request carrying the seed name, the page it came from and extra meta."""
+        return Request(url, callback=callback, errback=self.on_error, priority=priority,
+                       meta={"seed": seed, "from_url": origin, "depth_hub": depth, **meta})
+
+    def _seed(self, response: Response) -> Seed:
+        """Return the seed a response was reached from."""
+        return self.seeds[response.meta["seed"]]
+
+    def _page(self, response: Response, source_format: str) -> FetchedPage:
+        """Build the FetchedPage item of a report response."""
+        meta = response.meta
+        return FetchedPage(
+            url=response.url, status=response.status, headers=first_headers(response),
+            body=response.body, fetched_at=self.clock(), portal=meta["seed"],
+            list_title=meta.get("list_title"), list_date=meta.get("list_date"),
+            region_hint=dict(self.seeds[meta["seed"]].region), referer=meta.get("from_url"),
+            source_format=source_format,
+        )
+
+    def _failure(self, url: str, reason: str, response: Response) -> FetchFailure:
+        """Build a FetchFailure for a response that could not be used."""
+        return FetchFailure(url=url, reason=reason, portal=response.meta.get("seed", ""),
+                            failed_at=self.clock(), status=response.status,
+                            referer=response.meta.get("from_url"))

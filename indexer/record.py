@@ -1,0 +1,150 @@
+"""Page → report record (RECORD.md): recognise the report, extract its fields, add bookkeeping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from indexer.clean import CleanText, clean_page
+from indexer.errors import NotAReport
+from indexer.fields import (
+    extract_agency,
+    extract_agency_type,
+    extract_content_hash,
+    extract_format,
+    extract_level,
+    extract_published,
+    extract_report_year,
+    extract_source_format,
+    extract_title,
+    extract_url,
+    is_report_title,
+    region_fields,
+)
+from indexer.html import Page, load_page
+from indexer.patterns import (
+    CONTENT_PROACTIVE_RE,
+    CONTENT_REQUESTS_RE,
+    LOOKALIKE_TITLES,
+    MIN_REPORT_CHARS,
+    MIN_SECTIONS_UNTITLED,
+    SECTION_MARKERS,
+)
+from indexer.regions import page_clues, resolve_region
+
+RECORD_VERSION = 1
+ID_HEX_CHARS = 16
+TEXT_FORMATS = frozenset({"txt", "pdf", "docx", "doc", "wps"})  # sources whose text comes already extracted
+
+
+def lookalike_reason(title: str) -> str | None:
+    """Return why a title is a known look-alike (工作要点, 函, 政府工作报告 …), or None."""
+    for regex, reason in LOOKALIKE_TITLES:
+        if regex.search(title):
+            return reason
+    return None
+
+
+def content_verdict(text: str, *, untitled: bool) -> tuple[bool, str]:
+    """Check that the text has a report's structure (stricter when no title names it)."""
+    if len(text) < MIN_REPORT_CHARS:
+        return False, f"content too short for a report ({len(text)} characters)"
+    if not (CONTENT_PROACTIVE_RE.search(text) and CONTENT_REQUESTS_RE.search(text)):
+        return False, "content lacks a report's structure (主动公开 and 依申请 parts)"
+    sections = sum(bool(regex.search(text)) for regex in SECTION_MARKERS)
+    if untitled and sections < MIN_SECTIONS_UNTITLED:
+        return False, f"no report title and only {sections} of the report's sections found"
+    return True, "annual report"
+
+
+def recognize_report(title: str | None, text: str, list_title: str | None = None) -> tuple[bool, str]:
+    """Decide whether title (or list title) and content make an annual disclosure report; say why."""
+    titles = [t for t in (title, list_title) if t]
+    for candidate in titles:
+        reason = lookalike_reason(candidate)
+        if reason:
+            return False, f"{reason}: {candidate!r}"
+    named = [t for t in titles if is_report_title(t)]
+    if titles and not named:
+        return False, f"title does not name a 政府信息公开 annual report (year + 信息公开 + 年度报告): {titles[0]!r}"
+    return content_verdict(text, untitled=not named)
+
+
+def choose_title(title: str | None, list_title: str | None) -> str:
+    """Prefer whichever of page title and list title names the report; '' when there is none."""
+    for candidate in (title, list_title):
+        if candidate and is_report_title(candidate):
+            return candidate
+    return title or list_title or ""
+
+
+def prepare(source: bytes | str, source_format: str | None = None) -> tuple[Page, CleanText]:
+    """Decode, parse and clean a source once (the body element stays available for table parsing)."""
+    kind = "txt" if source_format in TEXT_FORMATS else source_format
+    page = load_page(source, kind)
+    return page, clean_page(page)
+
+
+def report_fields(page: Page, text: str, title: str, hints: dict | None) -> dict:
+    """Extract the descriptive fields of a recognised report."""
+    agency = extract_agency(title, text)
+    region = resolve_region(agency, title, text, hints, page_clues(page.raw))
+    year = extract_report_year(title, text)
+    return {
+        "title": title,
+        "agency": agency,
+        "agency_type": extract_agency_type(agency),
+        "level": extract_level(agency),
+        **region_fields(region),
+        "report_year": year,
+        "published": extract_published(page, text, year),
+        "format": extract_format(text),
+        "text": text,
+    }
+
+
+def record_id(url: str | None, content_hash: str) -> str:
+    """Stable id: sha1 of the canonical URL (or of the content hash when there is no URL), 16 hex."""
+    return hashlib.sha1((url or content_hash).encode("utf-8")).hexdigest()[:ID_HEX_CHARS]
+
+
+def _timestamp(value: dt.datetime | str | None) -> str | None:
+    """Render fetched_at as ISO text."""
+    return value.isoformat() if isinstance(value, (dt.datetime, dt.date)) else value
+
+
+def build_record(source: bytes | str, *, url: str | None = None, fetched_at: dt.datetime | str | None = None,
+                 hints: dict | None = None, list_title: str | None = None, source_format: str | None = None) -> dict:
+    """Build the RECORD.md record of a page.
+
+    Args:
+        source: raw bytes or decoded HTML / plain text.
+        url: where the page was fetched (canonicalised; falls back to the page's own <meta name=Url>).
+        fetched_at: crawl time, passed through.
+        hints: seed region hints {'province', 'city', 'county'}.
+        list_title: the title shown on the list page, used when the page's own title does not name the report.
+        source_format: html, txt, pdf, docx … (sniffed as html/txt when None).
+
+    Returns the record (validates against record.schema.json; stats None and checks [] for now).
+    Raises NotAReport(reason) for readable non-reports and UnreadablePage for undecodable input.
+    """
+    page, cleaned = prepare(source, source_format)
+    page_title = extract_title(page, cleaned.text)
+    is_report, reason = recognize_report(page_title, cleaned.text, list_title)
+    if not is_report:
+        raise NotAReport(reason)
+    fields = report_fields(page, cleaned.text, choose_title(page_title, list_title), hints)
+    canonical = extract_url(page, url)
+    content_hash = extract_content_hash(cleaned.text)
+    return {
+        "id": record_id(canonical, content_hash),
+        "url": canonical or "",
+        "urls": [canonical] if canonical else [],
+        **fields,
+        "stats": None,
+        "checks": [],
+        "source_format": extract_source_format(page, source_format),
+        "fetched_at": _timestamp(fetched_at),
+        "content_hash": content_hash,
+        "version": RECORD_VERSION,
+    }

@@ -1,0 +1,102 @@
+"""Plain data shared by the sample portal's builders, server and truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+KIND_REPORT = "report"
+KIND_LOOKALIKE = "lookalike"
+KIND_MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Region:
+    """Administrative region a site belongs to (None where the gold leaves it out)."""
+
+    province: str
+    city: str | None
+    county: str | None
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a report body: a paragraph of text or ready-made HTML (a table)."""
+
+    kind: str  # "p", "heading", "title", "sign", "html"
+    text: str
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """Ground-truth fields of a real report (what the indexer should extract)."""
+
+    agency: str
+    agency_type: str | None
+    report_year: int
+    format: str  # "2019", "2021", "legacy"
+    stats: dict | None
+
+
+@dataclass(frozen=True)
+class Document:
+    """One entry of a 年报 column: a report, a look-alike, or a listed page that is gone."""
+
+    site: str
+    path: str  # absolute path on the portal, e.g. /saihan/zwgk/zfxxgknb/202001/t20200116_7401.html
+    title: str
+    kind: str
+    published: date | None  # shown on the detail page (None: no date at all)
+    sort_date: date  # position in the list (newest first) and Last-Modified
+    source: str  # 来源 / ContentSource
+    blocks: tuple[Block, ...] = ()
+    facts: ReportFacts | None = None
+    list_date: date | None = None  # date printed beside the list entry
+
+
+@dataclass(frozen=True)
+class Response:
+    """A prepared HTTP answer."""
+
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    last_modified: datetime | None = None
+    extra_headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a dynamic route needs to know about the incoming request."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    form: dict[str, str]
+    base_url: str
+
+
+DynamicRoute = Callable[[Request], Response]
+
+
+@dataclass
+class Portal:
+    """Everything the server serves, plus the facts needed for /_truth.json."""
+
+    routes: dict[str, Response] = field(default_factory=dict)
+    dynamic: dict[str, DynamicRoute] = field(default_factory=dict)
+    documents: list[Document] = field(default_factory=list)
+    regions: dict[str, Region] = field(default_factory=dict)
+
+    def add(self, path: str, response: Response) -> None:
+        """Register a static answer for an absolute path."""
+        self.routes[path] = response
+
+
+def midday(day: date) -> datetime:
+    """Return a UTC timestamp for a calendar day (used for Last-Modified)."""
+    return datetime(day.year, day.month, day.day, 2, 30, tzinfo=timezone.utc)

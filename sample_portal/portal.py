@@ -1,0 +1,56 @@
+"""Build the whole sample portal (all sites) in memory."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+
+from .model import Portal, Response, midday
+from .sites import hanweb, pingtan, trs
+from .sites.chrome import SITE_BUILT
+from .truth import portal_truth
+
+ROBOTS_TXT = "User-agent: *\nDisallow: /private/\nDisallow: /saihan/search/\nAllow: /\n"
+SITE_HOMES = (
+    ("/saihan/index.html", "呼和浩特市赛罕区人民政府", "TRS"),
+    ("/lvyuan/index.html", "长春市绿园区人民政府", "Hanweb jcms, GBK"),
+    ("/lingwu/index.html", "灵武市人民政府", "TRS, list in an HTML comment"),
+    ("/pingtan/index.htm", "平潭综合实验区", "real saved pages + JSON API"),
+)
+DIRECTORY_ALIASES = {"/saihan/": "/saihan/index.html", "/lvyuan/": "/lvyuan/index.html",
+                     "/lingwu/": "/lingwu/index.html", "/pingtan/": "/pingtan/index.htm"}
+
+
+def directory_page() -> str:
+    """Return the root page linking each played site's home page."""
+    items = "".join(f'<li><a href="{path}">{escape(name)}</a> <small>{note}</small></li>'
+                    for path, name, note in SITE_HOMES)
+    return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>Sample portal</title></head>'
+            f"<body><h1>Sample government portals</h1><ul>{items}</ul>"
+            '<p><a href="/_truth.json">ground truth</a></p></body></html>')
+
+
+def _add_root(portal: Portal) -> None:
+    """Register /, /robots.txt and directory aliases."""
+    built = midday(SITE_BUILT)
+    portal.add("/", Response(directory_page().encode(), last_modified=built))
+    portal.add("/robots.txt", Response(ROBOTS_TXT.encode(), "text/plain; charset=utf-8", last_modified=built))
+    for alias, target in DIRECTORY_ALIASES.items():
+        portal.routes[alias] = portal.routes[target]
+
+
+@lru_cache(maxsize=1)
+def build_portal() -> Portal:
+    """Build every site of the portal (deterministic; cached per process)."""
+    portal = Portal()
+    trs.add_site(portal, trs.saihan())
+    hanweb.add_site(portal)
+    trs.add_site(portal, trs.lingwu())
+    pingtan.add_site(portal)
+    _add_root(portal)
+    return portal
+
+
+def truth(base_url: str) -> dict:
+    """Return the portal's ground truth for a server running at `base_url`."""
+    return portal_truth(build_portal(), base_url)

@@ -1,0 +1,192 @@
+"""TRS WCM sites: saihan (static index_N.html pager) and lingwu (list inside an HTML comment)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from ..model import KIND_MISSING, Document, Portal, Response, midday
+from ..synthetic import AgencyNames
+from .chrome import SiteMap, add_navigation, nav_html
+from .column import ColumnPlan, column_documents, pages
+from .common import LINGWU, SAIHAN, SiteInfo, body_html, font_bar, footer_html, head_meta, iso, qr_widget, tools_html
+
+CONTENT_TYPE = "text/html; charset=utf-8"
+PAGE_SIZE = 10
+PAGER_JS = """<script type="text/javascript">
+function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
+  if(_nPageCount == null || _nPageCount<=1){ return; }
+  var s = "";
+  for (var i = 0; i < _nPageCount; i++) {
+    var href = i == 0 ? _sPageName + "." + _sPageExt : _sPageName + "_" + i + "." + _sPageExt;
+    s += (i == _nCurrIndex) ? "<span>" + (i + 1) + "</span> " : "<a href=\\"" + href + "\\">" + (i + 1) + "</a> ";
+  }
+  document.write("共" + _nPageCount + "页 " + s);
+}
+</script>"""
+COMMENT_PAGER_JS = """<script type="text/javascript">
+// list items are shipped inside an HTML comment and written into the page by script
+function createPageHTML(divName,_nPageCount, _nCurrIndex, _sPageName, _sPageExt,_nPageSum){
+  if(_nPageCount == null || _nPageCount<1){ return; }
+  var s = "";
+  for (var i = 1; i <= _nPageCount; i++) {
+    var href = i == 1 ? _sPageName + "." + _sPageExt : _sPageName + "_" + i + "." + _sPageExt;
+    s += (i == _nCurrIndex) ? "<span>" + i + "</span> " : "<a href=\\"" + href + "\\">" + i + "</a> ";
+  }
+  document.getElementById(divName).innerHTML = "共" + _nPageSum + "条 " + s;
+}
+</script>"""
+
+
+@dataclass(frozen=True)
+class TrsSite:
+    """A TRS site: its identity, navigation, column and template quirks."""
+
+    info: SiteInfo
+    paths: SiteMap
+    plan: ColumnPlan
+    column_dir: str
+    list_name: str
+    ext: str
+    comment_list: bool  # lingwu: list and pager inside an HTML comment, 1-based pages
+    qr_in_body: bool
+    print_twice: bool
+
+    def list_path(self, page: int) -> str:
+        """Return the path of list page `page` (0-based)."""
+        if page == 0:
+            return f"{self.column_dir}{self.list_name}.{self.ext}"
+        number = page + 1 if self.comment_list else page
+        return f"{self.column_dir}{self.list_name}_{number}.{self.ext}"
+
+
+def _relative(site: TrsSite, doc: Document) -> str:
+    """Return a detail link as TRS writes it, relative to the column folder."""
+    return "./" + doc.path[len(site.column_dir):] if doc.path.startswith(site.column_dir) else doc.path
+
+
+def _list_items(site: TrsSite, docs: list[Document]) -> str:
+    """Return the <li> entries of one list page."""
+    tag = "b" if site.comment_list else "span"
+    return "\n".join(
+        f'<li><a href="{d.path if site.comment_list else _relative(site, d)}" target="_blank" title="{escape(d.title)}">{escape(d.title)}</a>'
+        f"<{tag}>{iso(d.list_date)}</{tag}></li>" for d in docs)
+
+
+def _pager_call(site: TrsSite, page: int, count: int, total: int) -> str:
+    """Return the createPageHTML call of a list page."""
+    if site.comment_list:
+        return f"<script>createPageHTML('page_div',{count}, {page + 1},'{site.list_name}','{site.ext}',{total});</script>"
+    return f'<script>createPageHTML({count}, {page}, "{site.list_name}", "{site.ext}");</script>'
+
+
+def list_page(site: TrsSite, docs: list[Document], page: int, count: int, total: int) -> str:
+    """Return one list page of the 年报 column."""
+    items = _list_items(site, docs)
+    pager = _pager_call(site, page, count, total)
+    if site.comment_list:
+        listing = (f'<input id="page" type="hidden" value="{page + 1}"><ul class="zwgklist">\n<!--\n{items}\n'
+                   f'<script type="text/javascript" src="/lingwu/js/page.js"></script>{pager}-->\n</ul>'
+                   '<div class="page"><div id="page_div"></div></div>')
+        script = COMMENT_PAGER_JS
+    else:
+        listing = f'<ul class="list">\n{items}\n</ul><div class="page">{pager}</div>'
+        script = PAGER_JS
+    crumb = (f'<div class="crumb"><a href="{site.paths.home}">首页</a> &gt; <a href="{site.paths.zwgk}">政府信息公开</a>'
+             f" &gt; {site.paths.column_text}</div>")
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            f"<title>{site.paths.column_text}_{site.info.name}</title>"
+            f'<meta name="ColumnName" content="{site.paths.column_text}">{script}</head><body>'
+            f'{nav_html(site.info, site.paths)}<div class="main">{crumb}<div class="list_box">{listing}</div></div>'
+            f"{footer_html(site.info)}</body></html>")
+
+
+def _related(site: TrsSite, doc: Document, column: list[Document]) -> str:
+    """Return the 相关链接 list (neighbouring entries and the guide)."""
+    others = [d for d in column if d.path != doc.path and d.kind != KIND_MISSING][:3]
+    links = "".join(f'<li><a href="{d.path}">{escape(d.title)}</a></li>' for d in others)
+    links += f'<li><a href="{site.paths.guide}">政府信息公开指南</a></li>'
+    return f'<div class="related"><h3>相关链接</h3><ul>{links}</ul></div>'
+
+
+def _body_views(site: TrsSite, doc: Document) -> str:
+    """Return the body container(s): screen view and, for some sites, a hidden print view."""
+    inner = body_html(doc.blocks)
+    if site.qr_in_body:
+        inner += qr_widget()
+    screen = f'<div class="article_content"><div class="TRS_Editor">{inner}</div></div>'
+    if not site.print_twice:
+        return screen
+    return (screen + '<div id="printContent" style="display:none"><div class="article_content">'
+            f'<div class="TRS_Editor">{inner}</div></div></div>')
+
+
+def detail_page(site: TrsSite, doc: Document, column: list[Document]) -> str:
+    """Return a TRS detail page with its boilerplate."""
+    pub_time = f"{doc.published.isoformat()} 09:{10 + doc.published.day:02d}" if doc.published else None
+    info = f"<span>发布时间：{doc.published.isoformat()}</span>" if doc.published else ""
+    info += f"<span>来源：{escape(doc.source)}</span>{font_bar()}"
+    crumb = (f'<div class="crumb"><a href="{site.paths.home}">首页</a> &gt; <a href="{site.paths.zwgk}">政府信息公开</a>'
+             f' &gt; <a href="{site.paths.column}">{site.paths.column_text}</a></div>')
+    qr_outside = "" if site.qr_in_body else qr_widget()
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(doc.title)}_{site.info.name}</title>\n'
+            f"{head_meta(site.info, doc, site.paths.column_text, pub_time)}</head><body>"
+            f'{nav_html(site.info, site.paths)}<div class="main">{crumb}<div class="article">'
+            f'<h1 class="article_title">{escape(doc.title)}</h1><div class="article_info">{info}</div>'
+            f"{_body_views(site, doc)}{qr_outside}{tools_html()}{_related(site, doc, column)}</div></div>"
+            f"{footer_html(site.info)}</body></html>")
+
+
+def add_site(portal: Portal, site: TrsSite) -> None:
+    """Register every page of a TRS site."""
+    add_navigation(portal, site.info, site.paths, CONTENT_TYPE)
+    column = column_documents(site.plan, lambda day, doc_id: _detail_path(site, day, doc_id))
+    portal.documents.extend(column)
+    portal.regions[site.info.key] = site.info.region
+    chunks = pages(column, PAGE_SIZE)
+    newest = midday(column[0].sort_date)
+    for index, docs in enumerate(chunks):
+        html = list_page(site, docs, index, len(chunks), len(column))
+        portal.add(site.list_path(index), Response(html.encode(), CONTENT_TYPE, last_modified=newest))
+    if site.comment_list:  # some sites also answer the _1 name with the first page
+        portal.add(f"{site.column_dir}{site.list_name}_1.{site.ext}", portal.routes[site.list_path(0)])
+    for doc in column:
+        if doc.kind != KIND_MISSING:
+            html = detail_page(site, doc, column)
+            portal.add(doc.path, Response(html.encode(), CONTENT_TYPE, last_modified=midday(doc.sort_date)))
+
+
+def _detail_path(site: TrsSite, day: date, doc_id: int) -> str:
+    """Return a detail URL path in the site's TRS pattern."""
+    if site.comment_list:
+        return f"{site.column_dir}{day:%Y%m}/{doc_id}.{site.ext}"
+    return f"{site.column_dir}{day:%Y%m}/t{day:%Y%m%d}_{doc_id}.{site.ext}"
+
+
+def saihan() -> TrsSite:
+    """呼和浩特市赛罕区人民政府: static pager, body printed twice."""
+    paths = SiteMap("/saihan/index.html", "/saihan/xwzx/index.html", "/saihan/bsfw/index.html",
+                    "/saihan/zwgk/index.html", "/saihan/zwgk/zfxxgkzn/index.html", "/saihan/zwgk/zfxxgkzd/index.html",
+                    "/saihan/zwgk/fdzdgknr/index.html", "/saihan/zwgk/zfxxgknb/index.html", "政府信息公开年报",
+                    (("https://www.gov.cn/", "中国政府网"), ("https://www.nmg.gov.cn/", "内蒙古自治区人民政府")))
+    names = AgencyNames("呼和浩特市赛罕区人民政府", "赛罕区", "国家税务总局呼和浩特市赛罕区税务局")
+    plan = ColumnPlan(SAIHAN, names, "saihan-minzheng-2019", "赛罕区民政局2019年政府信息公开工作年度报告",
+                      date(2020, 1, 16), (("赛罕区城市管理综合执法局2020年政府信息公开工作年度报告", date(2021, 1, 22)),),
+                      first_id=7401, half_width=True)
+    return TrsSite(SAIHAN, paths, plan, "/saihan/zwgk/zfxxgknb/", "index", "html",
+                   comment_list=False, qr_in_body=False, print_twice=True)
+
+
+def lingwu() -> TrsSite:
+    """灵武市人民政府: list inside an HTML comment, QR widget inside the body."""
+    paths = SiteMap("/lingwu/index.html", "/lingwu/xwzx/index.shtml", "/lingwu/bsfw/index.shtml",
+                    "/lingwu/xxgk/index.shtml", "/lingwu/xxgk/c104220/zwgklist.shtml",
+                    "/lingwu/xxgk/c104221/zwgklist.shtml", "/lingwu/xxgk/c104222/zwgklist.shtml",
+                    "/lingwu/xxgk/c104223/zwgklist.shtml", "政府信息公开年度报告",
+                    (("https://www.gov.cn/", "中国政府网"), ("https://www.nx.gov.cn/", "宁夏回族自治区人民政府")))
+    names = AgencyNames("灵武市人民政府", "灵武市", "国家税务总局灵武市税务局")
+    plan = ColumnPlan(LINGWU, names, "lingwu-minzheng-2024", "灵武市民政局2024年政府信息公开工作年度报告",
+                      date(2025, 1, 21), synthetic_count=19, first_id=4589130, half_width=True)
+    return TrsSite(LINGWU, paths, plan, "/lingwu/xxgk/c104223/", "zwgklist", "shtml",
+                   comment_list=True, qr_in_body=True, print_twice=False)

@@ -1,0 +1,37 @@
+"""Ground truth of the sample portal: which URLs are reports (with their facts), look-alikes, gone."""
+
+from __future__ import annotations
+
+from .model import KIND_LOOKALIKE, KIND_MISSING, KIND_REPORT, Document, Portal
+
+
+def report_truth(doc: Document, portal: Portal, base_url: str) -> dict:
+    """Return the truth entry of one report."""
+    region = portal.regions[doc.site]
+    facts = doc.facts
+    return {
+        "url": base_url + doc.path,
+        "site": doc.site,
+        "title": doc.title,
+        "agency": facts.agency,
+        "agency_type": facts.agency_type,
+        "province": region.province,
+        "city": region.city,
+        "county": region.county,
+        "report_year": facts.report_year,
+        "published": doc.published.isoformat() if doc.published else None,
+        "format": facts.format,
+        "stats": facts.stats,
+    }
+
+
+def portal_truth(portal: Portal, base_url: str) -> dict:
+    """Return {reports, lookalikes, missing} with absolute URLs under `base_url`."""
+    base = base_url.rstrip("/")
+    docs = portal.documents
+    return {
+        "reports": [report_truth(d, portal, base) for d in docs if d.kind == KIND_REPORT],
+        "lookalikes": [{"url": base + d.path, "site": d.site, "title": d.title}
+                       for d in docs if d.kind == KIND_LOOKALIKE],
+        "missing": [base + d.path for d in docs if d.kind == KIND_MISSING],
+    }

@@ -1,0 +1,73 @@
+"""The FastAPI application: routers, the backend's lifetime and error mapping.
+
+Serve with `python -m search_api` or `uvicorn --factory search_api.main:create_app` (settings from env).
+"""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from indexer.storage import open_backend
+from indexer.storage.base import QueryTimeout
+
+from .config import Settings
+from .routes import health, reports, search
+
+MAX_ERROR_INPUT = 80   # characters of a rejected value echoed back in a 422
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict]:
+    """FastAPI's error list, with echoed inputs shortened (a 10,000-character q stays out of the reply)."""
+    errors = []
+    for err in exc.errors():
+        item = {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        value = err.get("input")
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            text = str(value)
+            item["input"] = text if len(text) <= MAX_ERROR_INPUT else text[:MAX_ERROR_INPUT] + "…"
+        errors.append(item)
+    return errors
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """Map bad parameters to 422, backend ValueError to 400 and timeouts to 503, each with a message."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": _validation_errors(exc)})
+
+    @app.exception_handler(ValueError)
+    async def _rejected(request: Request, exc: ValueError) -> JSONResponse:
+        return JSONResponse(status_code=400, content={"detail": str(exc) or "bad request"})
+
+    @app.exception_handler(QueryTimeout)
+    async def _timeout(request: Request, exc: QueryTimeout) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": str(exc)})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the backend is opened at start-up and closed at shutdown."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # an existing index is only read (the crawler may be writing it); a missing one is created empty
+        backend = open_backend(settings.reports_db, read_only=settings.reports_db.exists())
+        if hasattr(backend, "time_limit"):
+            backend.time_limit = settings.query_time_limit
+        app.state.backend = backend
+        try:
+            yield
+        finally:
+            backend.close()
+
+    app = FastAPI(title="政府信息公开工作年度报告 search", version="1.0", lifespan=lifespan)
+    app.state.settings = settings
+    _install_error_handlers(app)
+    for module in (search, reports, health):
+        app.include_router(module.router)
+    return app

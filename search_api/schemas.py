@@ -1,0 +1,134 @@
+"""Request and response models of the search API."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from indexer.storage import FACET_FIELDS, SearchQuery
+
+MAX_Q_LENGTH = 500
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 100_000
+MAX_FILTER_VALUES = 50
+FacetName = Literal["report_year", "province", "city", "county", "agency_type", "level", "format"]
+SortName = Literal["relevance", "published", "-published", "report_year", "-report_year"]
+FilterValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+FilterList = Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+
+assert set(FacetName.__args__) == set(FACET_FIELDS)  # keep the Literal in step with the backend
+
+
+class SearchParams(BaseModel):
+    """Query parameters of GET /search; filters repeat (`province=A&province=B` = A or B)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_Q_LENGTH)] = Field(
+        "", description="words to find (Chinese is segmented); empty lists every report")
+    report_year: Annotated[list[Year], Field(max_length=MAX_FILTER_VALUES)] = []
+    province: FilterList = []
+    city: FilterList = []
+    county: FilterList = []
+    agency_type: FilterList = []
+    level: Annotated[list[Literal["province", "city", "county", "township", "central"]],
+                     Field(max_length=MAX_FILTER_VALUES)] = []
+    format: Annotated[list[Literal["2019", "2021", "legacy"]], Field(max_length=MAX_FILTER_VALUES)] = []
+    published_from: date | None = Field(None, description="inclusive, YYYY-MM-DD")
+    published_to: date | None = Field(None, description="inclusive, YYYY-MM-DD")
+    sort: SortName = Field("relevance", description="'-' prefix = descending; relevance without q = newest first")
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+    facets: list[FacetName] = Field(list(FACET_FIELDS), description="facet fields to count")
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> "SearchParams":
+        """published_from must not be after published_to."""
+        if self.published_from and self.published_to and self.published_from > self.published_to:
+            raise ValueError("published_from must be on or before published_to")
+        return self
+
+    def to_query(self) -> SearchQuery:
+        """The backend-neutral query for these parameters."""
+        filters = {f: [str(v) for v in getattr(self, f)] for f in FACET_FIELDS if getattr(self, f)}
+        return SearchQuery(
+            q=self.q, filters=filters,
+            published_from=self.published_from.isoformat() if self.published_from else None,
+            published_to=self.published_to.isoformat() if self.published_to else None,
+            sort=self.sort, offset=(self.page - 1) * self.size, limit=self.size,
+            facets=tuple(dict.fromkeys(self.facets)),
+        )
+
+
+class ReportBase(BaseModel):
+    """Fields of a report record shared by hits and the full record (RECORD.md)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    url: str | None = None
+    urls: list[str] = []
+    title: str | None = None
+    agency: str | None = None
+    agency_type: str | None = None
+    level: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    region_code: str | None = None
+    report_year: int | None = None
+    published: str | None = None
+    format: str | None = None
+    source_format: str | None = None
+    fetched_at: str | None = None
+    content_hash: str | None = None
+    version: int | None = None
+
+
+class ReportHit(ReportBase):
+    """One search result: the record without its text, a score and a highlighted snippet."""
+
+    score: float | None = Field(None, description="relevance, higher is better; null when not ranked")
+    snippet: str = Field("", description="HTML: escaped original text, matches in <mark>")
+
+
+class Report(ReportBase):
+    """The full record."""
+
+    text: str = ""
+    stats: dict | None = None
+    checks: list[dict] = []
+
+
+class FacetValue(BaseModel):
+    """One facet value and how many results have it."""
+
+    value: str
+    count: int
+
+
+class SearchResponse(BaseModel):
+    """The search envelope."""
+
+    data: list[ReportHit]
+    total: int
+    facets: dict[str, list[FacetValue]]
+    page: int
+    size: int
+
+
+class Health(BaseModel):
+    """Service status."""
+
+    status: Literal["ok", "error"]
+    backend: str
+    reports: int | None = None
+    detail: str | None = None
+
+
+class ErrorMessage(BaseModel):
+    """An error response."""
+
+    detail: str

@@ -1,0 +1,96 @@
+"""Seed files: both formats, `{portal}` substitution, and clear errors on bad rows."""
+from pathlib import Path
+
+import pytest
+
+from crawl_helpers import ROOT
+from crawler.seeds import SeedError, apply_portal, load_seeds
+
+PORTAL = "http://127.0.0.1:8765"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    """Write a seed file and return its path."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sample_portal_yaml_has_the_four_sites():
+    seeds = load_seeds(ROOT / "seeds" / "sample_portal.yaml", portal=PORTAL)
+    assert [s.name for s in seeds] == ["saihan", "lvyuan", "lingwu", "pingtan"]
+    assert seeds[0].start_url == "http://127.0.0.1:8765/saihan/index.html"
+    assert seeds[3].start_url == "http://127.0.0.1:8765/pingtan/index.htm"
+    assert seeds[3].site_root == "http://127.0.0.1:8765/pingtan/"
+    assert seeds[2].region == {"province": "宁夏回族自治区", "city": "银川市", "county": "灵武市"}
+    assert all(s.allowed_domains == ("127.0.0.1",) for s in seeds)
+
+
+def test_csv_and_yaml_sample_seeds_agree():
+    yaml_seeds = load_seeds(ROOT / "seeds" / "sample_portal.yaml", portal=PORTAL)
+    csv_seeds = load_seeds(ROOT / "seeds" / "sample_portal.csv", portal=PORTAL)
+    assert [(s.name, s.start_url, s.allowed_domains, s.region) for s in csv_seeds] == [
+        (s.name, s.start_url, s.allowed_domains, s.region) for s in yaml_seeds]
+
+
+def test_real_portals_cover_31_provinces():
+    seeds = load_seeds(ROOT / "seeds" / "real_portals.yaml")
+    provinces = {s.region["province"] for s in seeds}
+    assert len(provinces) == 31
+    names = {s.name for s in seeds}
+    assert {"beijing", "tianjin", "hebei", "pingtan", "xinjiang"} <= names
+    assert all("{portal}" not in s.start_url and s.start_url.startswith("http") for s in seeds)
+    assert all(s.allows(s.start_url) for s in seeds)
+
+
+def test_portal_host_is_allowed_when_substituted():
+    seed = load_seeds(ROOT / "seeds" / "sample_portal.yaml", portal="http://localhost:9000/")[0]
+    assert seed.start_url == "http://localhost:9000/saihan/index.html"
+    assert seed.allowed_domains == ("127.0.0.1", "localhost")
+    assert apply_portal(seed, None) is seed          # nothing left to replace
+
+
+def test_allows_checks_host_and_subdomains_not_port():
+    seed = load_seeds(ROOT / "seeds" / "real_portals.yaml")[0]
+    assert seed.allows("https://www.beijing.gov.cn/zhengce/")
+    assert seed.allows("http://fgw.beijing.gov.cn:8080/x.html")
+    assert not seed.allows("https://www.notbeijing.gov.cn/")
+    assert not seed.allows("https://www.tj.gov.cn/")
+
+
+def test_csv_with_semicolon_domains(tmp_path):
+    path = write(tmp_path, "s.csv", "name,start_url,allowed_domains,province\n"
+                                    "x,https://www.x.gov.cn/,x.gov.cn; y.gov.cn,福建省\n")
+    (seed,) = load_seeds(path)
+    assert seed.allowed_domains == ("x.gov.cn", "y.gov.cn")
+    assert seed.region == {"province": "福建省"} and seed.notes is None
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("a.yaml", "- {name: a, start_url: 'ftp://x', allowed_domains: [x.cn]}\n", "row 1 (a): start_url 'ftp://x'"),
+    ("b.yaml", "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn]}\n"
+               "- {start_url: 'http://y.cn/', allowed_domains: [y.cn]}\n", "row 2: 'name' is missing"),
+    ("c.yaml", "- {name: a, start_url: 'http://x.cn/'}\n", "row 1 (a): 'allowed_domains' is missing"),
+    ("d.yaml", "- {name: a, start_url: 'http://x.cn/', allowed_domains: ['http://x.cn']}\n", "bare host names"),
+    ("e.yaml", "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn], regoin: {}}\n", "unknown field(s) regoin"),
+    ("f.yaml", "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn], region: {town: y}}\n", "unknown region key"),
+    ("g.yaml", "seeds: []\n", "non-empty list"),
+    ("h.yaml", "- [a, b]\n", "expected a mapping"),
+    ("i.yaml", "- {name: a, start_url: '{portal}/a/', allowed_domains: [x.cn]}\n", "pass -a portal=BASE_URL"),
+    ("j.yaml", "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn]}\n"
+               "- {name: a, start_url: 'http://y.cn/', allowed_domains: [y.cn]}\n", "used twice"),
+    ("k.yaml", "- {name: a\n", "not valid YAML"),
+    ("l.csv", "name,start_url\na,http://x.cn/\n", "lacks column(s) allowed_domains"),
+    ("m.csv", "name,start_url,allowed_domains\na,http://x.cn/,x.cn\nb,x.cn,x.cn\n", "row 2 (b): start_url 'x.cn'"),
+])
+def test_bad_seed_files_name_file_and_row(tmp_path, name, text, message):
+    path = write(tmp_path, name, text)
+    with pytest.raises(SeedError) as error:
+        load_seeds(path)
+    assert str(path) in str(error.value)
+    assert message in str(error.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(SeedError, match="not found"):
+        load_seeds(tmp_path / "nope.yaml")

@@ -1,0 +1,22 @@
+"""GET /reports/{id} and GET /health."""
+from __future__ import annotations
+
+
+def test_full_record(client, texts):
+    body = client.get("/reports/lvyuan-minzheng-2020").json()
+    assert body["text"] == texts["lvyuan-minzheng-2020"]
+    assert body["url"] == body["urls"][0] == "http://www.lvyuan.gov.cn/art/2021/1/14/art_3301_2001.html"
+    assert (body["province"], body["city"], body["county"]) == ("吉林省", "长春市", "绿园区")
+    assert body["published"] == "2021-01-14" and body["format"] == "2019"
+    assert body["stats"]["applications"]
+
+
+def test_unknown_report_is_404_with_message(client):
+    response = client.get("/reports/no-such-report")
+    assert response.status_code == 404
+    assert "no-such-report" in response.json()["detail"]
+
+
+def test_health_counts_reports(client, all_records):
+    assert client.get("/health").json() == {"status": "ok", "backend": "sqlite", "reports": len(all_records),
+                                            "detail": None}

@@ -1,0 +1,144 @@
+"""Crawl the sample portal over HTTP, index into SQLite, and query the running API over HTTP."""
+from __future__ import annotations
+
+import collections
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sample_portal.server import start_server
+
+ROOT = Path(__file__).resolve().parents[1]
+FACETS_IN_TRUTH = ("report_year", "province", "city", "county", "format", "agency_type")
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def portal():
+    server, base_url = start_server("127.0.0.1", 0)
+    yield base_url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def truth(portal):
+    return httpx.get(f"{portal}/_truth.json").json()
+
+
+@pytest.fixture(scope="module")
+def crawled_db(portal, tmp_path_factory):
+    db = tmp_path_factory.mktemp("e2e") / "reports.sqlite"
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings_local", REPORTS_DB=str(db))
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "reports",
+           "-a", "seeds=seeds/sample_portal.yaml", "-a", f"portal={portal}", "-L", "WARNING"]
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return db
+
+
+@pytest.fixture(scope="module")
+def api(crawled_db):
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "search_api", "--host", "127.0.0.1", "--port", str(port),
+         "--db", str(crawled_db)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(f"{base}/health").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("search API did not start: " + proc.stderr.read().decode()[-2000:])
+    yield httpx.Client(base_url=base, timeout=10)
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def all_hits(api, **params) -> list[dict]:
+    """Page through /search and return every hit."""
+    hits, page = [], 1
+    while True:
+        body = api.get("/search", params={**params, "page": page, "size": 100}).json()
+        hits += body["data"]
+        if len(hits) >= body["total"] or not body["data"]:
+            return hits
+        page += 1
+
+
+def test_every_report_found_and_no_lookalike(api, truth):
+    stored = {hit["url"] for hit in all_hits(api)}
+    expected = {r["url"] for r in truth["reports"]}
+    assert expected - stored == set(), "reports missed by the crawl"
+    assert stored - expected == set(), "pages indexed that are not reports"
+    assert not stored & {l["url"] for l in truth["lookalikes"]}
+
+
+def test_facet_counts_equal_ground_truth(api, truth):
+    facets = api.get("/search", params={"facets": list(FACETS_IN_TRUTH), "size": 1}).json()["facets"]
+    for name in FACETS_IN_TRUTH:
+        expected = collections.Counter(str(r[name]) for r in truth["reports"] if r[name] is not None)
+        got = {f["value"]: f["count"] for f in facets[name]}
+        assert got == dict(expected), name
+
+
+def test_facets_respect_other_filters(api, truth):
+    body = api.get("/search", params={"province": "吉林省", "facets": ["province", "format"]}).json()
+    jilin = [r for r in truth["reports"] if r["province"] == "吉林省"]
+    assert body["total"] == len(jilin)
+    assert {f["value"] for f in body["facets"]["province"]} >= {"吉林省", "福建省"}
+    assert sum(f["count"] for f in body["facets"]["format"]) == len(jilin)
+
+
+@pytest.mark.parametrize("term", ["行政复议", "依申请公开"])
+def test_chinese_query_returns_highlighted_snippets_from_right_reports(api, term):
+    hits = all_hits(api, q=term)
+    assert hits, term
+    for hit in hits:
+        assert f"<mark>{term}</mark>" in hit["snippet"]
+        record = api.get(f"/reports/{hit['id']}").json()
+        assert term in record["text"]
+    everything = all_hits(api)
+    containing = {h["id"] for h in everything if term in api.get(f"/reports/{h['id']}").json()["text"]}
+    assert {h["id"] for h in hits} == containing
+
+
+def test_sample_reports_fields_after_crawl(api, truth):
+    url = next(r["url"] for r in truth["reports"] if r["title"].startswith("灵武市民政局2024年"))
+    hit = next(h for h in all_hits(api, q="灵武市民政局") if h["url"] == url)
+    record = api.get(f"/reports/{hit['id']}").json()
+    assert (record["province"], record["city"], record["county"]) == ("宁夏回族自治区", "银川市", "灵武市")
+    assert record["report_year"] == 2024 and record["format"] == "2021"
+    assert "nxlwmzj@163.com" in record["text"]          # the report's own contact paragraph stays
+    assert "ICP备" not in record["text"]
+
+
+def test_failed_fetches_are_recorded(crawled_db, truth):
+    import sqlite3
+
+    rows = sqlite3.connect(crawled_db).execute(
+        "select url, reason from failures where kind = 'fetch_failed'").fetchall()
+    failed = {url for url, _ in rows}
+    assert set(truth["missing"]) <= failed
+    assert all("404" in reason for url, reason in rows if url in truth["missing"])
+
+
+def test_bad_parameters_get_4xx(api):
+    assert api.get("/search", params={"size": 1000}).status_code == 422
+    assert api.get("/search", params={"sort": "nonsense"}).status_code == 422
+    assert api.get("/search", params={"q": '"AND OR NEAR( * "'}).status_code == 200
+    assert api.get("/reports/does-not-exist").status_code == 404
