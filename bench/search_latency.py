@@ -23,8 +23,9 @@ from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from indexer import stats_schema as schema  # noqa: E402
 from indexer.storage import open_backend  # noqa: E402
-from indexer.storage.base import SearchQuery  # noqa: E402
+from indexer.storage.base import DEFAULT_FACETS, SearchQuery  # noqa: E402
 
 COMMON_TERM = "政府信息公开"
 RARE_TERMS = ("适老化改造", "数字人民币", "电子证照", "一网通办", "跨省通办", "营商环境", "乡村振兴",
@@ -63,6 +64,55 @@ TABLE_ROWS = ("规章 | {a} | {b} | {c} |", "行政规范性文件 | {a} | {b} |
               "行政处罚 | {b} |", "行政强制 | {a} |", "(一)予以公开 | {a} | 0 | 0 | 0 | 0 | 0 | {a} |",
               "(二)部分公开 | {b} | 0 | 0 | 0 | 0 | 0 | {b} |", "3.危及“三安全一稳定” | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
               "1.本机关不掌握相关政府信息 | {c} | 0 | 0 | 0 | 0 | 0 | {c} |", "(七)总计 | {a} | 0 | 0 | 0 | 0 | 0 | {a} |")
+
+
+CHECK_FAIL_RATE = 0.08       # share of reports with a failing consistency rule
+APPLICANT_WEIGHTS = (80, 8, 1, 1, 2, 8)   # natural persons file most applications
+
+
+def _split(rng: random.Random, n: int, weights: tuple[int, ...]) -> list[int]:
+    """`n` spread over len(weights) parts at random."""
+    parts = [0] * len(weights)
+    for i in rng.choices(range(len(weights)), weights=weights, k=n):
+        parts[i] += 1
+    return parts
+
+
+def _row(rng: random.Random, n: int) -> dict[str, int]:
+    """A table-三 row of `n` applications: the six applicant columns plus total."""
+    return {**dict(zip(schema.APPLICANT_GROUPS, _split(rng, n, APPLICANT_WEIGHTS))), "total": n}
+
+
+def _suits(rng: random.Random, busy: float) -> dict[str, int]:
+    """A 复议/诉讼 group whose outcomes add up (most agencies have none)."""
+    outcomes = [rng.choice((0, 0, 1, 2)) if rng.random() < busy else 0 for _ in schema.SUIT_RESULT_OUTCOMES]
+    return {**dict(zip(schema.SUIT_RESULT_OUTCOMES, outcomes)), "total": sum(outcomes)}
+
+
+def _stats(rng: random.Random, fmt: str, level: str) -> dict:
+    """Tables 三 and 四 (and a little of 二) that add up: heavy-tailed application counts."""
+    scale = {"county": 1.0, "city": 4.0, "province": 15.0}[level]
+    new = int(rng.paretovariate(1.2) * scale) - 1 if rng.random() > 0.35 else 0
+    carried = rng.randint(0, max(0, new // 10))
+    handled = new + carried
+    forward = rng.randint(0, handled // 8) if handled else 0
+    results = [r for r in schema.RESULT_ROWS[fmt]]
+    weights = [40 if r == "granted" else 10 if r in ("partly_granted", "unavailable_not_held") else 1 for r in results]
+    counts = dict(zip(results, _split(rng, handled - forward, tuple(weights))))
+    applications = {"new_received": _row(rng, new), "carried_over": _row(rng, carried),
+                    **{r: _row(rng, counts[r]) for r in results},
+                    "total_processed": _row(rng, handled - forward), "carried_forward": _row(rng, forward)}
+    busy = min(0.9, 0.05 + new / 200)
+    proactive = {"regulations": {"new_made" if fmt == "2019" else "issued": rng.randint(0, 5)},
+                 "fees": {"amount_10k_yuan": round(rng.random() * 100, 4)}}
+    return {"proactive": proactive, "applications": applications, "review": _suits(rng, busy),
+            "litigation_direct": _suits(rng, busy / 2), "litigation_after_review": _suits(rng, busy / 4)}
+
+
+def _checks(rng: random.Random) -> list[dict]:
+    """Every rule evaluated; now and then one or two fail."""
+    failed = set(rng.sample(schema.CHECK_RULES, rng.choice((1, 1, 2)))) if rng.random() < CHECK_FAIL_RATE else set()
+    return [{"rule": r, "ok": r not in failed, "detail": "总计" if r in failed else ""} for r in schema.CHECK_RULES]
 
 
 @dataclass(frozen=True)
@@ -150,9 +200,14 @@ def generate_records(n: int, seed: int = 20240601) -> Iterator[dict]:
             "city": scoped.city, "county": scoped.county, "region_code": region.code,
             "report_year": year, "published": f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}",
             "format": fmt, "text": _text(rng, year, fmt, agency, scoped.county or scoped.city or scoped.province),
-            "stats": None, "checks": [], "source_format": "html",
+            "stats": None if fmt == "legacy" else _stats(rng, fmt, level),
+            "checks": [] if fmt == "legacy" else _checks(rng), "source_format": "html",
             "fetched_at": "2025-01-01T00:00:00+00:00", "content_hash": None, "version": 1,
         }
+
+
+NEW = "applications.new_received.total"
+FACETS_WITH_NUMBERS = (*DEFAULT_FACETS, NEW, "review.total")
 
 
 def _queries(rng: random.Random, sample: list[dict]) -> dict[str, SearchQuery]:
@@ -160,6 +215,8 @@ def _queries(rng: random.Random, sample: list[dict]) -> dict[str, SearchQuery]:
 
     The target case is "common+rare + 3 facets": a common and a rare word plus three facet
     filters, every facet counted. "common term" alone ranks every report by BM25 (the worst case).
+    The last three add number conditions (`where`), check filters, numeric sorts and bucket facets;
+    "common + where, ranked" checks the conditions per FTS row while BM25 ranks.
     """
     rec = rng.choice(sample)          # records holding a rare term, so the narrow queries have hits
     three = {"province": [rec["province"]], "report_year": [str(rec["report_year"])],
@@ -177,6 +234,12 @@ def _queries(rng: random.Random, sample: list[dict]) -> dict[str, SearchQuery]:
         "common + 1 broad facet": SearchQuery(q=COMMON_TERM, filters={"level": ["county"]}),
         "common, by published": SearchQuery(q=COMMON_TERM, sort="-published"),
         "common, page 50": SearchQuery(q=COMMON_TERM, offset=980, limit=20),
+        "where + number sort": SearchQuery(where=[f"{NEW}>=10"], filters={"province": three["province"]},
+                                           sort=f"-{NEW}", facets=FACETS_WITH_NUMBERS),
+        "common + where, ranked": SearchQuery(q=COMMON_TERM, where=[f"{NEW}>=10"],
+                                              filters={"failed_check": ["applications_balance", "suits_totals"]}),
+        "common + where, by number": SearchQuery(q=COMMON_TERM, where=[f"{NEW}>=10", "review.total>=1"],
+                                                 filters={"has_failed_checks": ["false"]}, sort=f"-{NEW}"),
     }
 
 

@@ -17,15 +17,11 @@ from indexer.patterns import (
     AGENCY_TYPE_ALIASES,
     AGENCY_TYPES,
     CANONICAL_URL_XPATH,
-    CELL_SEPARATOR,
     CENTRAL_AGENCY_RE,
     CN_DATE_LINE_RE,
     CN_DIGITS,
     DATE_LABEL_RE,
     DATE_LINE_RE,
-    FORMAT_CELL_MAX,
-    FORMAT_2019_RE,
-    FORMAT_2021_RE,
     GENERIC_TYPE_RE,
     HTML_TITLE_XPATH,
     LEADING_YEAR_AGENCY_RE,
@@ -41,7 +37,6 @@ from indexer.patterns import (
     SIGNATURE_MAX_CHARS,
     SENTENCE_MARK_RE,
     SIGNATURE_PUNCT_RE,
-    SPACE_OR_BAR_RE,
     STAT_PERIOD_YEAR_RE,
     TITLE_AGENCY_RE,
     TITLE_SITE_SEPARATORS_RE,
@@ -52,6 +47,7 @@ from indexer.patterns import (
     ZONE_AGENCY_RE,
 )
 from indexer.regions import Region, agency_level, strip_region_prefix
+from indexer.tables import detect_format
 
 MIN_YEAR, MAX_YEAR = 2007, 2100
 QUOTED_TITLE_SEARCH_CHARS = 500
@@ -294,14 +290,11 @@ def extract_published(page: Page, text: str, report_year: int | None) -> str | N
 
 # --- format, bookkeeping --------------------------------------------------------------------
 def extract_format(text: str) -> str:
-    """Return '2021', '2019' or 'legacy' from the table headers and rows (not the prose) of the text."""
-    cells = [line for line in text.splitlines() if CELL_SEPARATOR.strip() in line or len(line) <= FORMAT_CELL_MAX]
-    compact = SPACE_OR_BAR_RE.sub("", "\n".join(cells))
-    if FORMAT_2021_RE.search(compact):
-        return "2021"
-    if FORMAT_2019_RE.search(compact):
-        return "2019"
-    return "legacy"
+    """Return '2021', '2019' or 'legacy' from the table headers and rows (not the prose) of the text.
+
+    Detection lives in tables.detect_format (one place); build_record takes it from the tables it reads.
+    """
+    return detect_format(text)
 
 
 def extract_source_format(page: Page, declared: str | None = None) -> str:

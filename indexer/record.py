@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from indexer.checks import run_checks
 from indexer.clean import CleanText, clean_page
 from indexer.errors import NotAReport
 from indexer.fields import (
     extract_agency,
     extract_agency_type,
     extract_content_hash,
-    extract_format,
     extract_level,
     extract_published,
     extract_report_year,
@@ -31,6 +31,7 @@ from indexer.patterns import (
     SECTION_MARKERS,
 )
 from indexer.regions import page_clues, resolve_region
+from indexer.tables import TableResult, read_tables
 
 RECORD_VERSION = 1
 ID_HEX_CHARS = 16
@@ -85,8 +86,8 @@ def prepare(source: bytes | str, source_format: str | None = None) -> tuple[Page
     return page, clean_page(page)
 
 
-def report_fields(page: Page, text: str, title: str, hints: dict | None) -> dict:
-    """Extract the descriptive fields of a recognised report."""
+def report_fields(page: Page, text: str, title: str, hints: dict | None, fmt: str) -> dict:
+    """Extract the descriptive fields of a recognised report (`fmt` comes from its tables)."""
     agency = extract_agency(title, text)
     region = resolve_region(agency, title, text, hints, page_clues(page.raw))
     year = extract_report_year(title, text)
@@ -98,7 +99,7 @@ def report_fields(page: Page, text: str, title: str, hints: dict | None) -> dict
         **region_fields(region),
         "report_year": year,
         "published": extract_published(page, text, year),
-        "format": extract_format(text),
+        "format": fmt,
         "text": text,
     }
 
@@ -125,7 +126,7 @@ def build_record(source: bytes | str, *, url: str | None = None, fetched_at: dt.
         list_title: the title shown on the list page, used when the page's own title does not name the report.
         source_format: html, txt, pdf, docx … (sniffed as html/txt when None).
 
-    Returns the record (validates against record.schema.json; stats None and checks [] for now).
+    Returns the record (validates against record.schema.json; stats None for legacy reports).
     Raises NotAReport(reason) for readable non-reports and UnreadablePage for undecodable input.
     """
     page, cleaned = prepare(source, source_format)
@@ -133,7 +134,8 @@ def build_record(source: bytes | str, *, url: str | None = None, fetched_at: dt.
     is_report, reason = recognize_report(page_title, cleaned.text, list_title)
     if not is_report:
         raise NotAReport(reason)
-    fields = report_fields(page, cleaned.text, choose_title(page_title, list_title), hints)
+    tables: TableResult = read_tables(cleaned)
+    fields = report_fields(page, cleaned.text, choose_title(page_title, list_title), hints, tables.format)
     canonical = extract_url(page, url)
     content_hash = extract_content_hash(cleaned.text)
     return {
@@ -141,8 +143,8 @@ def build_record(source: bytes | str, *, url: str | None = None, fetched_at: dt.
         "url": canonical or "",
         "urls": [canonical] if canonical else [],
         **fields,
-        "stats": None,
-        "checks": [],
+        "stats": tables.stats,
+        "checks": run_checks(tables.stats, tables.format, tables.unparsed),
         "source_format": extract_source_format(page, source_format),
         "fetched_at": _timestamp(fetched_at),
         "content_hash": content_hash,

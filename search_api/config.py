@@ -7,15 +7,19 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from indexer.storage.base import MAX_EXPORT_ROWS
+
 
 class Settings(BaseSettings):
-    """Where the index lives and how to search it (env: REPORTS_DB, SEARCH_BACKEND, QUERY_TIME_LIMIT)."""
+    """Where the index lives and how to search it (env: REPORTS_DB, SEARCH_BACKEND, QUERY_TIME_LIMIT, EXPORT_MAX_ROWS)."""
 
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
     reports_db: Path = Field(default=Path("data/reports.sqlite"), description="SQLite index file")
     search_backend: Literal["sqlite"] = Field(default="sqlite", description="only sqlite for now")
     query_time_limit: float = Field(default=2.0, gt=0, le=30, description="seconds per search")
+    export_max_rows: int = Field(default=MAX_EXPORT_ROWS, ge=1, le=MAX_EXPORT_ROWS,
+                                 description="rows of GET /search.csv at most (EXPORT_MAX_ROWS)")
 
     @field_validator("reports_db")
     @classmethod

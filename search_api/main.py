@@ -15,7 +15,7 @@ from indexer.storage import open_backend
 from indexer.storage.base import QueryTimeout
 
 from .config import Settings
-from .routes import health, reports, search
+from .routes import export, health, reports, search
 
 MAX_ERROR_INPUT = 80   # characters of a rejected value echoed back in a 422
 
@@ -68,6 +68,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="政府信息公开工作年度报告 search", version="1.0", lifespan=lifespan)
     app.state.settings = settings
     _install_error_handlers(app)
-    for module in (search, reports, health):
+    for module in (search, export, reports, health):
         app.include_router(module.router)
     return app

@@ -4,25 +4,39 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from indexer.stats_fields import MAX_CONDITION_LENGTH, NUMBER_NAMES, parse_condition
+from indexer.stats_schema import CHECK_RULES
 from indexer.storage import FACET_FIELDS, SearchQuery
+from indexer.storage.base import ALL_FACETS, DEFAULT_FACETS, SORT_KEYS
 
 MAX_Q_LENGTH = 500
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
 MAX_FILTER_VALUES = 50
-FacetName = Literal["report_year", "province", "city", "county", "agency_type", "level", "format"]
-SortName = Literal["relevance", "published", "-published", "report_year", "-report_year"]
+MAX_CONDITIONS = 20
+FacetName = Literal[ALL_FACETS]    # type: ignore[valid-type]  # keyword, check and number facets
+SortName = Literal[SORT_KEYS]      # type: ignore[valid-type]  # dates, years and every registered number
+RuleName = Literal[CHECK_RULES]    # type: ignore[valid-type]
 FilterValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 FilterList = Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
 
-assert set(FacetName.__args__) == set(FACET_FIELDS)  # keep the Literal in step with the backend
+
+def _valid_condition(text: str) -> str:
+    """Keep a `where` expression that parses (ValueError with the syntax and the number names otherwise)."""
+    parse_condition(text)
+    return text
 
 
-class SearchParams(BaseModel):
-    """Query parameters of GET /search; filters repeat (`province=A&province=B` = A or B)."""
+WhereExpr = Annotated[str, StringConstraints(max_length=MAX_CONDITION_LENGTH), AfterValidator(_valid_condition)]
+
+assert set(ALL_FACETS) >= set(FACET_FIELDS) | set(NUMBER_NAMES)
+
+
+class QueryParams(BaseModel):
+    """What to find and in which order: shared by GET /search and GET /search.csv."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -36,12 +50,17 @@ class SearchParams(BaseModel):
     level: Annotated[list[Literal["province", "city", "county", "township", "central"]],
                      Field(max_length=MAX_FILTER_VALUES)] = []
     format: Annotated[list[Literal["2019", "2021", "legacy"]], Field(max_length=MAX_FILTER_VALUES)] = []
+    has_failed_checks: bool | None = Field(
+        None, description="true: some consistency check failed; false: every evaluated check passed")
+    failed_check: Annotated[list[RuleName], Field(max_length=MAX_FILTER_VALUES)] = Field(
+        [], description="reports where this rule failed (repeat = any of them)")
+    where: Annotated[list[WhereExpr], Field(max_length=MAX_CONDITIONS)] = Field(
+        [], description="number conditions, ANDed: <number><op><value>, op one of >= <= > < = != "
+                        f"(null never matches); numbers: {', '.join(NUMBER_NAMES)}")
     published_from: date | None = Field(None, description="inclusive, YYYY-MM-DD")
     published_to: date | None = Field(None, description="inclusive, YYYY-MM-DD")
-    sort: SortName = Field("relevance", description="'-' prefix = descending; relevance without q = newest first")
-    page: int = Field(1, ge=1, le=MAX_PAGE)
-    size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
-    facets: list[FacetName] = Field(list(FACET_FIELDS), description="facet fields to count")
+    sort: SortName = Field("relevance", description="'-' prefix = descending, nulls last; a number name sorts "
+                                                    "by that number; relevance without q = newest first")
 
     @model_validator(mode="after")
     def _range_in_order(self) -> "SearchParams":
@@ -51,15 +70,39 @@ class SearchParams(BaseModel):
         return self
 
     def to_query(self) -> SearchQuery:
-        """The backend-neutral query for these parameters."""
+        """The backend-neutral query for these parameters (first page, no facets)."""
         filters = {f: [str(v) for v in getattr(self, f)] for f in FACET_FIELDS if getattr(self, f)}
+        if self.has_failed_checks is not None:
+            filters["has_failed_checks"] = ["true" if self.has_failed_checks else "false"]
+        if self.failed_check:
+            filters["failed_check"] = list(self.failed_check)
         return SearchQuery(
-            q=self.q, filters=filters,
+            q=self.q, filters=filters, where=[parse_condition(w) for w in self.where],
             published_from=self.published_from.isoformat() if self.published_from else None,
             published_to=self.published_to.isoformat() if self.published_to else None,
-            sort=self.sort, offset=(self.page - 1) * self.size, limit=self.size,
-            facets=tuple(dict.fromkeys(self.facets)),
+            sort=self.sort, facets=(),
         )
+
+
+class SearchParams(QueryParams):
+    """Query parameters of GET /search; filters repeat (`province=A&province=B` = A or B)."""
+
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+    facets: Annotated[list[FacetName], Field(max_length=MAX_FILTER_VALUES)] = Field(
+        list(DEFAULT_FACETS), description="facets to count: keyword fields, has_failed_checks, failed_check, "
+                                          "or a number name (range buckets 0, 1-9, 10-99, 100-999, 1000+)")
+
+    def to_query(self) -> SearchQuery:
+        """The backend-neutral query for these parameters."""
+        query = super().to_query()
+        query.offset, query.limit = (self.page - 1) * self.size, self.size
+        query.facets = tuple(dict.fromkeys(self.facets))
+        return query
+
+
+class ExportParams(QueryParams):
+    """Query parameters of GET /search.csv: the same filters and sort as /search, no pages or facets."""
 
 
 class ReportBase(BaseModel):

@@ -142,3 +142,18 @@ def test_bad_parameters_get_4xx(api):
     assert api.get("/search", params={"sort": "nonsense"}).status_code == 422
     assert api.get("/search", params={"q": '"AND OR NEAR( * "'}).status_code == 200
     assert api.get("/reports/does-not-exist").status_code == 404
+
+
+def test_stats_filters_and_csv_match_ground_truth(api, truth):
+    def new_total(report):
+        stats = report["stats"] or {}
+        return ((stats.get("applications") or {}).get("new_received") or {}).get("total")
+
+    busy = {r["url"] for r in truth["reports"] if (new_total(r) or 0) >= 10}
+    hits = all_hits(api, where="applications.new_received.total>=10")
+    assert {h["url"] for h in hits} == busy
+    ranked = all_hits(api, sort="-applications.new_received.total")
+    firsts = [new_total(next(r for r in truth["reports"] if r["url"] == h["url"])) for h in ranked[:5]]
+    assert firsts == sorted((new_total(r) for r in truth["reports"] if new_total(r) is not None), reverse=True)[:5]
+    csv_text = api.get("/search.csv", params={"where": "applications.new_received.total>=10"}).text
+    assert len(csv_text.lstrip("\ufeff").splitlines()) == len(busy) + 1

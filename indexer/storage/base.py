@@ -2,14 +2,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Literal, Protocol
+from typing import Iterable, Iterator, Literal, Protocol
+
+from ..stats_fields import NUMBER_NAMES, Condition
 
 # Fields that can be filtered on and faceted (keyword-like values).
 FACET_FIELDS = ("report_year", "province", "city", "county", "agency_type", "level", "format")
-SortKey = Literal["relevance", "published", "-published", "report_year", "-report_year"]
-SORT_KEYS: tuple[str, ...] = ("relevance", "published", "-published", "report_year", "-report_year")
+# Check facets: has_failed_checks ("true"/"false"; null = no check evaluated) and failed_check
+# (multi-valued: the names of the rules that failed). Filterable like FACET_FIELDS.
+CHECK_FACETS = ("has_failed_checks", "failed_check")
+FILTER_FIELDS = FACET_FIELDS + CHECK_FACETS
+DEFAULT_FACETS = FILTER_FIELDS
+# Every facet a query may ask for: the above plus one range-bucket facet per registered number.
+ALL_FACETS = FILTER_FIELDS + NUMBER_NAMES
+SORT_KEYS: tuple[str, ...] = ("relevance", "published", "-published", "report_year", "-report_year",
+                              *(s + n for n in NUMBER_NAMES for s in ("", "-")))
+SortKey = Literal[SORT_KEYS]  # type: ignore[valid-type]  # built from the number registry
 FAILURE_KINDS = ("fetch_failed", "not_a_report", "unreadable")
 MAX_LIMIT = 1000            # hits per page a backend accepts
+MAX_EXPORT_ROWS = 10_000    # records one export returns at most
 DEFAULT_FACET_LIMIT = 50    # values per facet field (selected values are always included)
 
 
@@ -22,13 +33,14 @@ class SearchQuery:
     """A backend-neutral search request (the API builds it from validated parameters)."""
 
     q: str = ""                                                 # user text; "" lists everything
-    filters: dict[str, list[str]] = field(default_factory=dict)  # facet field -> accepted values (OR)
+    filters: dict[str, list[str]] = field(default_factory=dict)  # FILTER_FIELDS name -> accepted values (OR)
+    where: list[Condition | str] = field(default_factory=list)  # number conditions, ANDed (str: parsed)
     published_from: str | None = None                          # ISO date, inclusive
     published_to: str | None = None                            # ISO date, inclusive
-    sort: SortKey = "relevance"                                # "-x" = descending; relevance without q = newest first
+    sort: SortKey = "relevance"                                # "-x" = descending, nulls last; relevance without q = newest first
     offset: int = 0
     limit: int = 20
-    facets: tuple[str, ...] = FACET_FIELDS                     # which facet counts to return
+    facets: tuple[str, ...] = DEFAULT_FACETS                   # which facet counts to return (ALL_FACETS)
     facet_limit: int = DEFAULT_FACET_LIMIT                     # values per facet field, most frequent first
 
 
@@ -44,7 +56,14 @@ class Hit:
 class SearchResult:
     total: int
     hits: list[Hit]
-    facets: dict[str, list[tuple[str, int]]]   # field -> [(value, count)], count desc
+    facets: dict[str, list[tuple[str, int]]]   # field -> [(value, count)], count desc; number facets:
+                                               # every bucket of stats_fields.BUCKETS in order
+
+
+@dataclass
+class ExportResult:
+    total: int                  # every match, even past the cap
+    records: Iterator[dict]     # at most the cap, in the query's order, each record without `text`
 
 
 class Backend(Protocol):
@@ -56,6 +75,9 @@ class Backend(Protocol):
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a search; raise ValueError for a query the backend cannot accept, QueryTimeout when too slow."""
+
+    def export(self, query: SearchQuery, max_rows: int = MAX_EXPORT_ROWS) -> ExportResult:
+        """The matching records (no text) in the query's order, at most `max_rows`; offset/limit/facets ignored."""
 
     def record_failure(self, failure: dict) -> None:
         """Keep a crawl failure or rejected page (url, reason, portal, kind, status, at)."""

@@ -3,7 +3,11 @@
 Tables
 * ``reports``        one narrow row per report: the facet/filter/sort columns (indexed) and small fields.
                      ``docid`` (INTEGER PRIMARY KEY) is the stable rowid shared with the FTS table;
-                     ``id`` is the record id (UNIQUE).
+                     ``id`` is the record id (UNIQUE). Derived from ``stats``/``checks`` at write time:
+                     one REAL column per registered number (``stats_fields.NUMBER_FIELDS``, e.g.
+                     ``n_applications_new_received_total``, NULL when the cells are missing),
+                     ``has_failed_checks`` (1/0, NULL when no check was evaluated) and
+                     ``failed_checks`` (space-separated names of the failed rules).
 * ``report_records`` the full record as JSON, kept apart so scans of ``reports`` stay small.
 * ``reports_fts``    contentless FTS5 over segmented title / agency / text, plus ``tags``: one opaque
                      token per facet value (``z<field><hash>``) so facet filters run inside FTS5 and
@@ -21,6 +25,15 @@ counted with all *other* filters applied. Only the filtered rows are scored; BM2
 offset+limit(+slack) rows, ties broken by id. Reads use a read-only connection per thread, inside
 one transaction (a consistent snapshot), under a time limit (progress handler).
 
+Number conditions (``where``), check filters and numeric sorts run on the same in-memory column
+store; when BM25 ranks, they are checked per FTS row against ``reports`` (an EXISTS subquery), like
+the date range. Exports (``export``) order the matches the same way and stream the stored JSON
+without ``text`` in batches.
+
+Older files: opening a file for writing adds any missing derived column (ALTER TABLE) and fills it
+from the stored JSON records, in one transaction. A read-only open of a file that still lacks them
+raises ValueError saying to open it once for writing (or re-index).
+
 Known limits: a one-character query only matches where jieba cut that character as a word; the
 facet cache is rebuilt after every write (about 0.5 s at 100,000 reports), so it suits batched writes.
 """
@@ -34,19 +47,20 @@ import threading
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
 from ..highlight import snippet
 from ..segment import query_terms, segment_text
-from .base import (FACET_FIELDS, FAILURE_KINDS, MAX_LIMIT, SORT_KEYS, Hit, QueryTimeout,
-                   SearchQuery, SearchResult)
+from ..stats_fields import BUCKETS, NUMBER_FIELDS, NUMBERS, Condition, compute_numbers, failed_checks, parse_condition
+from .base import (ALL_FACETS, FACET_FIELDS, FAILURE_KINDS, FILTER_FIELDS, MAX_EXPORT_ROWS, MAX_LIMIT, SORT_KEYS,
+                   ExportResult, Hit, QueryTimeout, SearchQuery, SearchResult)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2               # 2: number and check columns in `reports`
 QUERY_TIME_LIMIT_S = 2.0         # per search; the progress handler interrupts SQLite after it
 PROGRESS_STEPS = 2000            # SQLite VM instructions between time checks
 BUSY_TIMEOUT_MS = 5000
@@ -60,8 +74,19 @@ TEXT_COLUMNS = "{title agency body}"
 TAG_PREFIX = "z"
 FIELD_CODES = {"report_year": "y", "province": "p", "city": "c", "county": "x",
                "agency_type": "t", "level": "l", "format": "f"}
-REPORT_COLUMNS = ("id", "report_year", "province", "city", "county", "agency", "agency_type", "level",
-                  "format", "published", "title", "url", "content_hash", "fetched_at")
+BASE_COLUMNS = ("id", "report_year", "province", "city", "county", "agency", "agency_type", "level",
+                "format", "published", "title", "url", "content_hash", "fetched_at")
+CHECK_COLUMNS = ("has_failed_checks", "failed_checks")
+NUMBER_COLUMNS = tuple(f.column for f in NUMBER_FIELDS)
+DERIVED_COLUMNS = {**{c: "INTEGER" if c == "has_failed_checks" else "TEXT" for c in CHECK_COLUMNS},
+                   **{c: "REAL" for c in NUMBER_COLUMNS}}          # column -> SQL type, added to old files
+REPORT_COLUMNS = BASE_COLUMNS + tuple(DERIVED_COLUMNS)
+TRUE, FALSE = "true", "false"        # values of the has_failed_checks filter and facet
+SQL_OPS = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "=", "!=": "<>"}
+NUMPY_OPS = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.less,
+             "=": np.equal, "!=": np.not_equal}
+BUCKET_EDGES = np.array([b[1] for b in BUCKETS[1:]], dtype=np.float64)   # 1, 10, 100, 1000
+EXPORT_BATCH = 500                   # records fetched per statement while exporting
 NULL_CODE = -1
 NULL_SORT_KEY = 1 << 30              # sorts after every day ordinal and year
 FTS_COLUMNS = ("title", "agency", "body", "tags")
@@ -72,7 +97,8 @@ CREATE TABLE IF NOT EXISTS reports (
     docid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     report_year INTEGER, province TEXT, city TEXT, county TEXT, agency TEXT, agency_type TEXT,
-    level TEXT, format TEXT, published TEXT, title TEXT, url TEXT, content_hash TEXT, fetched_at TEXT
+    level TEXT, format TEXT, published TEXT, title TEXT, url TEXT, content_hash TEXT, fetched_at TEXT,
+    {", ".join(f"{c} {t}" for c, t in DERIVED_COLUMNS.items())}
 );
 CREATE INDEX IF NOT EXISTS reports_report_year ON reports(report_year);
 CREATE INDEX IF NOT EXISTS reports_province ON reports(province);
@@ -115,11 +141,17 @@ SQL_GENERATION = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generatio
 SQL_GET = ("SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid "
            "WHERE r.id = :id")
 SQL_COUNT = "SELECT count(*) FROM reports"
-SQL_FACET_ROWS = (f"SELECT docid, id, published, {', '.join(FACET_FIELDS)} FROM reports")
+SQL_FACET_ROWS = (f"SELECT docid, id, published, {', '.join(FACET_FIELDS)}, "
+                  f"{', '.join(CHECK_COLUMNS)}, {', '.join(NUMBER_COLUMNS)} FROM reports")
 SQL_MATCH_DOCIDS = "SELECT group_concat(rowid, ' ') FROM reports_fts WHERE reports_fts MATCH :match"
 SQL_RANKED = (f"SELECT rowid, bm25(reports_fts, {', '.join(map(str, BM25_WEIGHTS))}) AS score "
               "FROM reports_fts WHERE reports_fts MATCH :match")
 SQL_RECORDS = "SELECT docid, record FROM report_records WHERE docid IN ({marks})"
+SQL_RECORDS_NO_TEXT = "SELECT docid, json_remove(record, '$.text') FROM report_records WHERE docid IN ({marks})"
+SQL_COLUMNS = "SELECT name FROM pragma_table_info('reports')"
+SQL_STORED_PARTS = ("SELECT docid, json_extract(record, '$.stats'), json_extract(record, '$.checks') "
+                    "FROM report_records")
+SQL_SET_SCHEMA_VERSION = "UPDATE meta SET value = :v WHERE key = 'schema_version'"
 SQL_INSERT_FAILURE = ("INSERT INTO failures(url, reason, portal, kind, status, at) "
                       "VALUES (:url, :reason, :portal, :kind, :status, :at)")
 SQL_FAILURES = "SELECT url, reason, portal, kind, status, at FROM failures ORDER BY id"
@@ -162,6 +194,47 @@ def _facet_value(value: object) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
+def _derived_columns(stats: object, checks: object) -> dict:
+    """The number and check columns of one record (stats_fields registry; None where missing)."""
+    numbers = compute_numbers(stats if isinstance(stats, dict) else None)
+    row: dict = {NUMBERS[name].column: value for name, value in numbers.items()}
+    failed = failed_checks(checks)
+    row["has_failed_checks"] = None if failed is None else int(bool(failed))
+    row["failed_checks"] = None if failed is None else " ".join(failed)
+    return row
+
+
+def _add_derived_columns(conn: sqlite3.Connection) -> None:
+    """Add the derived columns an older file lacks and fill them from the stored records (one transaction)."""
+    present = {row[0] for row in conn.execute(SQL_COLUMNS)}
+    missing = [c for c in DERIVED_COLUMNS if c not in present]
+    if not missing:
+        return
+    with _transaction(conn):
+        for column in missing:
+            conn.execute(f"ALTER TABLE reports ADD COLUMN {column} {DERIVED_COLUMNS[column]}")
+        assignments = ", ".join(f"{c} = :{c}" for c in DERIVED_COLUMNS)
+        for docid, stats, checks in conn.execute(SQL_STORED_PARTS).fetchall():
+            row = _derived_columns(json.loads(stats) if stats else None, json.loads(checks) if checks else None)
+            conn.execute(f"UPDATE reports SET {assignments} WHERE docid = :docid", {**row, "docid": docid})
+        conn.execute(SQL_SET_SCHEMA_VERSION, {"v": str(SCHEMA_VERSION)})
+        conn.execute(SQL_BUMP_GENERATION)
+
+
+def _require_derived_columns(path: Path) -> None:
+    """Refuse to read a file written before the derived columns existed (a reader cannot add them)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        present = {row[0] for row in conn.execute(SQL_COLUMNS)}
+    finally:
+        conn.close()
+    missing = [c for c in DERIVED_COLUMNS if c not in present]
+    if present and missing:
+        raise ValueError(f"{path} was indexed before the number/check columns existed ({len(missing)} missing); "
+                         f"open it once for writing to add and fill them, e.g. python -c \"from indexer.storage "
+                         f"import open_backend; open_backend('{path}').close()\", or re-index")
+
+
 # --------------------------------------------------------------------------- facet cache
 @dataclass(frozen=True)
 class FacetIndex:
@@ -175,6 +248,9 @@ class FacetIndex:
     published: np.ndarray               # int32[docid] day ordinal, NULL_CODE for null
     year: np.ndarray                    # int32[docid] report_year, NULL_CODE for null
     id_rank: np.ndarray                 # int32[docid] position of the id in sorted order
+    has_failed: np.ndarray              # int8[docid] 1 / 0, NULL_CODE when no check was evaluated
+    failed: dict[str, np.ndarray]       # rule -> bool[docid] (that rule failed), rules sorted
+    numbers: dict[str, np.ndarray]      # number name -> float64[docid], NaN for null
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, generation: int) -> "FacetIndex":
@@ -199,7 +275,25 @@ class FacetIndex:
             arr[docids] = [table.get(v, NULL_CODE) if v is not None else NULL_CODE for v in column]
             codes[name], values[name], lookup[name] = arr, uniq, table
         year[docids] = [r[3] if isinstance(r[3], int) else NULL_CODE for r in rows]
-        return cls(generation, alive, codes, values, lookup, published, year, id_rank)
+        first = 3 + len(FACET_FIELDS)
+        has_failed = np.full(size, NULL_CODE, dtype=np.int8)
+        has_failed[docids] = [NULL_CODE if r[first] is None else int(r[first]) for r in rows]
+        failed = _failed_rules(size, docids, [r[first + 1] for r in rows])
+        numbers = {}
+        for offset, field in enumerate(NUMBER_FIELDS, start=first + 2):
+            arr = np.full(size, np.nan, dtype=np.float64)
+            arr[docids] = np.array([r[offset] for r in rows], dtype=np.float64)   # None -> NaN
+            numbers[field.name] = arr
+        return cls(generation, alive, codes, values, lookup, published, year, id_rank, has_failed, failed, numbers)
+
+
+def _failed_rules(size: int, docids: np.ndarray, column: list[str | None]) -> dict[str, np.ndarray]:
+    """One bool array per failed rule name found in the `failed_checks` column."""
+    failed: dict[str, np.ndarray] = {}
+    for docid, names in zip(docids.tolist(), column):
+        for rule in (names or "").split():
+            failed.setdefault(rule, np.zeros(size, dtype=bool))[docid] = True
+    return dict(sorted(failed.items()))
 
 
 # --------------------------------------------------------------------------- the backend
@@ -221,6 +315,7 @@ class SqliteBackend:
         if read_only:
             if not self.path.exists():
                 raise FileNotFoundError(f"no database at {self.path}")
+            _require_derived_columns(self.path)
         else:
             self._writer = self._connect_writer()
 
@@ -233,6 +328,7 @@ class SqliteBackend:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.executescript(SCHEMA)
+        _add_derived_columns(conn)
         return conn
 
     def _reader(self) -> sqlite3.Connection:
@@ -281,7 +377,8 @@ class SqliteBackend:
             raise ValueError("every record needs a non-empty string `id`")
         if not isinstance(record.get("text", ""), str):
             raise ValueError(f"record {record['id']}: `text` must be a string")
-        report = {c: record.get(c) for c in REPORT_COLUMNS}
+        report = {c: record.get(c) for c in BASE_COLUMNS}
+        report.update(_derived_columns(record.get("stats"), record.get("checks")))
         if report["report_year"] is not None and not isinstance(report["report_year"], int):
             raise ValueError(f"record {record['id']}: `report_year` must be an integer or null")
         tags = " ".join(_tag(f, v) for f in FACET_FIELDS if (v := _facet_value(record.get(f))) is not None)
@@ -344,7 +441,22 @@ class SqliteBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a search in one read snapshot under the time limit (a facet-cache reload is not timed)."""
-        plan = _Plan.build(query)
+        return self._timed(_Plan.build(query), lambda search: search.run())
+
+    def export(self, query: SearchQuery, max_rows: int = MAX_EXPORT_ROWS) -> ExportResult:
+        """The matching records (no text) in the query's order, at most `max_rows`; offset/limit/facets ignored.
+
+        The order is fixed in one snapshot; the records are then read in batches as the iterator is
+        consumed (on whichever thread consumes it), so a report re-indexed meanwhile shows its new version.
+        """
+        if not 0 <= max_rows <= MAX_EXPORT_ROWS:
+            raise ValueError(f"an export returns between 0 and {MAX_EXPORT_ROWS} rows")
+        plan = _Plan.build(replace(query, offset=0, limit=max_rows, facets=()), max_limit=MAX_EXPORT_ROWS)
+        total, docids = self._timed(plan, lambda search: search.select())
+        return ExportResult(total=total, records=self._stream_records(docids))
+
+    def _timed(self, plan: "_Plan", action: Callable[["_Search"], object]):
+        """Run `action` on a _Search in one read snapshot under the time limit."""
         conn = self._reader()
         try:
             with _snapshot(conn):
@@ -352,13 +464,23 @@ class SqliteBackend:
                 deadline = time.monotonic() + self.time_limit
                 conn.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
                 parallel = functools.partial(self._run_parallel, deadline=deadline)
-                return _Search(conn, index, plan, parallel).run()
+                return action(_Search(conn, index, plan, parallel))
         except sqlite3.OperationalError as exc:
             if "interrupted" in str(exc):
                 raise QueryTimeout(f"search took longer than {self.time_limit:g} s") from exc
             raise
         finally:
             conn.set_progress_handler(None, 0)
+
+    def _stream_records(self, docids: list[int]) -> Iterator[dict]:
+        """The stored records of `docids` in order, without `text`, read EXPORT_BATCH at a time."""
+        for start in range(0, len(docids), EXPORT_BATCH):
+            batch = docids[start:start + EXPORT_BATCH]
+            marks = ", ".join("?" for _ in batch)
+            rows = dict(self._reader().execute(SQL_RECORDS_NO_TEXT.format(marks=marks), batch).fetchall())
+            for docid in batch:
+                if docid in rows:
+                    yield json.loads(rows[docid])
 
     def _run_parallel(self, jobs: list[tuple[str, dict]], deadline: float) -> list[list[tuple]]:
         """Run read statements at once on the worker threads' own connections (SQLite drops the GIL)."""
@@ -437,6 +559,7 @@ class _Plan:
 
     terms: tuple[str, ...]
     filters: dict[str, tuple[str, ...]]
+    where: tuple[Condition, ...]
     published_from: int | None
     published_to: int | None
     sort: str
@@ -446,21 +569,33 @@ class _Plan:
     facet_limit: int
 
     @classmethod
-    def build(cls, query: SearchQuery) -> "_Plan":
+    def build(cls, query: SearchQuery, max_limit: int = MAX_LIMIT) -> "_Plan":
         """Check every part of `query`; raise ValueError with a message for what is not acceptable."""
-        unknown = [f for f in (*query.filters, *query.facets) if f not in FACET_FIELDS]
+        unknown = [f for f in query.filters if f not in FILTER_FIELDS]
+        if unknown:
+            raise ValueError(f"unknown facet field(s) {', '.join(map(repr, unknown))} to filter on; "
+                             f"use {', '.join(FILTER_FIELDS)}")
+        unknown = [f for f in query.facets if f not in ALL_FACETS]
         if unknown:
             raise ValueError(f"unknown facet field(s) {', '.join(map(repr, unknown))}; "
-                             f"use {', '.join(FACET_FIELDS)}")
+                             f"use {', '.join(ALL_FACETS)}")
         if query.sort not in SORT_KEYS:
             raise ValueError(f"sort must be one of {', '.join(SORT_KEYS)}")
-        if query.offset < 0 or not 0 <= query.limit <= MAX_LIMIT:
-            raise ValueError(f"offset must be >= 0 and limit between 0 and {MAX_LIMIT}")
+        if query.offset < 0 or not 0 <= query.limit <= max_limit:
+            raise ValueError(f"offset must be >= 0 and limit between 0 and {max_limit}")
         start, end = _date_bound(query.published_from, "published_from"), _date_bound(query.published_to, "published_to")
         if start is not None and end is not None and start > end:
             raise ValueError("published_from is after published_to")
         filters = {f: tuple(dict.fromkeys(str(v) for v in vals)) for f, vals in query.filters.items() if vals}
-        return cls(tuple(query_terms(query.q)[:MAX_QUERY_TERMS]), filters, start, end, query.sort,
+        bad = [v for v in filters.get("has_failed_checks", ()) if v not in (TRUE, FALSE)]
+        if bad:
+            raise ValueError(f"has_failed_checks is {TRUE!r} or {FALSE!r}, not {bad[0]!r}")
+        if any(not v or len(v.split()) != 1 or v.strip() != v for v in filters.get("failed_check", ())):
+            raise ValueError("failed_check values are rule names (one word each)")
+        where = tuple(c if isinstance(c, Condition) else parse_condition(c) for c in query.where)
+        if any(c.name not in NUMBERS for c in where):
+            raise ValueError(f"unknown number in a condition; numbers: {', '.join(NUMBERS)}")
+        return cls(tuple(query_terms(query.q)[:MAX_QUERY_TERMS]), filters, where, start, end, query.sort,
                    query.offset, query.limit, tuple(dict.fromkeys(query.facets)), max(1, query.facet_limit))
 
     def text_match(self) -> str:
@@ -471,6 +606,8 @@ class _Plan:
         """FTS5 expression for the words and every facet filter (as tag tokens)."""
         parts = [self.text_match()] if self.terms else []
         for field, values in self.filters.items():
+            if field not in FACET_FIELDS:           # check filters: see _Search._row_conditions
+                continue
             parts.append("tags : (" + " OR ".join(_quote(_tag(field, v)) for v in values) + ")")
         return " AND ".join(parts)
 
@@ -498,9 +635,15 @@ class _Search:
         masks = self._masks(candidates)
         final = _all(masks, len(candidates))
         selected = candidates[final]
-        facets = {f: self._facet_counts(f, candidates, masks) for f in self.plan.facets}
+        facets = {f: self._facet(f, candidates, masks) for f in self.plan.facets}
         page = self._page(selected)
         return SearchResult(total=int(selected.size), hits=self._hits(page), facets=facets)
+
+    def select(self) -> tuple[int, list[int]]:
+        """The number of matches and the docids of the requested page, in order (no facets, no records)."""
+        candidates = self._candidates()
+        selected = candidates[_all(self._masks(candidates), len(candidates))]
+        return int(selected.size), [d for d, _ in self._page(selected)]
 
     def _candidates(self) -> np.ndarray:
         """Docids matching the words (all reports when there are none), ascending."""
@@ -518,6 +661,8 @@ class _Search:
         """One boolean mask over the candidates per active filter (facet fields and the date range)."""
         masks: dict[str, np.ndarray] = {}
         for field, values in self.plan.filters.items():
+            if field not in FACET_FIELDS:            # check filters: _check_masks
+                continue
             wanted = [self.index.lookup[field][v] for v in values if v in self.index.lookup[field]]
             masks[field] = np.isin(self.index.codes[field][candidates], np.array(wanted, dtype=np.int32))
         if self.plan.published_from is not None or self.plan.published_to is not None:
@@ -528,7 +673,54 @@ class _Search:
             if self.plan.published_to is not None:
                 ok &= pub <= self.plan.published_to
             masks["published"] = ok
+        self._check_masks(candidates, masks)
+        for cond in self.plan.where:                 # one mask per number (its own facet ignores it)
+            values = self.index.numbers[cond.name][candidates]
+            ok = ~np.isnan(values) & NUMPY_OPS[cond.op](values, cond.value)
+            masks[cond.name] = masks[cond.name] & ok if cond.name in masks else ok
         return masks
+
+    def _check_masks(self, candidates: np.ndarray, masks: dict[str, np.ndarray]) -> None:
+        """Masks of the has_failed_checks and failed_check filters (rules ORed)."""
+        wanted = self.plan.filters.get("has_failed_checks")
+        if wanted:
+            codes = [1 if v == TRUE else 0 for v in wanted]
+            masks["has_failed_checks"] = np.isin(self.index.has_failed[candidates], np.array(codes, dtype=np.int8))
+        rules = self.plan.filters.get("failed_check")
+        if rules:
+            ok = np.zeros(candidates.size, dtype=bool)
+            for rule in rules:
+                if rule in self.index.failed:
+                    ok |= self.index.failed[rule][candidates]
+            masks["failed_check"] = ok
+
+    def _facet(self, field: str, candidates: np.ndarray, masks: dict[str, np.ndarray]) -> list[tuple[str, int]]:
+        """Counts of one facet among candidates passing every filter except the facet's own."""
+        if field in FACET_FIELDS:
+            return self._facet_counts(field, candidates, masks)
+        pool = candidates[_all({k: m for k, m in masks.items() if k != field}, len(candidates))]
+        if field == "has_failed_checks":
+            codes = self.index.has_failed[pool]
+            return self._top(field, {TRUE: int(np.count_nonzero(codes == 1)), FALSE: int(np.count_nonzero(codes == 0))})
+        if field == "failed_check":
+            return self._top(field, {rule: int(np.count_nonzero(arr[pool])) for rule, arr in self.index.failed.items()})
+        return self._bucket_counts(self.index.numbers[field][pool])   # a registered number
+
+    def _top(self, field: str, counts: dict[str, int]) -> list[tuple[str, int]]:
+        """Non-zero counts, most frequent first (ties by value), cut to facet_limit; selected values kept."""
+        ranked = sorted((item for item in counts.items() if item[1] > 0), key=lambda kv: (-kv[1], kv[0]))
+        chosen = ranked[: self.plan.facet_limit]
+        for value in self.plan.filters.get(field, ()):
+            if value not in dict(chosen):
+                chosen.append((value, counts.get(value, 0)))
+        return chosen
+
+    @staticmethod
+    def _bucket_counts(values: np.ndarray) -> list[tuple[str, int]]:
+        """How many values fall in each range bucket (every bucket listed, in order; nulls and negatives left out)."""
+        present = values[~np.isnan(values) & (values >= 0)]
+        counts = np.bincount(np.searchsorted(BUCKET_EDGES, present, side="right"), minlength=len(BUCKETS))
+        return [(label, int(n)) for (label, _, _), n in zip(BUCKETS, counts)]
 
     def _facet_counts(self, field: str, candidates: np.ndarray, masks: dict[str, np.ndarray]) -> list[tuple[str, int]]:
         """Counts of `field`'s values among candidates passing every filter except this field's own."""
@@ -552,6 +744,8 @@ class _Search:
         if plan.sort == "relevance" and plan.terms:
             return self._ranked_page(selected)
         key = {"relevance": "-published"}.get(plan.sort, plan.sort)
+        if key.lstrip("-") in NUMBERS:
+            return [(int(d), None) for d in selected[self._number_order(selected, key)]]
         values = (self.index.year if key.endswith("report_year") else self.index.published)[selected]
         values = values.astype(np.int64)
         primary = -values if key.startswith("-") else values
@@ -564,6 +758,21 @@ class _Search:
         else:
             order = np.argsort(combined, kind="stable")
         return [(int(d), None) for d in selected[order[plan.offset:wanted]]]
+
+    def _number_order(self, selected: np.ndarray, key: str) -> np.ndarray:
+        """Positions in `selected` of the page sorted by a number (`-` = descending), nulls last, ties by id."""
+        plan = self.plan
+        values = self.index.numbers[key.lstrip("-")][selected]
+        null = np.isnan(values)
+        primary = np.where(null, np.inf, -values if key.startswith("-") else values)
+        wanted = plan.offset + plan.limit
+        if wanted < primary.size:           # only rows up to the page's last value (ties included) are sorted
+            cutoff = np.partition(primary, wanted - 1)[wanted - 1]
+            pool = np.flatnonzero(primary <= cutoff)
+        else:
+            pool = np.arange(primary.size)
+        order = pool[np.lexsort((self.index.id_rank[selected[pool]], primary[pool], null[pool]))]
+        return order[plan.offset:wanted]
 
     def _ranked_page(self, selected: np.ndarray) -> list[tuple[int, float | None]]:
         """BM25 over the filtered rows only (facet filters ride along in MATCH), best first, ties by id."""
@@ -596,15 +805,35 @@ class _Search:
         return sorted(halves[0] + halves[1], key=lambda row: (row[1], row[0]))
 
     def _ranked_sql(self) -> tuple[str, dict[str, object]]:
-        """The scoring SELECT (rowid, score) with its parameters, the date range checked per row."""
+        """The scoring SELECT (rowid, score) with its parameters, the row filters checked per FTS row."""
+        conditions, params = self._row_conditions()
+        sql = SQL_RANKED
+        if conditions:
+            sql += (" AND EXISTS (SELECT 1 FROM reports r WHERE r.docid = reports_fts.rowid AND "
+                    + " AND ".join(conditions) + ")")
+        return sql, {**params, "match": self.plan.full_match()}
+
+    def _row_conditions(self) -> tuple[list[str], dict[str, object]]:
+        """SQL conditions on `reports r` for the filters FTS tags do not carry: dates, checks, numbers."""
         plan = self.plan
-        sql, params = SQL_RANKED, {"match": plan.full_match()}
+        conditions: list[str] = []
+        params: dict[str, object] = {}
         if plan.published_from is not None or plan.published_to is not None:
-            sql += (" AND (SELECT published FROM reports WHERE docid = reports_fts.rowid)"
-                    " BETWEEN :pf AND :pt")
+            conditions.append("r.published BETWEEN :pf AND :pt")
             params["pf"] = date.fromordinal(plan.published_from).isoformat() if plan.published_from else ""
             params["pt"] = (date.fromordinal(plan.published_to).isoformat() if plan.published_to else "9999") + "\uffff"
-        return sql, params
+        if plan.filters.get("has_failed_checks"):
+            codes = sorted({1 if v == TRUE else 0 for v in plan.filters["has_failed_checks"]})
+            conditions.append(f"r.has_failed_checks IN ({', '.join(map(str, codes))})")
+        rules = plan.filters.get("failed_check", ())
+        if rules:
+            conditions.append("(" + " OR ".join(f"instr(' ' || r.failed_checks || ' ', :fc{i}) > 0"
+                                                for i in range(len(rules))) + ")")
+            params.update({f"fc{i}": f" {rule} " for i, rule in enumerate(rules)})
+        for i, cond in enumerate(plan.where):
+            conditions.append(f"r.{NUMBERS[cond.name].column} {SQL_OPS[cond.op]} :w{i}")
+            params[f"w{i}"] = cond.value
+        return conditions, params
 
     def _hits(self, page: list[tuple[int, float | None]]) -> list[Hit]:
         """Load the page's records and cut their snippets."""

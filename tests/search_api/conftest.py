@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from indexer.stats_schema import CHECK_RULES
 from indexer.storage import open_backend
 from search_api.config import Settings
 from search_api.main import create_app
@@ -31,6 +32,33 @@ SYNTHETIC = [
      "广州市人民政府2018年政府信息公开工作年度报告。因政府信息公开申请行政复议、提起行政诉讼的情况:无。"),
 ]
 
+# Table numbers and failing rules of some synthetic reports (the others have no stats and no checks).
+SYNTHETIC_STATS = {
+    "syn-fj-1": ({"applications": {"new_received": {"total": 0}, "carried_over": {"total": 0},
+                                   "total_processed": {"total": 0}, "carried_forward": {"total": 0}},
+                  "review": {"upheld": 0, "corrected": 0, "other": 0, "pending": 0, "total": 0}}, []),
+    "syn-fj-3": ({"applications": {"new_received": {"natural_person": 140, "commercial": 10, "total": 150},
+                                   "carried_over": {"total": 5}, "granted": {"total": 100},
+                                   "partly_granted": {"total": 20}, "denied_state_secret": {"total": 2},
+                                   "denied_third_party": {"total": 3}, "unavailable_not_held": {"total": 10},
+                                   "not_processed_duplicate": {"total": 4}, "other_other": {"total": 6},
+                                   "total_processed": {"total": 145}, "carried_forward": {"total": 12}},
+                  "review": {"upheld": 1, "corrected": 1, "other": 0, "pending": 0, "total": 2},
+                  "litigation_direct": {"upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1},
+                  "proactive": {"fees": {"amount_10k_yuan": 7539.443252}}}, ["applications_balance"]),
+    "syn-gd-1": ({"applications": {"new_received": {"total": 12}, "granted": {"total": 5},
+                                   "partly_granted": {"total": 1}, "denied_law_prohibited": {"total": 3}},
+                  "litigation_direct": {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 2}},
+                 ["suits_totals", "unparsed"]),
+}
+
+
+def checks_list(failed: list[str] | None) -> list[dict]:
+    """Every rule evaluated, the named ones failing; no checks at all for None."""
+    if failed is None:
+        return []
+    return [{"rule": rule, "ok": rule not in failed, "detail": "总计" if rule in failed else ""} for rule in CHECK_RULES]
+
 
 def sample_records() -> list[dict]:
     """Records for the three sample reports: their real text and the gold fields."""
@@ -44,7 +72,7 @@ def sample_records() -> list[dict]:
             "province": gold["province"], "city": gold["city"], "county": gold["county"],
             "report_year": gold["report_year"], "published": gold["published"], "format": gold["format"],
             "text": (SAMPLES / f"{stem}.txt").read_text(encoding="utf-8"),
-            "stats": gold.get("stats"), "checks": [], "source_format": "html",
+            "stats": gold.get("stats"), "checks": checks_list(gold.get("failed_checks")), "source_format": "html",
             "fetched_at": "2025-03-01T08:00:00+00:00", "content_hash": None, "version": 1,
         })
     return records
@@ -55,11 +83,12 @@ def synthetic_records() -> list[dict]:
     records = []
     for rid, prov, city, county, agency, atype, level, year, published, fmt, text in SYNTHETIC:
         url = f"https://example.gov.cn/{rid}.html"
+        stats, failed = SYNTHETIC_STATS.get(rid, (None, None))
         records.append({
             "id": rid, "url": url, "urls": [url], "title": f"{agency}{year}年政府信息公开工作年度报告",
             "agency": agency, "agency_type": atype, "level": level, "province": prov, "city": city,
             "county": county, "report_year": year, "published": published, "format": fmt, "text": text,
-            "stats": None, "checks": [], "source_format": "html", "fetched_at": None,
+            "stats": stats, "checks": checks_list(failed), "source_format": "html", "fetched_at": None,
             "content_hash": None, "version": 1,
         })
     return records

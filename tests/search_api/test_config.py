@@ -32,5 +32,6 @@ def test_missing_index_is_created_empty(tmp_path):
         assert client.get("/health").json()["reports"] == 0
         assert client.get("/search", params={"q": "行政复议"}).json() == {
             "data": [], "total": 0, "facets": {f: [] for f in
-                                               ("report_year", "province", "city", "county", "agency_type", "level", "format")},
+                                               ("report_year", "province", "city", "county", "agency_type", "level", "format",
+                                                "has_failed_checks", "failed_check")},
             "page": 1, "size": 20}

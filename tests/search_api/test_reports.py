@@ -20,3 +20,13 @@ def test_unknown_report_is_404_with_message(client):
 def test_health_counts_reports(client, all_records):
     assert client.get("/health").json() == {"status": "ok", "backend": "sqlite", "reports": len(all_records),
                                             "detail": None}
+
+
+def test_full_record_has_stats_and_checks(client, all_records):
+    for record in all_records:
+        body = client.get(f"/reports/{record['id']}").json()
+        assert body["stats"] == record["stats"] and body["checks"] == record["checks"]
+    body = client.get("/reports/syn-gd-1").json()
+    assert body["stats"]["applications"]["denied_law_prohibited"]["total"] == 3
+    assert {c["rule"] for c in body["checks"] if not c["ok"]} == {"suits_totals", "unparsed"}
+    assert all(set(c) == {"rule", "ok", "detail"} for c in body["checks"])

@@ -1,0 +1,129 @@
+"""The registry of searchable numbers, conditions and table cells (indexer.stats_fields)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer import stats_schema
+from indexer.stats_fields import (NUMBER_NAMES, NUMBERS, TABLE_CELLS, Condition, compute_numbers,
+                                  failed_checks, holds, parse_condition)
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+GOLD_WITH_STATS = sorted(p for p in [*SAMPLES.glob("*.gold.json"), *SAMPLES.glob("pingtan/*.gold.json")]
+                         if json.loads(p.read_text(encoding="utf-8")).get("stats"))
+REQUIRED = ("applications.new_received.total", "applications.carried_over.total", "applications.granted.total",
+            "applications.partly_granted.total", "applications.denied.total", "applications.unavailable.total",
+            "applications.not_processed.total", "applications.total_processed.total", "review.total",
+            "review.corrected", "litigation_direct.total", "litigation_direct.corrected",
+            "litigation_after_review.total", "litigation_after_review.corrected", "litigation.total")
+
+
+def gold_stats(name: str) -> dict:
+    """The stats of one gold file."""
+    path = SAMPLES / name
+    return json.loads(path.read_text(encoding="utf-8"))["stats"]
+
+
+def leaves(node: dict, path: tuple[str, ...] = ()):
+    """(dotted key, value) of every number in a stats object."""
+    for key, value in node.items():
+        if isinstance(value, dict):
+            yield from leaves(value, (*path, key))
+        else:
+            yield ".".join((*path, key)), value
+
+
+def test_registry_has_the_required_numbers_with_safe_columns():
+    assert set(REQUIRED) <= set(NUMBER_NAMES)
+    assert all(f.column.replace("_", "").isalnum() and f.column.startswith("n_") for f in NUMBERS.values())
+    assert len({f.column for f in NUMBERS.values()}) == len(NUMBERS)
+
+
+def test_numbers_of_pingtan_2021_report_match_its_table():
+    stats = gold_stats("pingtan/80613.gold.json")
+    numbers = compute_numbers(stats)
+    apps = stats["applications"]
+    assert numbers["applications.new_received.total"] == apps["new_received"]["total"] == 70
+    assert numbers["applications.total_processed.total"] == 69
+    assert numbers["applications.denied.total"] == sum(apps[r]["total"] for r in stats_schema.DENIED_ROWS) == 8
+    assert numbers["applications.unavailable.total"] == 25
+    assert numbers["review.total"] == stats["review"]["total"] == 3
+    assert numbers["litigation.total"] == stats["litigation_direct"]["total"] + stats["litigation_after_review"]["total"]
+
+
+@pytest.mark.parametrize("path", GOLD_WITH_STATS, ids=lambda p: p.stem)
+def test_every_gold_number_is_computed(path):
+    numbers = compute_numbers(json.loads(path.read_text(encoding="utf-8"))["stats"])
+    assert all(isinstance(v, (int, float)) for v in numbers.values())
+
+
+def test_missing_cells_are_null_never_zero():
+    assert set(compute_numbers(None).values()) == {None}
+    assert set(compute_numbers({}).values()) == {None}
+    partial = {"applications": {"denied_third_party": {"total": 4}, "granted": {"natural_person": 3}},
+               "litigation_direct": {"total": 2}, "review": {"total": "3"}}
+    numbers = compute_numbers(partial)
+    assert numbers["applications.denied.total"] == 4               # the rows present are added up
+    assert numbers["applications.granted.total"] is None           # a cell of another column is not the total
+    assert numbers["applications.unavailable.total"] is None
+    assert numbers["litigation.total"] == 2
+    assert numbers["review.total"] is None                         # not a number
+
+
+def test_failed_checks():
+    assert failed_checks([]) is None and failed_checks(None) is None
+    checks = [{"rule": "suits_totals", "ok": False, "detail": "review"}, {"rule": "unparsed", "ok": True, "detail": ""},
+              {"rule": "applications_balance", "ok": False, "detail": "total"},
+              {"rule": "suits_totals", "ok": False, "detail": "litigation_direct"}]
+    assert failed_checks(checks) == ["applications_balance", "suits_totals"]
+    assert failed_checks([{"rule": "unparsed", "ok": True, "detail": ""}]) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("applications.new_received.total>=10", Condition("applications.new_received.total", ">=", 10)),
+    (" review.total != 0 ", Condition("review.total", "!=", 0)),
+    ("litigation.total<2.5", Condition("litigation.total", "<", 2.5)),
+    ("applications.denied.total=-1", Condition("applications.denied.total", "=", -1)),
+    ("review.corrected>0", Condition("review.corrected", ">", 0)),
+    ("review.corrected<=3", Condition("review.corrected", "<=", 3)),
+])
+def test_parse_condition(text, expected):
+    assert parse_condition(text) == expected
+
+
+@pytest.mark.parametrize("text, message", [
+    ("applications.total>=1", "unknown number"), ("title>=1", "unknown number"), ("review.total", "cannot read"),
+    ("review.total>=", "cannot read"), ("review.total=>1", "cannot read"), ("review.total>=1e9", "cannot read"),
+    ("review.total>=nan", "cannot read"), ("review.total>=1 OR 1=1", "cannot read"), ("", "cannot read"),
+    ("review.total>=" + "9" * 300, "at most"), ("review.total==1", "cannot read"),
+])
+def test_bad_conditions_name_the_valid_numbers(text, message):
+    with pytest.raises(ValueError, match=message) as err:
+        parse_condition(text)
+    if message != "at most":
+        assert "applications.new_received.total" in str(err.value)
+
+
+def test_null_never_holds():
+    assert not holds(None, Condition("review.total", "!=", 0))
+    assert holds(3, Condition("review.total", "!=", 0)) and not holds(0, Condition("review.total", ">", 0))
+
+
+def test_table_cells_cover_both_formats_in_table_order():
+    keys = [c.key for c in TABLE_CELLS]
+    assert len(keys) == len(set(keys))
+    assert keys.index("proactive.regulations.new_made") < keys.index("applications.new_received.natural_person")
+    assert keys.index("applications.other.total") < keys.index("applications.other_other.total") \
+        < keys.index("applications.total_processed.total") < keys.index("applications.carried_forward.total") \
+        < keys.index("review.upheld") < keys.index("litigation_after_review.total")
+    cell = {c.key: c for c in TABLE_CELLS}["applications.new_received.natural_person"]
+    assert cell.header == "三·本年新收政府信息公开申请数量·自然人 (applications.new_received.natural_person)"
+
+
+@pytest.mark.parametrize("path", GOLD_WITH_STATS, ids=lambda p: p.stem)
+def test_every_gold_cell_has_a_column(path):
+    keys = {c.key for c in TABLE_CELLS}
+    stats = json.loads(path.read_text(encoding="utf-8"))["stats"]
+    assert {k for k, _ in leaves(stats)} <= keys
