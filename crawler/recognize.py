@@ -4,23 +4,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-YEAR_RE = re.compile(r"(?<!\d)(?:19[89]\d|20\d\d)(?!\d)|[一二][〇零○Ｏ0一二三四五六七八九]{3}(?=年)")
-DISCLOSURE_RE = re.compile(r"政府信息公开|政务公开|信息公开")
-REPORT_RE = re.compile(
-    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:的)?(?:年度报告|年报|年度工作报告|工作报告|报告)"
-)
-# Titles in the same columns that are NOT reports (PORTALS.md), checked before the positive rule.
-LOOKALIKE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"工作要点"), "work plan (工作要点)"),
-    (re.compile(r"落实情况|的函"), "follow-up letter (落实情况 / 函)"),
-    (re.compile(r"政府工作报告"), "government work report (政府工作报告)"),
-    (re.compile(r"预算|决算"), "budget or final accounts (预算/决算)"),
-    (re.compile(r"企业年报|年报公示|年度报告公示"), "enterprise annual report (企业年报)"),
-    (re.compile(r"统计年报|统计公报|统计年鉴"), "statistical yearbook (统计年报)"),
-    (re.compile(r"解读|图解|一图读懂|答记者问"), "explainer of a report (解读/图解)"),
-    (re.compile(r"通知$|的通知|征求意见"), "notice (通知)"),
-)
-WHITESPACE_RE = re.compile(r"\s+")
+from indexer.recognize import title_verdict
+
 REPLACEMENT_CHAR = "\ufffd"
 MAX_REPLACEMENT_SHARE = 0.05     # more undecodable characters than this: the page is garbage
 FOLDER_PAGE_RE = re.compile(r"(?:/|/index\.s?html?)$", re.I)
@@ -35,28 +20,9 @@ FORMAT_BY_CONTENT_TYPE = (
 )
 
 
-def normalize_title(title: str) -> str:
-    """Collapse whitespace (including full-width spaces) in a list title."""
-    return WHITESPACE_RE.sub("", title.replace("\u3000", " ")).strip()
-
-
 def looks_like_report_title(title: str | None) -> tuple[bool, str]:
-    """Return (True, why) if a list title names a 政府信息公开工作年度报告, else (False, why not)."""
-    text = normalize_title(title or "")
-    if not text:
-        return False, "empty title"
-    for pattern, label in LOOKALIKE_RULES:
-        if pattern.search(text):
-            return False, f"look-alike: {label}"
-    if not DISCLOSURE_RE.search(text):
-        return False, "no 政府信息公开/政务公开/信息公开 in title"
-    match = REPORT_RE.search(text)
-    if not match:
-        return False, "no 年度报告/年报 after the disclosure phrase"
-    year = YEAR_RE.search(text)
-    if not year:
-        return False, "no year in title"
-    return True, f"report title: year {year.group(0)}, {match.group(0)}"
+    """Return (True, why) if a list title names an annual report; the indexer's title rules decide."""
+    return title_verdict(title)
 
 
 def guess_source_format(url: str, content_type: str | None = None) -> str:

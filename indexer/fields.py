@@ -31,7 +31,6 @@ from indexer.patterns import (
     META_DATE_NAMES,
     ORGAN_SUFFIX_RE,
     QUOTED_TITLE_RE,
-    REPORT_TITLE_RES,
     SIGNATURE_DATE_LINES,
     SIGNATURE_LOOKBACK_LINES,
     SIGNATURE_MAX_CHARS,
@@ -46,6 +45,7 @@ from indexer.patterns import (
     YEAR_RE,
     ZONE_AGENCY_RE,
 )
+from indexer.recognize import is_report_title
 from indexer.regions import Region, agency_level, strip_region_prefix
 from indexer.tables import detect_format
 
@@ -78,11 +78,6 @@ def title_from_tree(tree) -> str | None:
     """Return the first title candidate naming a report, else the first candidate (None if none)."""
     candidates = title_candidates(tree)
     return next((t for t in candidates if is_report_title(t)), candidates[0] if candidates else None)
-
-
-def is_report_title(title: str | None) -> bool:
-    """Tell whether a title names a year, 信息公开 and 年度报告/年报."""
-    return bool(title) and all(regex.search(title) for regex in REPORT_TITLE_RES)
 
 
 def title_from_text(text: str) -> str | None:

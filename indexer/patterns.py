@@ -72,20 +72,23 @@ SENTENCE_MARK_RE = re.compile(r"[《。，,；;！!？?]")  # a first line with 
 
 # --- report recognition ---------------------------------------------------------------------
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-REPORT_TITLE_RES = (
-    re.compile(r"(?:19|20)\d{2}"),
-    re.compile(r"政府信息公开|政务公开|信息公开"),
-    re.compile(r"年度报告|年报|年度工作报告"),
+# Title rules, shared by the crawler's link pre-filter and the indexer's verdict.
+TITLE_YEAR_RE = re.compile(r"(?<!\d)(?:19[89]\d|20\d\d)(?!\d)|[一二][〇零○Ｏ0一二三四五六七八九]{3}(?=年)")
+TITLE_DISCLOSURE_RE = re.compile(r"政府信息公开|政务公开|信息公开")
+TITLE_REPORT_RE = re.compile(
+    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:的)?(?:年度报告|年报|年度工作报告|工作报告|报告)"
 )
-# (regex, reason): titles in the column that are not annual reports.
+TITLE_SPACE_RE = re.compile(r"[\s\u3000]+")
+# (regex, label): titles in the same columns that are NOT reports (PORTALS.md), checked first.
 LOOKALIKE_TITLES = (
-    (re.compile(r"工作要点"), "a work plan (政府信息公开工作要点), not an annual report"),
-    (re.compile(r"关于.*的函|函$"), "a letter (关于…的函), not an annual report"),
-    (re.compile(r"政府工作报告"), "a 政府工作报告 (government work report), not a disclosure report"),
-    (re.compile(r"预算|决算"), "a budget / final accounts disclosure (预算/决算公开)"),
-    (re.compile(r"企业年报|年报公示|企业年度报告|年度报告公示"), "a company annual report (企业年报公示)"),
-    (re.compile(r"统计年报|统计公报|统计年鉴|统计报表"), "a statistical report (统计年报)"),
-    (re.compile(r"(?:的|工作)通知$|^关于.*通知"), "a notice (通知), not an annual report"),
+    (re.compile(r"工作要点"), "work plan (工作要点)"),
+    (re.compile(r"落实情况|的函|函$"), "letter (落实情况 / 函)"),
+    (re.compile(r"政府工作报告"), "government work report (政府工作报告)"),
+    (re.compile(r"预算|决算"), "budget or final accounts (预算/决算)"),
+    (re.compile(r"企业年报|年报公示|企业年度报告|年度报告公示"), "enterprise annual report (企业年报)"),
+    (re.compile(r"统计年报|统计公报|统计年鉴|统计报表"), "statistical report (统计年报)"),
+    (re.compile(r"解读|图解|一图读懂|答记者问"), "explainer of a report (解读/图解)"),
+    (re.compile(r"通知$|的通知|^关于.*通知|征求意见"), "notice (通知)"),
 )
 # Content markers: a report talks about proactive disclosure and requests.
 CONTENT_PROACTIVE_RE = re.compile(r"主动公开")

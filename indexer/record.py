@@ -18,57 +18,16 @@ from indexer.fields import (
     extract_source_format,
     extract_title,
     extract_url,
-    is_report_title,
     region_fields,
 )
 from indexer.html import Page, load_page
-from indexer.patterns import (
-    CONTENT_PROACTIVE_RE,
-    CONTENT_REQUESTS_RE,
-    LOOKALIKE_TITLES,
-    MIN_REPORT_CHARS,
-    MIN_SECTIONS_UNTITLED,
-    SECTION_MARKERS,
-)
+from indexer.recognize import is_report_title, recognize_report
 from indexer.regions import page_clues, resolve_region
 from indexer.tables import TableResult, read_tables
 
 RECORD_VERSION = 1
 ID_HEX_CHARS = 16
 TEXT_FORMATS = frozenset({"txt", "pdf", "docx", "doc", "wps"})  # sources whose text comes already extracted
-
-
-def lookalike_reason(title: str) -> str | None:
-    """Return why a title is a known look-alike (工作要点, 函, 政府工作报告 …), or None."""
-    for regex, reason in LOOKALIKE_TITLES:
-        if regex.search(title):
-            return reason
-    return None
-
-
-def content_verdict(text: str, *, untitled: bool) -> tuple[bool, str]:
-    """Check that the text has a report's structure (stricter when no title names it)."""
-    if len(text) < MIN_REPORT_CHARS:
-        return False, f"content too short for a report ({len(text)} characters)"
-    if not (CONTENT_PROACTIVE_RE.search(text) and CONTENT_REQUESTS_RE.search(text)):
-        return False, "content lacks a report's structure (主动公开 and 依申请 parts)"
-    sections = sum(bool(regex.search(text)) for regex in SECTION_MARKERS)
-    if untitled and sections < MIN_SECTIONS_UNTITLED:
-        return False, f"no report title and only {sections} of the report's sections found"
-    return True, "annual report"
-
-
-def recognize_report(title: str | None, text: str, list_title: str | None = None) -> tuple[bool, str]:
-    """Decide whether title (or list title) and content make an annual disclosure report; say why."""
-    titles = [t for t in (title, list_title) if t]
-    for candidate in titles:
-        reason = lookalike_reason(candidate)
-        if reason:
-            return False, f"{reason}: {candidate!r}"
-    named = [t for t in titles if is_report_title(t)]
-    if titles and not named:
-        return False, f"title does not name a 政府信息公开 annual report (year + 信息公开 + 年度报告): {titles[0]!r}"
-    return content_verdict(text, untitled=not named)
 
 
 def choose_title(title: str | None, list_title: str | None) -> str:
