@@ -5,6 +5,7 @@ import hashlib
 import logging
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from typing import Any, Callable
 
 from scrapy.crawler import Crawler
@@ -48,6 +49,14 @@ class DuplicatePagePipeline:
         return item
 
 
+def redact_credentials(target: str) -> str:
+    """Hide a password in a storage URL before it is logged (http://user:pw@host -> http://user:***@host)."""
+    parts = urlsplit(target)
+    if parts.password is None:
+        return target
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
+
+
 class IndexPipeline:
     """Turn each FetchedPage into a record (indexer.record.build_record) and store it at once.
 
@@ -56,7 +65,7 @@ class IndexPipeline:
     """
 
     def __init__(self, db_path: str | Path = DEFAULT_REPORTS_DB, stats: Any = None):
-        self.db_path = Path(db_path)
+        self.db_path = db_path if "://" in str(db_path) else Path(db_path)   # a URL (Elasticsearch) stays a string
         self.stats = stats
         self.counts: Counter[str] = Counter()
         self.backend: Any = None
@@ -99,7 +108,7 @@ class IndexPipeline:
             "Index summary: %d reports stored, %d pages rejected (not a report), %d unreadable, "
             "%d of them indexer errors, %d failed fetches; database %s",
             self.counts["stored"], self.counts[KIND_NOT_A_REPORT], self.counts[KIND_UNREADABLE],
-            self.counts[INDEX_ERROR], self.counts[KIND_FETCH_FAILED], self.db_path,
+            self.counts[INDEX_ERROR], self.counts[KIND_FETCH_FAILED], redact_credentials(str(self.db_path)),
         )
 
     def _index(self, page: FetchedPage) -> FetchedPage:

@@ -1,4 +1,9 @@
-"""Command line: `python -m indexer extract FILE... [--url URL]` prints one JSON record per input."""
+"""Command line of the indexer.
+
+    python -m indexer extract FILE... [--url URL]        one JSON record per input
+    python -m indexer reindex --backend elasticsearch   rebuild behind the alias (see es_commands)
+    python -m indexer copy-to-es --db data/reports.sqlite
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from indexer.errors import NotAReport, UnreadablePage
+from indexer.es_commands import add_es_commands
 from indexer.record import build_record
 
 EXIT_UNREADABLE = 1
@@ -16,13 +22,14 @@ FORMAT_BY_SUFFIX = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "htm
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with one sub-command per task (later: reindex)."""
+    """Build the argument parser with one sub-command per task."""
     parser = argparse.ArgumentParser(prog="python -m indexer", description="Annual report indexer.")
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser("extract", help="print the record extracted from each file as JSON")
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE", help="saved HTML page or .txt")
     extract.add_argument("--url", help="URL the page was fetched from (only with a single FILE)")
     extract.set_defaults(handler=run_extract)
+    add_es_commands(commands)
     return parser
 
 

@@ -11,10 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from indexer.storage import open_backend
 from indexer.storage.base import QueryTimeout
 
 from .config import Settings
+from .deps import open_configured_backend
 from .routes import export, health, reports, search
 
 MAX_ERROR_INPUT = 80   # characters of a rejected value echoed back in a 422
@@ -55,8 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # an existing index is only read (the crawler may be writing it); a missing one is created empty
-        backend = open_backend(settings.reports_db, read_only=settings.reports_db.exists())
+        backend = open_configured_backend(settings)
         if hasattr(backend, "time_limit"):
             backend.time_limit = settings.query_time_limit
         app.state.backend = backend

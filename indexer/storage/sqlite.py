@@ -55,16 +55,15 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from ..highlight import snippet
-from ..segment import query_terms, segment_text
-from ..stats_fields import BUCKETS, NUMBER_FIELDS, NUMBERS, Condition, compute_numbers, failed_checks, parse_condition
-from .base import (ALL_FACETS, FACET_FIELDS, FAILURE_KINDS, FILTER_FIELDS, MAX_EXPORT_ROWS, MAX_LIMIT, SORT_KEYS,
-                   ExportResult, Hit, QueryTimeout, SearchQuery, SearchResult)
+from ..segment import segment_text
+from ..stats_fields import BUCKETS, NUMBER_FIELDS, NUMBERS, compute_numbers, failed_checks
+from .plan import FALSE, TRUE, QueryPlan, iso_ordinal as _iso_ordinal
+from .base import (FACET_FIELDS, FAILURE_KINDS, MAX_EXPORT_ROWS, ExportResult, Hit, QueryTimeout, SearchQuery, SearchResult)
 
 SCHEMA_VERSION = 2               # 2: number and check columns in `reports`
 QUERY_TIME_LIMIT_S = 2.0         # per search; the progress handler interrupts SQLite after it
 PROGRESS_STEPS = 2000            # SQLite VM instructions between time checks
 BUSY_TIMEOUT_MS = 5000
-MAX_QUERY_TERMS = 32             # longer queries are cut (AND of 32 words is already very narrow)
 SNIPPET_WIDTH = 120
 PARALLEL_RANK_MIN = 20_000       # BM25 over at least this many rows runs in two threads
 RANK_WORKERS = 2
@@ -81,7 +80,6 @@ NUMBER_COLUMNS = tuple(f.column for f in NUMBER_FIELDS)
 DERIVED_COLUMNS = {**{c: "INTEGER" if c == "has_failed_checks" else "TEXT" for c in CHECK_COLUMNS},
                    **{c: "REAL" for c in NUMBER_COLUMNS}}          # column -> SQL type, added to old files
 REPORT_COLUMNS = BASE_COLUMNS + tuple(DERIVED_COLUMNS)
-TRUE, FALSE = "true", "false"        # values of the has_failed_checks filter and facet
 SQL_OPS = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "=", "!=": "<>"}
 NUMPY_OPS = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.less,
              "=": np.equal, "!=": np.not_equal}
@@ -147,6 +145,7 @@ SQL_MATCH_DOCIDS = "SELECT group_concat(rowid, ' ') FROM reports_fts WHERE repor
 SQL_RANKED = (f"SELECT rowid, bm25(reports_fts, {', '.join(map(str, BM25_WEIGHTS))}) AS score "
               "FROM reports_fts WHERE reports_fts MATCH :match")
 SQL_RECORDS = "SELECT docid, record FROM report_records WHERE docid IN ({marks})"
+SQL_ALL_RECORDS = "SELECT record FROM report_records ORDER BY docid"
 SQL_RECORDS_NO_TEXT = "SELECT docid, json_remove(record, '$.text') FROM report_records WHERE docid IN ({marks})"
 SQL_COLUMNS = "SELECT name FROM pragma_table_info('reports')"
 SQL_STORED_PARTS = ("SELECT docid, json_extract(record, '$.stats'), json_extract(record, '$.checks') "
@@ -177,16 +176,6 @@ def _unpack_tokens(blob: bytes) -> dict:
 def _quote(term: str) -> str:
     """Quote one term as an FTS5 string (inner quotes doubled)."""
     return '"' + term.replace('"', '""') + '"'
-
-
-def _iso_ordinal(value: object) -> int | None:
-    """Day number of an ISO date string, or None if it is not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value[:10]).toordinal()
-    except ValueError:
-        return None
 
 
 def _facet_value(value: object) -> str | None:
@@ -429,6 +418,11 @@ class SqliteBackend:
         row = self._reader().execute(SQL_GET, {"id": record_id}).fetchone()
         return json.loads(row[0]) if row else None
 
+    def records(self) -> Iterator[dict]:
+        """Yield every stored record in full (text included), oldest first: the source for copies."""
+        for (text,) in self._reader().execute(SQL_ALL_RECORDS):
+            yield json.loads(text)
+
     def count(self) -> int:
         """Return how many reports are indexed."""
         return self._reader().execute(SQL_COUNT).fetchone()[0]
@@ -441,7 +435,7 @@ class SqliteBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a search in one read snapshot under the time limit (a facet-cache reload is not timed)."""
-        return self._timed(_Plan.build(query), lambda search: search.run())
+        return self._timed(QueryPlan.build(query), lambda search: search.run())
 
     def export(self, query: SearchQuery, max_rows: int = MAX_EXPORT_ROWS) -> ExportResult:
         """The matching records (no text) in the query's order, at most `max_rows`; offset/limit/facets ignored.
@@ -451,11 +445,11 @@ class SqliteBackend:
         """
         if not 0 <= max_rows <= MAX_EXPORT_ROWS:
             raise ValueError(f"an export returns between 0 and {MAX_EXPORT_ROWS} rows")
-        plan = _Plan.build(replace(query, offset=0, limit=max_rows, facets=()), max_limit=MAX_EXPORT_ROWS)
+        plan = QueryPlan.build(replace(query, offset=0, limit=max_rows, facets=()), max_limit=MAX_EXPORT_ROWS)
         total, docids = self._timed(plan, lambda search: search.select())
         return ExportResult(total=total, records=self._stream_records(docids))
 
-    def _timed(self, plan: "_Plan", action: Callable[["_Search"], object]):
+    def _timed(self, plan: QueryPlan, action: Callable[["_Search"], object]):
         """Run `action` on a _Search in one read snapshot under the time limit."""
         conn = self._reader()
         try:
@@ -552,80 +546,26 @@ class _snapshot(_transaction):
             self.conn.execute("COMMIT")
 
 
-# --------------------------------------------------------------------------- query planning
-@dataclass(frozen=True)
-class _Plan:
-    """A validated query: terms, filters, date range, sort and page."""
-
-    terms: tuple[str, ...]
-    filters: dict[str, tuple[str, ...]]
-    where: tuple[Condition, ...]
-    published_from: int | None
-    published_to: int | None
-    sort: str
-    offset: int
-    limit: int
-    facets: tuple[str, ...]
-    facet_limit: int
-
-    @classmethod
-    def build(cls, query: SearchQuery, max_limit: int = MAX_LIMIT) -> "_Plan":
-        """Check every part of `query`; raise ValueError with a message for what is not acceptable."""
-        unknown = [f for f in query.filters if f not in FILTER_FIELDS]
-        if unknown:
-            raise ValueError(f"unknown facet field(s) {', '.join(map(repr, unknown))} to filter on; "
-                             f"use {', '.join(FILTER_FIELDS)}")
-        unknown = [f for f in query.facets if f not in ALL_FACETS]
-        if unknown:
-            raise ValueError(f"unknown facet field(s) {', '.join(map(repr, unknown))}; "
-                             f"use {', '.join(ALL_FACETS)}")
-        if query.sort not in SORT_KEYS:
-            raise ValueError(f"sort must be one of {', '.join(SORT_KEYS)}")
-        if query.offset < 0 or not 0 <= query.limit <= max_limit:
-            raise ValueError(f"offset must be >= 0 and limit between 0 and {max_limit}")
-        start, end = _date_bound(query.published_from, "published_from"), _date_bound(query.published_to, "published_to")
-        if start is not None and end is not None and start > end:
-            raise ValueError("published_from is after published_to")
-        filters = {f: tuple(dict.fromkeys(str(v) for v in vals)) for f, vals in query.filters.items() if vals}
-        bad = [v for v in filters.get("has_failed_checks", ()) if v not in (TRUE, FALSE)]
-        if bad:
-            raise ValueError(f"has_failed_checks is {TRUE!r} or {FALSE!r}, not {bad[0]!r}")
-        if any(not v or len(v.split()) != 1 or v.strip() != v for v in filters.get("failed_check", ())):
-            raise ValueError("failed_check values are rule names (one word each)")
-        where = tuple(c if isinstance(c, Condition) else parse_condition(c) for c in query.where)
-        if any(c.name not in NUMBERS for c in where):
-            raise ValueError(f"unknown number in a condition; numbers: {', '.join(NUMBERS)}")
-        return cls(tuple(query_terms(query.q)[:MAX_QUERY_TERMS]), filters, where, start, end, query.sort,
-                   query.offset, query.limit, tuple(dict.fromkeys(query.facets)), max(1, query.facet_limit))
-
-    def text_match(self) -> str:
-        """FTS5 expression for the words: each quoted, ANDed, in the text columns only."""
-        return f"{TEXT_COLUMNS} : ({' AND '.join(_quote(t) for t in self.terms)})" if self.terms else ""
-
-    def full_match(self) -> str:
-        """FTS5 expression for the words and every facet filter (as tag tokens)."""
-        parts = [self.text_match()] if self.terms else []
-        for field, values in self.filters.items():
-            if field not in FACET_FIELDS:           # check filters: see _Search._row_conditions
-                continue
-            parts.append("tags : (" + " OR ".join(_quote(_tag(field, v)) for v in values) + ")")
-        return " AND ".join(parts)
+# --------------------------------------------------------------------------- FTS expressions of a plan
+def _text_match(plan: QueryPlan) -> str:
+    """FTS5 expression for the words: each quoted, ANDed, in the text columns only."""
+    return f"{TEXT_COLUMNS} : ({' AND '.join(_quote(t) for t in plan.terms)})" if plan.terms else ""
 
 
-def _date_bound(value: str | None, name: str) -> int | None:
-    """Day ordinal of an ISO date parameter; ValueError with the parameter name if malformed."""
-    if value in (None, ""):
-        return None
-    ordinal = _iso_ordinal(value)
-    if ordinal is None or len(str(value)) != 10:
-        raise ValueError(f"{name} must be an ISO date (YYYY-MM-DD), not {value!r}")
-    return ordinal
+def _full_match(plan: QueryPlan) -> str:
+    """FTS5 expression for the words and every facet filter (as tag tokens)."""
+    parts = [_text_match(plan)] if plan.terms else []
+    for field, values in plan.filters.items():
+        if field not in FACET_FIELDS:           # check filters: see _Search._row_conditions
+            continue
+        parts.append("tags : (" + " OR ".join(_quote(_tag(field, v)) for v in values) + ")")
+    return " AND ".join(parts)
 
 
 class _Search:
     """One search against one snapshot: candidate docids, masks, facet counts, the page of hits."""
 
-    def __init__(self, conn: sqlite3.Connection, index: FacetIndex, plan: _Plan,
+    def __init__(self, conn: sqlite3.Connection, index: FacetIndex, plan: QueryPlan,
                  parallel: Callable[[list[tuple[str, dict]]], list[list[tuple]]] | None = None):
         self.conn, self.index, self.plan, self.parallel = conn, index, plan, parallel
 
@@ -649,7 +589,7 @@ class _Search:
         """Docids matching the words (all reports when there are none), ascending."""
         if not self.plan.terms:
             return np.flatnonzero(self.index.alive)
-        joined = self.conn.execute(SQL_MATCH_DOCIDS, {"match": self.plan.text_match()}).fetchone()[0]
+        joined = self.conn.execute(SQL_MATCH_DOCIDS, {"match": _text_match(self.plan)}).fetchone()[0]
         if not joined:
             return np.zeros(0, dtype=np.int64)
         ids = np.fromstring(joined, dtype=np.int64, sep=" ")   # text mode: fast and not deprecated
@@ -811,7 +751,7 @@ class _Search:
         if conditions:
             sql += (" AND EXISTS (SELECT 1 FROM reports r WHERE r.docid = reports_fts.rowid AND "
                     + " AND ".join(conditions) + ")")
-        return sql, {**params, "match": self.plan.full_match()}
+        return sql, {**params, "match": _full_match(self.plan)}
 
     def _row_conditions(self) -> tuple[list[str], dict[str, object]]:
         """SQL conditions on `reports r` for the filters FTS tags do not carry: dates, checks, numbers."""

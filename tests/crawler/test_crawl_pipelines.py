@@ -87,3 +87,14 @@ def test_index_pipeline_record_is_searchable(index):
     result = index.backend.search(SearchQuery(q=""))
     assert result.total == 1
     assert result.hits[0].record["report_year"] == 2023
+
+
+@pytest.mark.parametrize(("target", "shown"), [
+    ("https://indexer:s3cret@es.example.org:9200/?alias=reports", "https://indexer:***@es.example.org:9200/?alias=reports"),
+    ("data/reports.sqlite", "data/reports.sqlite"),
+    ("http://es.example.org:9200", "http://es.example.org:9200"),
+])
+def test_storage_password_is_not_logged(target, shown):
+    from crawler.pipelines import redact_credentials
+
+    assert redact_credentials(target) == shown

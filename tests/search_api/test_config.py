@@ -17,6 +17,7 @@ def test_settings_from_environment(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("env, value", [("SEARCH_BACKEND", "elasticsearch"), ("QUERY_TIME_LIMIT", "0")])
 def test_bad_settings_are_rejected(monkeypatch, env, value):
+    monkeypatch.delenv("ES_URL", raising=False)      # elasticsearch without ES_URL is the bad setting
     monkeypatch.setenv(env, value)
     with pytest.raises(ValidationError):
         Settings()

@@ -1,0 +1,264 @@
+"""The storage contract (indexer.storage.base.Backend), run against every backend with the same records.
+
+Expected values come from the records themselves (a plain-Python reading of the filters), and
+`test_same_answers_as_sqlite` compares each backend with a SQLite index of the same records:
+same totals, same facet counts, same hits in the same order for deterministic sorts, the same set
+for relevance. The Elasticsearch cases need a live node (ES_URL) and are skipped otherwise.
+"""
+from __future__ import annotations
+
+import pytest
+
+from indexer.stats_fields import NUMBERS, compute_numbers, failed_checks
+from indexer.storage.base import DEFAULT_FACETS, SearchQuery
+
+FUJIAN, GUANGDONG, ZHEJIANG = "福建省", "广东省", "浙江省"
+NEW = "applications.new_received.total"
+REVIEW = "review.total"
+
+
+def ids(result) -> list[str]:
+    """Hit ids in order."""
+    return [h.id for h in result.hits]
+
+
+def number(record: dict, name: str):
+    """A registered number of a record (None when null)."""
+    return compute_numbers(record.get("stats"))[name]
+
+
+def all_ids(records: list[dict], keep=lambda r: True) -> set[str]:
+    """Ids of the records `keep` accepts."""
+    return {r["id"] for r in records if keep(r)}
+
+
+def everything(backend, **kwargs) -> list[str]:
+    """All matching ids (one page of up to 1000)."""
+    return ids(backend.search(SearchQuery(limit=1000, facets=(), **kwargs)))
+
+
+# --------------------------------------------------------------------------- write, get, count
+def test_write_get_count(fresh, contract_records):
+    assert fresh.count() == 0 and fresh.get("nope") is None
+    assert fresh.write(contract_records) == len(contract_records)
+    assert fresh.count() == len(contract_records)
+    first = contract_records[0]
+    assert fresh.get(first["id"]) == first                      # the full record, text and stats included
+
+
+def test_upsert_replaces_in_place(fresh, contract_records):
+    fresh.write(contract_records[:3])
+    changed = {**contract_records[1], "title": "改过的标题", "text": "更新后的正文提到街道办事处。", "province": "海南省"}
+    assert fresh.write([changed]) == 1
+    assert fresh.count() == 3
+    assert fresh.get(changed["id"])["title"] == "改过的标题"
+    assert everything(fresh, q="街道办事处") == [changed["id"]]
+    assert everything(fresh, filters={"province": ["海南省"]}) == [changed["id"]]
+    assert fresh.search(SearchQuery(q=contract_records[1]["title"], facets=())).total <= 1
+
+
+def test_empty_write_and_bad_records(fresh):
+    assert fresh.write([]) == 0
+    with pytest.raises(ValueError):
+        fresh.write([{"title": "no id"}])
+    with pytest.raises(ValueError):
+        fresh.write([{"id": "x", "report_year": "2020"}])
+    assert fresh.count() == 0
+
+
+def test_record_failure(fresh):
+    fresh.record_failure({"url": "http://127.0.0.1/x.html", "reason": "404", "kind": "fetch_failed", "status": 404})
+    with pytest.raises(ValueError):
+        fresh.record_failure({"url": "http://127.0.0.1/y.html", "kind": "exploded"})
+    with pytest.raises(ValueError):
+        fresh.record_failure({"kind": "unreadable"})
+    assert fresh.count() == 0                                   # failures are not reports
+    assert [f["url"] for f in fresh.failures()] == ["http://127.0.0.1/x.html"]
+
+
+# --------------------------------------------------------------------------- text
+@pytest.mark.parametrize("q, must_include", [
+    ("行政复议", {"syn-a", "syn-c"}),
+    ("信访局 政府信息公开", {"syn-a", "syn-d"}),
+    ("宁波市民政局", {"syn-e"}),
+])
+def test_words(loaded, contract_records, q, must_include):
+    found = everything(loaded, q=q)
+    assert must_include <= set(found)
+    words = q.split()
+    for rid in found:                                        # every hit holds every word somewhere
+        record = next(r for r in contract_records if r["id"] == rid)
+        blob = f"{record['title']} {record['agency']} {record['text']}"
+        assert all(w in blob for w in words), rid
+
+
+def test_snippet_cut_from_original_text(loaded):
+    hit = next(h for h in loaded.search(SearchQuery(q="行政复议")).hits if h.id == "syn-c")
+    assert "<mark>行政复议</mark>" in hit.snippet and "text" not in hit.record
+    assert hit.record["agency"] == "广东省人民政府" and hit.score is not None
+
+
+@pytest.mark.parametrize("q", ['"', "' OR 1=1 --", "AND OR NOT", "title:行政", "*", "行政复议)(", "\\", "NEAR(a b)",
+                               "a" * 400, "｛｝【】", "<script>", "-", "^3", "行政复议~2", "/regex/"])
+def test_hostile_text_is_plain_words(loaded, q):
+    try:
+        result = loaded.search(SearchQuery(q=q))
+    except ValueError:
+        return
+    assert result.total >= 0
+
+
+# --------------------------------------------------------------------------- filters
+@pytest.mark.parametrize("filters, keep", [
+    ({"province": [FUJIAN]}, lambda r: r["province"] == FUJIAN),
+    ({"province": [GUANGDONG, ZHEJIANG]}, lambda r: r["province"] in (GUANGDONG, ZHEJIANG)),
+    ({"report_year": ["2020", "2022"]}, lambda r: r["report_year"] in (2020, 2022)),
+    ({"format": ["legacy"]}, lambda r: r["format"] == "legacy"),
+    ({"agency_type": ["信访局"], "level": ["city"]}, lambda r: r["agency_type"] == "信访局" and r["level"] == "city"),
+    ({"city": ["广州市"]}, lambda r: r["city"] == "广州市"),
+    ({"province": ["不存在省"]}, lambda r: False),
+    ({"has_failed_checks": ["true"]}, lambda r: bool(failed_checks(r["checks"]))),
+    ({"has_failed_checks": ["false"]}, lambda r: failed_checks(r["checks"]) == []),
+    ({"failed_check": ["suits_totals", "applications_balance"]},
+     lambda r: bool(set(failed_checks(r["checks"]) or []) & {"suits_totals", "applications_balance"})),
+])
+def test_filters(loaded, contract_records, filters, keep):
+    assert set(everything(loaded, filters=filters)) == all_ids(contract_records, keep)
+
+
+def test_published_range(loaded, contract_records):
+    found = everything(loaded, published_from="2021-01-01", published_to="2023-01-31")
+    assert set(found) == all_ids(contract_records, lambda r: r["published"] and "2021-01-01" <= r["published"] <= "2023-01-31")
+    with pytest.raises(ValueError):
+        loaded.search(SearchQuery(published_from="2023-02-30"))
+    with pytest.raises(ValueError):
+        loaded.search(SearchQuery(published_from="2023-01-02", published_to="2023-01-01"))
+
+
+@pytest.mark.parametrize("where", [[f"{NEW}>=100"], [f"{NEW}<10"], [f"{NEW}=0"], [f"{NEW}!=0"],
+                                   [f"{NEW}>10", f"{REVIEW}>=1"], [f"{REVIEW}<=0"], ["litigation.total>1"]])
+def test_where(loaded, contract_records, where):
+    from indexer.stats_fields import holds, parse_condition
+
+    conditions = [parse_condition(w) for w in where]
+    keep = lambda r: all(holds(number(r, c.name), c) for c in conditions)   # noqa: E731
+    assert set(everything(loaded, where=where)) == all_ids(contract_records, keep)
+
+
+@pytest.mark.parametrize("where", ["nope.total>1", "review.total>>1", "review.total>abc", ""])
+def test_malformed_where_is_value_error(loaded, where):
+    with pytest.raises(ValueError):
+        loaded.search(SearchQuery(where=[where]))
+
+
+@pytest.mark.parametrize("query", [SearchQuery(filters={"colour": ["red"]}), SearchQuery(facets=("colour",)),
+                                   SearchQuery(sort="colour"), SearchQuery(limit=1001), SearchQuery(offset=-1),
+                                   SearchQuery(filters={"has_failed_checks": ["maybe"]}),
+                                   SearchQuery(filters={"failed_check": ["two words"]})])
+def test_bad_queries_are_value_errors(loaded, query):
+    with pytest.raises(ValueError):
+        loaded.search(query)
+
+
+# --------------------------------------------------------------------------- facets
+def test_facets_count_other_filters_only(loaded, contract_records):
+    result = loaded.search(SearchQuery(filters={"province": [GUANGDONG], "report_year": ["2022"]},
+                                       facets=("province", "report_year", "agency_type")))
+    province = dict(result.facets["province"])           # ignores its own selection, applies report_year
+    assert province == {p: n for p in {r["province"] for r in contract_records}
+                        if (n := len(all_ids(contract_records, lambda r: r["province"] == p and r["report_year"] == 2022)))}
+    years = dict(result.facets["report_year"])           # applies province only
+    assert years == {"2021": 1, "2022": 2}
+    assert dict(result.facets["agency_type"]) == {"税务局": 1, "人民政府": 1}   # applies both
+    assert result.total == 2
+
+
+def test_facet_order_limit_and_selected_values(loaded, contract_records):
+    result = loaded.search(SearchQuery(facets=("province",), facet_limit=1, filters={"province": [ZHEJIANG]}))
+    counts = [(p, len(all_ids(contract_records, lambda r: r["province"] == p)))
+              for p in {r["province"] for r in contract_records if r["province"]}]
+    top = sorted(counts, key=lambda kv: (-kv[1], kv[0]))[0]
+    assert result.facets["province"] == [top, (ZHEJIANG, 3)]
+    missing = loaded.search(SearchQuery(facets=("province",), filters={"province": ["不存在省"]}))
+    assert "不存在省" not in dict(missing.facets["province"])
+
+
+def test_default_facets_and_check_facets(loaded, contract_records):
+    result = loaded.search(SearchQuery(filters={"failed_check": ["suits_totals"]}))
+    assert set(result.facets) == set(DEFAULT_FACETS)
+    failed = dict(result.facets["failed_check"])         # ignores its own filter
+    assert failed == {"applications_balance": 1, "suits_totals": 1, "unparsed": 1, "applications_row_totals": 1}
+    assert dict(result.facets["has_failed_checks"]) == {"true": 1}
+    evaluated = all_ids(contract_records, lambda r: failed_checks(r["checks"]) is not None)
+    all_checks = dict(loaded.search(SearchQuery(facets=("has_failed_checks",))).facets["has_failed_checks"])
+    assert sum(all_checks.values()) == len(evaluated)
+
+
+def test_number_bucket_facets(loaded, contract_records):
+    result = loaded.search(SearchQuery(facets=(NEW, REVIEW), where=[f"{NEW}>=10", f"{REVIEW}>=0"]))
+    values = [number(r, NEW) for r in contract_records if number(r, REVIEW) is not None]
+    expected = [("0", 0), ("1-9", 0), ("10-99", 0), ("100-999", 0), ("1000+", 0)]
+    edges = [(0, 1), (1, 10), (10, 100), (100, 1000), (1000, float("inf"))]
+    counts = [sum(1 for v in values if v is not None and lo <= v < hi) for lo, hi in edges]
+    assert result.facets[NEW] == [(label, n) for (label, _), n in zip(expected, counts)]   # own condition ignored
+    review = [number(r, REVIEW) for r in contract_records if (number(r, NEW) or 0) >= 10 and number(r, NEW) is not None]
+    assert [label for label, _ in result.facets[REVIEW]] == ["0", "1-9", "10-99", "100-999", "1000+"]
+    assert sum(n for _, n in result.facets[REVIEW]) == sum(1 for v in review if v is not None)
+
+
+# --------------------------------------------------------------------------- sorting and pages
+@pytest.mark.parametrize("sort", ["published", "-published", "report_year", "-report_year", NEW, "-" + NEW])
+def test_sorts_nulls_last_ties_by_id(loaded, contract_records, sort):
+    name, desc = sort.lstrip("-"), sort.startswith("-")
+    key = (lambda r: number(r, name)) if name in NUMBERS else (lambda r: r[name])
+    present = sorted((r for r in contract_records if key(r) is not None), key=lambda r: r["id"])
+    present.sort(key=key, reverse=desc)
+    nulls = sorted(r["id"] for r in contract_records if key(r) is None)
+    assert everything(loaded, sort=sort) == [r["id"] for r in present] + nulls
+
+
+def test_relevance_without_words_is_newest_first(loaded):
+    assert everything(loaded) == everything(loaded, sort="-published")
+
+
+def test_pages(loaded, contract_records):
+    whole = everything(loaded, sort="report_year")
+    pages = [ids(loaded.search(SearchQuery(sort="report_year", offset=o, limit=4, facets=()))) for o in range(0, 20, 4)]
+    assert sum(pages, []) == whole
+    beyond = loaded.search(SearchQuery(sort="report_year", offset=500, limit=10))
+    assert beyond.hits == [] and beyond.total == len(contract_records)
+    assert loaded.search(SearchQuery(limit=0)).hits == []
+
+
+def test_export_rows(loaded, contract_records):
+    result = loaded.export(SearchQuery(filters={"province": [GUANGDONG, ZHEJIANG]}, sort=NEW), max_rows=4)
+    rows = list(result.records)
+    assert result.total == 6 and len(rows) == 4
+    assert [r["id"] for r in rows] == everything(loaded, filters={"province": [GUANGDONG, ZHEJIANG]}, sort=NEW)[:4]
+    assert all("text" not in r and "stats" in r for r in rows)
+    with pytest.raises(ValueError):
+        loaded.export(SearchQuery(), max_rows=10_001)
+
+
+# --------------------------------------------------------------------------- same answers as SQLite
+COMPARED = [
+    SearchQuery(q="政府信息公开", sort="relevance", limit=50, facets=DEFAULT_FACETS + (NEW,)),
+    SearchQuery(q="行政复议", filters={"province": [FUJIAN, GUANGDONG]}, sort="-published", limit=50),
+    SearchQuery(filters={"format": ["2021"], "has_failed_checks": ["false"]}, sort="report_year", limit=5, offset=2),
+    SearchQuery(where=[f"{NEW}>0"], sort="-" + NEW, facets=(NEW, "province", REVIEW)),
+    SearchQuery(published_from="2019-01-01", sort="published", facets=("report_year", "failed_check")),
+    SearchQuery(q="申请", filters={"failed_check": ["applications_balance"]}, facets=("failed_check",)),
+]
+
+
+@pytest.mark.parametrize("query", COMPARED, ids=[f"q{i}" for i in range(len(COMPARED))])
+def test_same_answers_as_sqlite(loaded, reference, query):
+    got, want = loaded.search(query), reference.search(query)
+    assert got.total == want.total
+    assert got.facets == want.facets
+    if query.sort == "relevance" and query.q:
+        assert set(ids(got)) == set(ids(want))          # scores differ between BM25 implementations
+    else:
+        assert ids(got) == ids(want)
+    assert [h.snippet for h in sorted(got.hits, key=lambda h: h.id)] == \
+           [h.snippet for h in sorted(want.hits, key=lambda h: h.id)]
