@@ -21,8 +21,9 @@ from ..highlight import snippet
 from .base import FAILURE_KINDS, MAX_EXPORT_ROWS, ExportResult, Hit, QueryTimeout, SearchQuery, SearchResult
 from .es_admin import (BulkReport, BulkSettings, EsOptions, bulk_load, connect, ensure_alias,
                        ensure_failures_index)
-from .es_mapping import check_record
+from .es_mapping import CONTENT_HASH_FIELD, ID_FIELD, check_record
 from .es_query import MAX_WINDOW, QueryPlan, ranked, read_facets, search_body
+from .revisions import reconcile
 
 QUERY_TIME_LIMIT_S = 2.0
 REQUEST_SLACK_S = 3.0            # the HTTP timeout is the search time limit plus this
@@ -66,11 +67,24 @@ class ElasticsearchBackend:
         prepared = [check_record(r) for r in records]
         if not prepared:
             return 0
-        report = bulk_load(self.client, self.alias, prepared, settings=self.bulk)
+        report = bulk_load(self.client, self.alias, self._reconciled(prepared), settings=self.bulk)
         self.client.indices.refresh(index=self.alias)
         if report.failed:
             raise BulkWriteError(report)
         return report.written
+
+    def _reconciled(self, records: list[dict]) -> list[dict]:
+        """Merge each record with the stored one of the same id or content (revisions.py)."""
+        found = self.client.mget(index=self.alias, ids=[r["id"] for r in records])["docs"]
+        by_id = {doc["_id"]: doc["_source"] for doc in found if doc.get("found")}
+        hashes = sorted({r["content_hash"] for r in records if r["id"] not in by_id and r.get("content_hash")})
+        by_hash: dict[str, dict] = {}
+        if hashes:
+            answer = self.client.search(index=self.alias, query={"terms": {CONTENT_HASH_FIELD: hashes}},
+                                        sort=[{ID_FIELD: "asc"}], size=MAX_WINDOW)
+            for hit in answer["hits"]["hits"]:
+                by_hash.setdefault(hit["_source"].get("content_hash"), hit["_source"])
+        return [reconcile(r, by_id.get(r["id"]), by_hash.get(r.get("content_hash"))) for r in records]
 
     def record_failure(self, failure: dict) -> None:
         """Keep a crawl failure or rejected page in the `<alias>-failures` index."""

@@ -53,6 +53,7 @@ def facet_field(name: str) -> str:
 PUBLISHED_FIELD = f"{IX}.published"
 YEAR_SORT_FIELD = f"{IX}.year_sort"
 ID_FIELD = "id"
+CONTENT_HASH_FIELD = "content_hash"        # finds the same report stored under another URL (revisions.py)
 
 
 # --------------------------------------------------------------------------- template
@@ -86,6 +87,7 @@ def index_mappings() -> dict:
         "_source": {"excludes": [IX]},
         "properties": {
             ID_FIELD: {"type": "keyword"},
+            CONTENT_HASH_FIELD: {"type": "keyword"},
             "text": {"type": "text", "index": False},
             "stats": {"type": "object", "enabled": False},
             "checks": {"type": "object", "enabled": False},

@@ -57,6 +57,7 @@ import numpy as np
 from ..highlight import snippet
 from ..segment import segment_text
 from ..stats_fields import BUCKETS, NUMBER_FIELDS, NUMBERS, compute_numbers, failed_checks
+from .revisions import reconcile
 from .plan import FALSE, TRUE, QueryPlan, iso_ordinal as _iso_ordinal
 from .base import (FACET_FIELDS, FAILURE_KINDS, MAX_EXPORT_ROWS, ExportResult, Hit, QueryTimeout, SearchQuery, SearchResult)
 
@@ -106,6 +107,7 @@ CREATE INDEX IF NOT EXISTS reports_agency_type ON reports(agency_type);
 CREATE INDEX IF NOT EXISTS reports_level ON reports(level);
 CREATE INDEX IF NOT EXISTS reports_format ON reports(format);
 CREATE INDEX IF NOT EXISTS reports_published ON reports(published);
+CREATE INDEX IF NOT EXISTS reports_content_hash ON reports(content_hash);
 CREATE TABLE IF NOT EXISTS report_records (
     docid INTEGER PRIMARY KEY,
     record TEXT NOT NULL,          -- the full record, JSON
@@ -123,6 +125,10 @@ INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSIO
 """
 
 SQL_FIND_DOCID = "SELECT docid FROM reports WHERE id = :id"
+SQL_STORED_BY_ID = ("SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid "
+                    "WHERE r.id = :id")
+SQL_STORED_BY_HASH = ("SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid "
+                      "WHERE r.content_hash = :hash AND r.id != :id ORDER BY r.docid LIMIT 1")
 SQL_INSERT_REPORT = (f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) "
                      f"VALUES ({', '.join(':' + c for c in REPORT_COLUMNS)})")
 SQL_UPDATE_REPORT = (f"UPDATE reports SET {', '.join(f'{c} = :{c}' for c in REPORT_COLUMNS[1:])} "
@@ -176,6 +182,12 @@ def _unpack_tokens(blob: bytes) -> dict:
 def _quote(term: str) -> str:
     """Quote one term as an FTS5 string (inner quotes doubled)."""
     return '"' + term.replace('"', '""') + '"'
+
+
+def _stored(conn: sqlite3.Connection, sql: str, params: dict) -> dict | None:
+    """The stored record a lookup finds, or None."""
+    row = conn.execute(sql, params).fetchone()
+    return json.loads(row[0]) if row else None
 
 
 def _facet_value(value: object) -> str | None:
@@ -350,8 +362,8 @@ class SqliteBackend:
         with self._write_lock:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for report, fts, record_json in prepared:
-                    self._write_one(conn, report, fts, record_json)
+                for report, fts, record in prepared:
+                    self._write_one(conn, *self._reconciled(conn, report, fts, record))
                 conn.execute(SQL_BUMP_GENERATION)
                 conn.execute("COMMIT")
             except BaseException:
@@ -359,9 +371,22 @@ class SqliteBackend:
                 raise
         return len(prepared)
 
+    @classmethod
+    def _reconciled(cls, conn: sqlite3.Connection, report: dict, fts: dict,
+                    record: dict) -> tuple[dict, dict, str]:
+        """Merge with the stored record of the same id or content (revisions.py); return row, FTS, JSON."""
+        same_id = _stored(conn, SQL_STORED_BY_ID, {"id": record["id"]})
+        same_content = None
+        if same_id is None and record.get("content_hash"):
+            same_content = _stored(conn, SQL_STORED_BY_HASH, {"hash": record["content_hash"], "id": record["id"]})
+        stored = reconcile(record, same_id, same_content)
+        if stored["id"] != record["id"]:
+            report, fts, _ = cls._prepare(stored)   # rare: the report was already stored under another URL
+        return report, fts, json.dumps(stored, ensure_ascii=False)
+
     @staticmethod
-    def _prepare(record: dict) -> tuple[dict, dict, str]:
-        """Validate a record and build its row, FTS values and JSON (segmentation happens here)."""
+    def _prepare(record: dict) -> tuple[dict, dict, dict]:
+        """Validate a record and build its row and FTS values (segmentation happens here)."""
         if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
             raise ValueError("every record needs a non-empty string `id`")
         if not isinstance(record.get("text", ""), str):
@@ -373,7 +398,7 @@ class SqliteBackend:
         tags = " ".join(_tag(f, v) for f in FACET_FIELDS if (v := _facet_value(record.get(f))) is not None)
         fts = {"title": segment_text(record.get("title")), "agency": segment_text(record.get("agency")),
                "body": segment_text(record.get("text")), "tags": tags}
-        return report, fts, json.dumps(record, ensure_ascii=False)
+        return report, fts, record
 
     @staticmethod
     def _write_one(conn: sqlite3.Connection, report: dict, fts: dict, record_json: str) -> None:

@@ -39,6 +39,7 @@ class EsState:
     reject_once: set[str] = field(default_factory=set)           # document ids answered 429 the first time
     reject_always: set[str] = field(default_factory=set)         # document ids answered 400 every time
     search_responses: list[dict] = field(default_factory=list)   # answered in turn (then EMPTY_SEARCH)
+    stored: dict[str, dict] = field(default_factory=dict)        # id -> _source answered by _mget
     requests: list[Request] = field(default_factory=list)
 
     def calls(self, method: str | None = None, contains: str = "") -> list[Request]:
@@ -135,6 +136,10 @@ def _index_route(state: EsState, req: Request, name: str, rest: list[str]) -> tu
         return (200, {"id": "pit-1"}) if known else (404, {"error": {"type": "index_not_found_exception"}})
     if action == "_search":
         return 200, state.search_responses.pop(0) if state.search_responses else EMPTY_SEARCH
+    if action == "_mget":
+        return 200, {"docs": [{"_index": name, "_id": i, "found": True, "_source": state.stored[i]}
+                              if i in state.stored else {"_index": name, "_id": i, "found": False}
+                              for i in req.body["ids"]]}
     if action == "_count":
         return 200, {"count": 0}
     return 404, {"error": {"type": "not_handled", "reason": req.path}, "status": 404}

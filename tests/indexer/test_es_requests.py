@@ -73,6 +73,27 @@ def test_write_sends_bulk_chunks_then_refreshes(es):
     assert es.state.requests[-1].path == "/reports/_refresh"
 
 
+def test_write_merges_with_the_stored_revision_and_content(es):
+    backend = backend_for(es)
+    stored = {**rec("a"), "urls": ["https://example.gov.cn/a", "https://mirror.gov.cn/a"],
+              "content_hash": "old", "version": 2}
+    es.state.stored["a"] = stored
+    mirror_of = {**rec("z"), "content_hash": "same", "version": 1}
+    es.state.search_responses.append({"timed_out": False, "hits": {"total": {"value": 1}, "hits": [
+        {"_id": "z", "_source": mirror_of}]}})
+    es.state.requests.clear()
+    backend.write([{**rec("a"), "content_hash": "new", "version": 1},
+                   {**rec("b"), "url": "https://other.gov.cn/b", "content_hash": "same", "version": 1}])
+    (mget,) = es.state.calls("POST", "/reports/_mget")
+    assert mget.body == {"ids": ["a", "b"]}
+    (lookup,) = es.state.calls("POST", "/reports/_search")
+    assert lookup.body["query"] == {"terms": {"content_hash": ["same"]}}
+    sent = es.state.calls(contains="/_bulk")[0].body
+    assert [line["index"]["_id"] for line in sent[::2]] == ["a", "z"]       # b joined the report stored as z
+    assert (sent[1]["version"], sent[1]["urls"]) == (3, stored["urls"])      # a's text changed: revision 3
+    assert sent[3]["urls"] == ["https://example.gov.cn/z", "https://other.gov.cn/b"]
+
+
 def test_429_is_retried_and_a_rejected_document_reported(es):
     backend = backend_for(es)
     es.state.reject_once.add("b")

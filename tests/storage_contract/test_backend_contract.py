@@ -57,6 +57,26 @@ def test_upsert_replaces_in_place(fresh, contract_records):
     assert fresh.search(SearchQuery(q=contract_records[1]["title"], facets=())).total <= 1
 
 
+def test_recrawl_counts_revisions(fresh, contract_records):
+    report = contract_records[0]
+    fresh.write([report])
+    fresh.write([{**report, "fetched_at": "2026-01-01T00:00:00+00:00"}])
+    assert fresh.get(report["id"])["version"] == report["version"]
+    edited = {**report, "text": report["text"] + "\n（2026年1月更正）", "content_hash": "edited"}
+    fresh.write([edited])
+    assert fresh.get(report["id"])["version"] == report["version"] + 1
+    assert fresh.count() == 1
+
+
+def test_same_report_at_another_url_is_one_record(fresh, contract_records):
+    report = contract_records[0]
+    fresh.write([report])
+    mirror_url = "https://www.example.gov.cn/zfxxgk/ndbg/mirror.html"
+    fresh.write([{**report, "id": "mirror-of-first", "url": mirror_url, "urls": [mirror_url]}])
+    assert fresh.count() == 1 and fresh.get("mirror-of-first") is None
+    assert fresh.get(report["id"])["urls"] == [report["url"], mirror_url]
+
+
 def test_empty_write_and_bad_records(fresh):
     assert fresh.write([]) == 0
     with pytest.raises(ValueError):
