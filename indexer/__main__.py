@@ -1,6 +1,6 @@
 """Command line of the indexer.
 
-    python -m indexer extract FILE... [--url URL]        one JSON record per input
+    python -m indexer extract FILE... [--url URL]        one JSON record per input (HTML, .txt, .pdf, .docx)
     python -m indexer reindex --backend elasticsearch   rebuild behind the alias (see es_commands)
     python -m indexer copy-to-es --db data/reports.sqlite
 """
@@ -18,7 +18,8 @@ from indexer.es_commands import add_es_commands
 from indexer.record import build_record
 
 EXIT_UNREADABLE = 1
-FORMAT_BY_SUFFIX = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".shtml": "html"}
+FORMAT_BY_SUFFIX = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".shtml": "html",
+                    ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "wps"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m indexer", description="Annual report indexer.")
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser("extract", help="print the record extracted from each file as JSON")
-    extract.add_argument("files", nargs="+", type=Path, metavar="FILE", help="saved HTML page or .txt")
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE", help="saved HTML page, .txt, .pdf or .docx")
     extract.add_argument("--url", help="URL the page was fetched from (only with a single FILE)")
     extract.set_defaults(handler=run_extract)
     add_es_commands(commands)

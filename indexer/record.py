@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 
 from indexer.checks import run_checks
 from indexer.clean import CleanText, clean_page
-from indexer.errors import NotAReport
+from indexer.documents import DOCUMENT_FORMATS, extract_document_text, sniff_document_format
+from indexer.errors import NotAReport, UnreadablePage
 from indexer.fields import (
     extract_agency,
     extract_agency_type,
@@ -38,11 +40,49 @@ def choose_title(title: str | None, list_title: str | None) -> str:
     return title or list_title or ""
 
 
+def document_format(source: bytes | str, source_format: str | None) -> str | None:
+    """Return pdf/docx/doc/wps when the bytes are such a file (the bytes win over the declared format), else None."""
+    sniffed = sniff_document_format(source) if isinstance(source, bytes) else None
+    if sniffed is None or sniffed in DOCUMENT_FORMATS:
+        return sniffed
+    return source_format if source_format in DOCUMENT_FORMATS else "doc"   # ole/rtf/zip: an old or odd Word file
+
+
 def prepare(source: bytes | str, source_format: str | None = None) -> tuple[Page, CleanText]:
-    """Decode, parse and clean a source once (the body element stays available for table parsing)."""
-    kind = "txt" if source_format in TEXT_FORMATS else source_format
-    page = load_page(source, kind)
+    """Decode (or extract from PDF/DOCX), parse and clean a source once; tables stay readable from it.
+
+    A file named .pdf/.doc that is really HTML or text (a CMS error page, Word "save as web page") is read as such.
+    """
+    document = document_format(source, source_format)
+    if document:
+        page = replace(load_page(extract_document_text(source, document), "txt"), source_format=document)
+    else:
+        page = load_page(source, text_kind(source, source_format))
     return page, clean_page(page)
+
+
+def text_kind(source: bytes | str, source_format: str | None) -> str | None:
+    """Return how load_page reads a non-document source: 'html', 'txt', or None to sniff."""
+    if source_format == "txt" or (source_format in TEXT_FORMATS and isinstance(source, str)):
+        return "txt"   # text already extracted from a PDF/DOCX by the caller
+    return source_format if source_format == "html" else None
+
+
+def record_source_format(page: Page, source: bytes | str, declared: str | None) -> str:
+    """Return the format the record was read from: the file's own kind beats a wrong declaration."""
+    if page.source_format in DOCUMENT_FORMATS or (isinstance(source, bytes) and declared in DOCUMENT_FORMATS):
+        return extract_source_format(page)
+    return extract_source_format(page, declared)
+
+
+def report_verdict(source: bytes | str, *, list_title: str | None = None,
+                   source_format: str | None = None) -> tuple[bool, str]:
+    """Tell whether a source is, by itself, a readable annual report, and why (never raises for bad input)."""
+    try:
+        page, cleaned = prepare(source, source_format)
+    except UnreadablePage as exc:
+        return False, f"unreadable: {exc.reason}"
+    return recognize_report(extract_title(page, cleaned.text), cleaned.text, list_title)
 
 
 def report_fields(page: Page, text: str, title: str, hints: dict | None, fmt: str) -> dict:
@@ -104,7 +144,7 @@ def build_record(source: bytes | str, *, url: str | None = None, fetched_at: dt.
         **fields,
         "stats": tables.stats,
         "checks": run_checks(tables.stats, tables.format, tables.unparsed),
-        "source_format": extract_source_format(page, source_format),
+        "source_format": record_source_format(page, source, source_format),
         "fetched_at": _timestamp(fetched_at),
         "content_hash": content_hash,
         "version": RECORD_VERSION,

@@ -43,6 +43,18 @@ class ReportFacts:
 
 
 @dataclass(frozen=True)
+class AttachedFile:
+    """A file served beside (or instead of) a detail page: a report as DOCX/PDF, or a PDF copy of a page."""
+
+    path: str  # absolute path on the portal
+    label: str  # the link text, e.g. 附件：赛罕区交通运输局2022年政府信息公开工作年度报告.docx
+    content_type: str
+    body: bytes
+    source_format: str  # docx, pdf
+    is_copy: bool = False  # a copy of a report that is already an HTML page (not a record of its own)
+
+
+@dataclass(frozen=True)
 class Document:
     """One entry of a 年报 column: a report, a look-alike, or a listed page that is gone."""
 
@@ -56,6 +68,19 @@ class Document:
     blocks: tuple[Block, ...] = ()
     facts: ReportFacts | None = None
     list_date: date | None = None  # date printed beside the list entry
+    files: tuple[AttachedFile, ...] = ()  # attachments linked from the page (or, at `path` itself, the listed file)
+    report_path: str | None = None  # where the report's record lives when not at `path` (an attachment)
+    source_format: str = "html"  # format of the report at its record URL
+
+    @property
+    def record_path(self) -> str:
+        """Return the path of the URL the report is indexed under."""
+        return self.report_path or self.path
+
+    @property
+    def listed_file(self) -> AttachedFile | None:
+        """Return the file served at `path` itself (the list links a PDF directly), or None for a page."""
+        return next((f for f in self.files if f.path == self.path), None)
 
 
 @dataclass(frozen=True)

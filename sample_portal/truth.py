@@ -10,7 +10,7 @@ def report_truth(doc: Document, portal: Portal, base_url: str) -> dict:
     region = portal.regions[doc.site]
     facts = doc.facts
     return {
-        "url": base_url + doc.path,
+        "url": base_url + doc.record_path,
         "site": doc.site,
         "title": doc.title,
         "agency": facts.agency,
@@ -22,11 +22,22 @@ def report_truth(doc: Document, portal: Portal, base_url: str) -> dict:
         "published": doc.published.isoformat() if doc.published else None,
         "format": facts.format,
         "stats": facts.stats,
+        "source_format": doc.source_format,
     }
 
 
+def file_truth(doc: Document, base_url: str) -> list[dict]:
+    """Return the attached files of one document: URL, the page linking them (None if listed), format, role."""
+    return [{"url": base_url + f.path, "linked_from": None if f.path == doc.path else base_url + doc.path,
+             "source_format": f.source_format, "role": "copy" if f.is_copy else "report"} for f in doc.files]
+
+
 def portal_truth(portal: Portal, base_url: str) -> dict:
-    """Return {reports, lookalikes, missing} with absolute URLs under `base_url`."""
+    """Return {reports, lookalikes, missing, files} with absolute URLs under `base_url`.
+
+    A report published only as an attachment is listed under its file's URL (the record's URL);
+    `files` lists every attachment with the page linking it and whether it is the report or a copy.
+    """
     base = base_url.rstrip("/")
     docs = portal.documents
     return {
@@ -34,4 +45,5 @@ def portal_truth(portal: Portal, base_url: str) -> dict:
         "lookalikes": [{"url": base + d.path, "site": d.site, "title": d.title}
                        for d in docs if d.kind == KIND_LOOKALIKE],
         "missing": [base + d.path for d in docs if d.kind == KIND_MISSING],
+        "files": [entry for d in docs for entry in file_truth(d, base)],
     }

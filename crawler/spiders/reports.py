@@ -15,6 +15,7 @@ from scrapy.http import FormRequest, Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from ..attachments import choose_attachments, find_attachments, page_is_report
 from ..discovery import find_disclosure_links, find_report_columns, load_tree
 from ..items import FetchedPage, FetchFailure
 from ..listing import DEFAULT_MAX_PAGES, Entry, ListPage, SearchCall, list_entries, parse_list, parse_search_results
@@ -109,8 +110,11 @@ class ReportsSpider(scrapy.Spider):
             return
         yield from self._follow_list_page(page, response)
 
-    def parse_report(self, response: Response) -> Iterator[FetchedPage | FetchFailure]:
-        """Candidate report page: emit its raw bytes (the indexer decides), or a failure."""
+    def parse_report(self, response: Response) -> Iterator[FetchedPage | FetchFailure | Request]:
+        """Candidate report page or attachment: emit its raw bytes (the indexer decides), or a failure.
+
+        A page that is only a wrapper around attached files yields requests for those files instead.
+        """
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         source_format = guess_source_format(response.url, content_type)
         requested = response.meta.get("redirect_urls", [response.url])[0]
@@ -118,6 +122,10 @@ class ReportsSpider(scrapy.Spider):
         problem = redirect_problem(requested, response.url) or page_problem(response.body, source_format, text)
         if problem:
             yield self._failure(requested, problem, response)
+            return
+        attachments = self._attachment_requests(response) if source_format == "html" else []
+        if attachments:
+            yield from attachments
             return
         yield self._page(response, source_format)
 
@@ -172,6 +180,28 @@ class ReportsSpider(scrapy.Spider):
                 continue
             yield self._follow(entry.url, self.parse_report, response.meta["seed"], origin=response.url,
                                priority=REPORT_PRIORITY, list_title=entry.title, list_date=entry.date)
+
+    def _attachment_requests(self, response: Response) -> list[Request]:
+        """Request the report attachments of a page that is not a readable report by itself (详见附件).
+
+        A page that is a report keeps its attachments unfetched (a 全文下载 copy would be a second record);
+        an attachment is never searched for further attachments.
+        """
+        meta = response.meta
+        if meta.get("attachment_of"):
+            return []
+        chosen = choose_attachments(find_attachments(load_tree(response.text), response.url))
+        if not chosen:
+            return []
+        is_report, why = page_is_report(response.body, meta.get("list_title"))  # cleans the page: only if needed
+        if is_report:
+            return []
+        self.logger.info("%s is not a report by itself (%s): following %d attachment(s)",
+                         response.url, why, len(chosen))
+        return [self._follow(a.url, self.parse_report, meta["seed"], origin=response.url, priority=REPORT_PRIORITY,
+                             list_title=meta.get("list_title"), list_date=meta.get("list_date"),
+                             attachment_of=response.url, attachment_label=a.label)
+                for a in chosen]
 
     def _follow(self, url: str, callback: Callable, seed: str, *, origin: str | None = None,
                 depth: int = 0, priority: int = 0, **meta: Any) -> Request:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
+from ..attached import AttachedCase, attached_documents
 from ..lookalikes import lookalikes
 from ..model import KIND_LOOKALIKE, KIND_MISSING, KIND_REPORT, Block, Document, ReportFacts
 from ..samples import load_sample
@@ -28,6 +29,7 @@ class ColumnPlan:
     synthetic_count: int = 20
     half_width: bool = False
     first_id: int = 7000
+    attached: tuple[AttachedCase, ...] = ()  # reports published as DOCX/PDF attachments (attached.py)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ def column_documents(plan: ColumnPlan, path_for: PathFor) -> list[Document]:
             site=plan.site.key, path=path_for(entry.sort_date, doc_id), title=entry.title, kind=entry.kind,
             published=entry.published, sort_date=entry.sort_date, source=entry.source, blocks=entry.blocks,
             facts=entry.facts, list_date=entry.published))
+    documents += attached_documents(plan.attached, plan.site.key, plan.names, plan.half_width, path_for,
+                                    plan.first_id)
     return sorted(documents, key=lambda d: (d.sort_date, d.title), reverse=True)
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from ..model import KIND_MISSING, Document, Portal, Response, midday
+from ..attached import DOCX_ONLY, PDF_COPY, PDF_ONLY, AttachedCase
+from ..model import KIND_MISSING, AttachedFile, Document, Portal, Response, midday
 from ..synthetic import AgencyNames
 from .chrome import SiteMap, add_navigation, nav_html
 from .column import ColumnPlan, column_documents, pages
@@ -122,6 +123,15 @@ def _body_views(site: TrsSite, doc: Document) -> str:
             f'<div class="TRS_Editor">{inner}</div></div></div>')
 
 
+def _appendix(doc: Document) -> str:
+    """Return the 附件 box under the body: one link per attached file, relative like TRS writes it."""
+    if not doc.files:
+        return ""
+    links = "".join(f'<p><a href="./{f.path.rsplit("/", 1)[-1]}" target="_blank">{escape(f.label)}</a></p>'
+                    for f in doc.files)
+    return f'<div class="appendix">{links}</div>'
+
+
 def detail_page(site: TrsSite, doc: Document, column: list[Document]) -> str:
     """Return a TRS detail page with its boilerplate."""
     pub_time = f"{doc.published.isoformat()} 09:{10 + doc.published.day:02d}" if doc.published else None
@@ -134,7 +144,7 @@ def detail_page(site: TrsSite, doc: Document, column: list[Document]) -> str:
             f"{head_meta(site.info, doc, site.paths.column_text, pub_time)}</head><body>"
             f'{nav_html(site.info, site.paths)}<div class="main">{crumb}<div class="article">'
             f'<h1 class="article_title">{escape(doc.title)}</h1><div class="article_info">{info}</div>'
-            f"{_body_views(site, doc)}{qr_outside}{tools_html()}{_related(site, doc, column)}</div></div>"
+            f"{_body_views(site, doc)}{_appendix(doc)}{qr_outside}{tools_html()}{_related(site, doc, column)}</div></div>"
             f"{footer_html(site.info)}</body></html>")
 
 
@@ -152,9 +162,18 @@ def add_site(portal: Portal, site: TrsSite) -> None:
     if site.comment_list:  # some sites also answer the _1 name with the first page
         portal.add(f"{site.column_dir}{site.list_name}_1.{site.ext}", portal.routes[site.list_path(0)])
     for doc in column:
-        if doc.kind != KIND_MISSING:
+        if doc.kind != KIND_MISSING and doc.listed_file is None:
             html = detail_page(site, doc, column)
             portal.add(doc.path, Response(html.encode(), CONTENT_TYPE, last_modified=midday(doc.sort_date)))
+        for attached in doc.files:
+            portal.add(attached.path, file_response(attached, doc))
+
+
+def file_response(attached: AttachedFile, doc: Document) -> Response:
+    """Return the answer serving an attached file (its own Content-Type, a download file name)."""
+    name = attached.path.rsplit("/", 1)[-1]
+    return Response(attached.body, attached.content_type, last_modified=midday(doc.sort_date),
+                    extra_headers=(("Content-Disposition", f'attachment; filename="{name}"'),))
 
 
 def _detail_path(site: TrsSite, day: date, doc_id: int) -> str:
@@ -173,7 +192,8 @@ def saihan() -> TrsSite:
     names = AgencyNames("呼和浩特市赛罕区人民政府", "赛罕区", "国家税务总局呼和浩特市赛罕区税务局")
     plan = ColumnPlan(SAIHAN, names, "saihan-minzheng-2019", "赛罕区民政局2019年政府信息公开工作年度报告",
                       date(2020, 1, 16), (("赛罕区城市管理综合执法局2020年政府信息公开工作年度报告", date(2021, 1, 22)),),
-                      first_id=7401, half_width=True)
+                      first_id=7401, half_width=True,
+                      attached=(AttachedCase(DOCX_ONLY, "交通运输局", 2022, "2021", date(2023, 1, 18)),))
     return TrsSite(SAIHAN, paths, plan, "/saihan/zwgk/zfxxgknb/", "index", "html",
                    comment_list=False, qr_in_body=False, print_twice=True)
 
@@ -187,6 +207,8 @@ def lingwu() -> TrsSite:
                     (("https://www.gov.cn/", "中国政府网"), ("https://www.nx.gov.cn/", "宁夏回族自治区人民政府")))
     names = AgencyNames("灵武市人民政府", "灵武市", "国家税务总局灵武市税务局")
     plan = ColumnPlan(LINGWU, names, "lingwu-minzheng-2024", "灵武市民政局2024年政府信息公开工作年度报告",
-                      date(2025, 1, 21), synthetic_count=19, first_id=4589130, half_width=True)
+                      date(2025, 1, 21), synthetic_count=19, first_id=4589130, half_width=True,
+                      attached=(AttachedCase(PDF_ONLY, "交通运输局", 2022, "2021", date(2023, 1, 16)),
+                                AttachedCase(PDF_COPY, "住房和城乡建设局", 2023, "2021", date(2024, 1, 25))))
     return TrsSite(LINGWU, paths, plan, "/lingwu/xxgk/c104223/", "zwgklist", "shtml",
                    comment_list=True, qr_in_body=True, print_twice=False)

@@ -16,13 +16,18 @@ from sample_portal import truth as truth_for
 ROOT = Path(__file__).resolve().parents[2]
 
 
+CONTENT_TYPES = {"html": "text/html", "pdf": "application/pdf",
+                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
 def test_every_report_and_lookalike_answers_200_with_last_modified(portal, truth):
-    urls = [r["url"] for r in truth["reports"]] + [l["url"] for l in truth["lookalikes"]]
-    assert len(urls) > 80
-    for url in urls:
+    formats = {r["url"]: r["source_format"] for r in truth["reports"]}
+    formats.update((l["url"], "html") for l in truth["lookalikes"])
+    assert len(formats) > 80
+    for url, source_format in formats.items():
         answer = fetch(url)
         assert answer.status == 200, url
-        assert answer.headers["Content-Type"].startswith("text/html"), url
+        assert answer.headers["Content-Type"].startswith(CONTENT_TYPES[source_format]), url
         assert "Last-Modified" in answer.headers, url
 
 

@@ -22,8 +22,9 @@ JPAGE = re.compile(r"jpage\(\{totalRecord:(\d+),perPage:(\d+)\}\)")
 
 
 def site_urls(truth: dict, site: str) -> set[str]:
-    """Every URL the site's column lists, according to the truth."""
-    urls = {r["url"] for r in truth["reports"] if r["site"] == site}
+    """Every URL the site's column lists, according to the truth (a report in a DOCX is listed by its page)."""
+    wrapped = {f["url"]: f["linked_from"] for f in truth["files"] if f["role"] == "report" and f["linked_from"]}
+    urls = {wrapped.get(r["url"], r["url"]) for r in truth["reports"] if r["site"] == site}
     urls |= {l["url"] for l in truth["lookalikes"] if l["site"] == site}
     return urls | {u for u in truth["missing"] if f"/{site}/" in u}
 
@@ -82,7 +83,7 @@ def test_lingwu_list_hidden_in_comment_covers_the_whole_column(portal, truth):
     for page in range(1, count + 1):
         url = first if page == 1 else first.replace("zwgklist.shtml", f"zwgklist_{page}.shtml")
         hidden = "".join(COMMENT.findall(fetch(url).text))
-        seen |= {urllib.parse.urljoin(url, href) for href in re.findall(r'href="([^"]+\.shtml)"', hidden)}
+        seen |= {urllib.parse.urljoin(url, href) for href in re.findall(r'href="([^"]+\.(?:shtml|pdf))"', hidden)}
     assert len(seen) == total
     assert seen == site_urls(truth, "lingwu")
 
