@@ -50,6 +50,7 @@ TELNETCONSOLE_ENABLED = False
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+    "Cache-Control": "max-age=0",   # revalidate cached pages (see HTTPCACHE_* below)
 }
 
 # Spider middleware: keep each request inside the domains of the seed it came from.
@@ -65,13 +66,18 @@ ITEM_PIPELINES = {
     "crawler.pipelines.IndexPipeline": 300,
 }
 
-# Cache pages while developing parsers (never needed in production runs).
-# https://docs.scrapy.org/en/latest/topics/downloader-middleware.html#httpcache-middleware-settings
-# HTTPCACHE_ENABLED = True
-# HTTPCACHE_EXPIRATION_SECS = 86400
-# HTTPCACHE_DIR = "httpcache"
-# HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504]
-# HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+# Incremental recrawls: every fetched page is kept on disk and revalidated on the next run with a
+# conditional GET (If-Modified-Since / If-None-Match), so an unchanged page costs a 304, not a
+# download; "Cache-Control: max-age=0" on our requests makes every page revalidate (no heuristic
+# freshness), so an edited report or a new list entry is always seen. The cache doubles as the raw
+# archive of what was fetched. REPORTS_INCREMENTAL=0 turns it off; the directory is relative to the
+# project's .scrapy/ unless absolute.
+# https://docs.scrapy.org/en/latest/topics/downloader-middleware.html#rfc2616-policy
+HTTPCACHE_ENABLED = os.environ.get("REPORTS_INCREMENTAL", "1") not in ("0", "false", "no")
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_DIR = os.environ.get("REPORTS_HTTPCACHE_DIR", "httpcache")
+HTTPCACHE_GZIP = True
 
 # Use the asyncio reactor (Scrapy's default and recommendation).
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -28,6 +29,7 @@ class PortalServer(ThreadingHTTPServer):
         super().__init__(address, PortalHandler)
         self.portal = portal
         self.quiet = quiet
+        self.served: Counter[int] = Counter()   # answers by HTTP status, for tests (e.g. 304s on a recrawl)
         host, port = self.server_address[:2]
         self.base_url = f"http://{host}:{port}"
 
@@ -99,6 +101,7 @@ class PortalHandler(BaseHTTPRequestHandler):
         response = self._resolve()
         status = 304 if _not_modified(response, self.headers.get("If-Modified-Since")) else response.status
         body = b"" if status == 304 else response.body
+        self.server.served[status] += 1
         self.send_response(status)
         self.send_header("Content-Type", response.content_type)
         if status != 304:
