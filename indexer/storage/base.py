@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Iterable, Iterator, Literal, Protocol
 
 from ..stats_fields import NUMBER_NAMES, Condition
@@ -86,3 +87,15 @@ class Backend(Protocol):
         """Return how many reports are indexed."""
 
     def close(self) -> None: ...
+
+
+def failure_row(failure: dict) -> dict:
+    """Validate a crawl failure or rejected page and return the row every backend stores."""
+    kind = failure.get("kind")
+    if kind not in FAILURE_KINDS:
+        raise ValueError(f"failure kind must be one of {', '.join(FAILURE_KINDS)}, not {kind!r}")
+    if not failure.get("url"):
+        raise ValueError("a failure needs a `url`")
+    return {"url": str(failure["url"]), "reason": failure.get("reason"), "portal": failure.get("portal"),
+            "kind": kind, "status": failure.get("status"),
+            "at": failure.get("at") or datetime.now(timezone.utc).isoformat(timespec="seconds")}

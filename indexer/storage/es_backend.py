@@ -11,16 +11,30 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
 from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
 from ..highlight import snippet
-from .base import FAILURE_KINDS, MAX_EXPORT_ROWS, ExportResult, Hit, QueryTimeout, SearchQuery, SearchResult
-from .es_admin import (BulkReport, BulkSettings, EsOptions, bulk_load, connect, ensure_alias,
-                       ensure_failures_index)
+from .base import (
+    MAX_EXPORT_ROWS,
+    ExportResult,
+    Hit,
+    QueryTimeout,
+    SearchQuery,
+    SearchResult,
+    failure_row,
+)
+from .es_admin import (
+    BulkReport,
+    BulkSettings,
+    EsOptions,
+    bulk_load,
+    connect,
+    ensure_alias,
+    ensure_failures_index,
+)
 from .es_mapping import CONTENT_HASH_FIELD, ID_FIELD, check_record
 from .es_query import MAX_WINDOW, QueryPlan, ranked, read_facets, search_body
 from .revisions import reconcile
@@ -89,15 +103,7 @@ class ElasticsearchBackend:
     def record_failure(self, failure: dict) -> None:
         """Keep a crawl failure or rejected page in the `<alias>-failures` index."""
         self._require_writable()
-        kind = failure.get("kind")
-        if kind not in FAILURE_KINDS:
-            raise ValueError(f"failure kind must be one of {', '.join(FAILURE_KINDS)}, not {kind!r}")
-        if not failure.get("url"):
-            raise ValueError("a failure needs a `url`")
-        row = {"url": str(failure["url"]), "reason": failure.get("reason"), "portal": failure.get("portal"),
-               "kind": kind, "status": failure.get("status"),
-               "at": failure.get("at") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
-               "seq": time.time_ns()}
+        row = {**failure_row(failure), "seq": time.time_ns()}     # seq keeps insertion order
         index = ensure_failures_index(self.client, self.alias)
         self.client.index(index=index, document=row, refresh="wait_for")
 

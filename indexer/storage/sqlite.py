@@ -48,7 +48,7 @@ import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -56,10 +56,26 @@ import numpy as np
 
 from ..highlight import snippet
 from ..segment import segment_text
-from ..stats_fields import BUCKETS, NUMBER_FIELDS, NUMBERS, compute_numbers, failed_checks
+from ..stats_fields import (
+    BUCKETS,
+    NUMBER_FIELDS,
+    NUMBERS,
+    compute_numbers,
+    failed_checks,
+)
+from .base import (
+    FACET_FIELDS,
+    MAX_EXPORT_ROWS,
+    ExportResult,
+    Hit,
+    QueryTimeout,
+    SearchQuery,
+    SearchResult,
+    failure_row,
+)
+from .plan import FALSE, TRUE, QueryPlan
+from .plan import iso_ordinal as _iso_ordinal
 from .revisions import reconcile
-from .plan import FALSE, TRUE, QueryPlan, iso_ordinal as _iso_ordinal
-from .base import (FACET_FIELDS, FAILURE_KINDS, MAX_EXPORT_ROWS, ExportResult, Hit, QueryTimeout, SearchQuery, SearchResult)
 
 SCHEMA_VERSION = 2               # 2: number and check columns in `reports`
 QUERY_TIME_LIMIT_S = 2.0         # per search; the progress handler interrupts SQLite after it
@@ -417,14 +433,7 @@ class SqliteBackend:
 
     def record_failure(self, failure: dict) -> None:
         """Keep a crawl failure or rejected page (kind: fetch_failed, not_a_report or unreadable)."""
-        kind = failure.get("kind")
-        if kind not in FAILURE_KINDS:
-            raise ValueError(f"failure kind must be one of {', '.join(FAILURE_KINDS)}, not {kind!r}")
-        if not failure.get("url"):
-            raise ValueError("a failure needs a `url`")
-        row = {"url": str(failure["url"]), "reason": failure.get("reason"), "portal": failure.get("portal"),
-               "kind": kind, "status": failure.get("status"),
-               "at": failure.get("at") or datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        row = failure_row(failure)
         conn = self._require_writer()
         with self._write_lock:
             with _transaction(conn):
