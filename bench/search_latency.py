@@ -214,7 +214,8 @@ def _queries(rng: random.Random, sample: list[dict]) -> dict[str, SearchQuery]:
     """One query of each kind, with facet values taken from a random indexed record.
 
     The target case is "common+rare + 3 facets": a common and a rare word plus three facet
-    filters, every facet counted. "common term" alone ranks every report by BM25 (the worst case).
+    filters, every facet counted; "common/rare, 3 facets counted" read the target as one word each
+    with three facet counts and no filter. "common term" alone ranks every report by BM25 (the worst case).
     The last three add number conditions (`where`), check filters, numeric sorts and bucket facets;
     "common + where, ranked" checks the conditions per FTS row while BM25 ranks.
     """
@@ -231,6 +232,9 @@ def _queries(rng: random.Random, sample: list[dict]) -> dict[str, SearchQuery]:
         "common + 3 facets": SearchQuery(q=COMMON_TERM, filters=three),
         "rare + 3 facets": SearchQuery(q=rare, filters=three),
         "common+rare + 3 facets": SearchQuery(q=f"{COMMON_TERM} {rare}", filters=three),
+        # the other reading of "three facets": three facet counts asked for, no filter selected
+        "common, 3 facets counted": SearchQuery(q=COMMON_TERM, facets=tuple(three)),
+        "rare, 3 facets counted": SearchQuery(q=rare, facets=tuple(three)),
         "common + 1 broad facet": SearchQuery(q=COMMON_TERM, filters={"level": ["county"]}),
         "common, by published": SearchQuery(q=COMMON_TERM, sort="-published"),
         "common, page 50": SearchQuery(q=COMMON_TERM, offset=980, limit=20),
