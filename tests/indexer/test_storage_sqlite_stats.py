@@ -10,7 +10,7 @@ import pytest
 from indexer.stats_fields import NUMBER_NAMES, compute_numbers, failed_checks, holds, parse_condition
 from indexer.stats_schema import CHECK_RULES
 from indexer.storage import SearchQuery, open_backend
-from indexer.storage.sqlite import DERIVED_COLUMNS
+from indexer.storage.sqlite_schema import DERIVED_COLUMNS
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 SAMPLE_STEMS = ("saihan-minzheng-2019", "lvyuan-minzheng-2020", "lingwu-minzheng-2024")
