@@ -127,41 +127,64 @@ def _records_from(path: Path) -> Iterable[dict]:
     return jsonl_records(path) if path.suffix.lower() in (".jsonl", ".json", ".ndjson") else sqlite_records(path)
 
 
-def rebuild_from(args: argparse.Namespace, source: Path | None, out: IO[str] | None = None) -> int:
-    """Rebuild behind the alias from `source` (None: the alias itself); print a summary; return the exit code."""
-    out = out or sys.stdout
-    from elastic_transport import TransportError
-    from elasticsearch import ApiError
-
-    from indexer.storage.es_admin import (BulkAborted, BulkSettings, alias_records, connect, copy_failures,
-                                          rebuild, sqlite_failures)
+def _open_session(args: argparse.Namespace) -> tuple | int:
+    """Options, client, error report and bulk settings of a bulk command, or exit code 2 on bad options."""
+    from indexer.storage.es_admin import BulkSettings, connect
 
     try:
         options = es_options(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    client = connect(options)
-    report = ErrorReport(_report_path(args))
     settings = BulkSettings(chunk_size=args.chunk_size, max_retries=args.max_retries,
                             initial_backoff=args.initial_backoff)
+    return options, connect(options), ErrorReport(_report_path(args)), settings
+
+
+def _guarded(action: Callable[[], object], report: ErrorReport, client) -> tuple[object, int]:
+    """Run a bulk action, then close the report and the client; on failure print why and give the exit code."""
+    from elastic_transport import TransportError
+    from elasticsearch import ApiError
+
+    from indexer.storage.es_admin import BulkAborted
+
+    try:
+        return action(), 0
+    except BulkAborted as exc:
+        print(f"error: {exc}; in-flight documents are in {report.path}", file=sys.stderr)
+        return None, EXIT_ABORTED
+    except (ApiError, TransportError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None, 2
+    finally:
+        report.close()
+        client.close()
+
+
+def rebuild_from(args: argparse.Namespace, source: Path | None, out: IO[str] | None = None) -> int:
+    """Rebuild behind the alias from `source` (None: the alias itself); print a summary; return the exit code."""
+    out = out or sys.stdout
+    from indexer.storage.es_admin import alias_records, copy_failures, rebuild, sqlite_failures
+
+    session = _open_session(args)
+    if isinstance(session, int):
+        return session
+    options, client, report, settings = session
     records = _records_from(source) if source else alias_records(client, options.alias)
     print(f"loading {source or 'alias ' + options.alias} into a new index behind {options.alias!r} "
           f"at {options.url}", file=out, flush=True)
-    try:
+
+    def load() -> tuple:
         result = rebuild(client, options, records, sink=report, keep_old=args.keep_old,
                          allow_failures=args.allow_failures, settings=settings, progress=_progress(out))
         copied = copy_failures(client, options.alias, sqlite_failures(source)) if (
             source and source.suffix.lower() not in (".jsonl", ".json", ".ndjson")) else 0
-    except BulkAborted as exc:
-        print(f"error: {exc}; in-flight documents are in {report.path}", file=sys.stderr)
-        return EXIT_ABORTED
-    except (ApiError, TransportError, OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        report.close()
-        client.close()
+        return result, copied
+
+    outcome, code = _guarded(load, report, client)
+    if outcome is None:
+        return code
+    result, copied = outcome
     return _summary(result, report, copied, options.alias, out)
 
 
@@ -196,33 +219,23 @@ def run_copy_to_es(args: argparse.Namespace) -> int:
 
 def run_send_to_es(args: argparse.Namespace) -> int:
     """`send-to-es FILE`: upsert records into the index behind the alias; failed ones to a new error report."""
-    from elastic_transport import TransportError
-    from elasticsearch import ApiError
+    from indexer.storage.es_admin import bulk_load, ensure_alias
 
-    from indexer.storage.es_admin import BulkAborted, BulkSettings, bulk_load, connect, ensure_alias
+    session = _open_session(args)
+    if isinstance(session, int):
+        return session
+    options, client, report, settings = session
 
-    try:
-        options = es_options(args)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    client, report = connect(options), ErrorReport(_report_path(args))
-    settings = BulkSettings(chunk_size=args.chunk_size, max_retries=args.max_retries,
-                            initial_backoff=args.initial_backoff)
-    try:
+    def load():
         ensure_alias(client, options)
-        result = bulk_load(client, options.alias, _records_from(args.source), sink=report, settings=settings,
+        loaded = bulk_load(client, options.alias, _records_from(args.source), sink=report, settings=settings,
                            progress=_progress(sys.stdout))
         client.indices.refresh(index=options.alias)
-    except BulkAborted as exc:
-        print(f"error: {exc}; in-flight documents are in {report.path}", file=sys.stderr)
-        return EXIT_ABORTED
-    except (ApiError, TransportError, OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        report.close()
-        client.close()
+        return loaded
+
+    result, code = _guarded(load, report, client)
+    if result is None:
+        return code
     print(f"alias {options.alias!r}: {result.written} documents written, {result.failed} failed")
     if result.failed:
         print(f"failed documents (with their error and record, to re-send): {report.path}")

@@ -26,7 +26,7 @@ CONTENT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordproc
 WRAPPER_BLOCKS = (Block("p", "详见附件。"),)
 FILE_ID_OFFSET = 5000      # document ids of attachment cases, apart from the column's generated ids
 
-PathFor = Callable[[date, int], str]
+PathFor = Callable[[date, int], str]   # (publication date, document id) -> path on the site
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from datetime import date, datetime, timezone
 from ..segment import segment_text
 from ..stats_fields import NUMBER_FIELDS, compute_numbers, failed_checks
 from .base import FACET_FIELDS
+from .plan import iso_ordinal
 
 IX = "ix"                                   # the object holding every indexed (derived) field
 ANALYZER = "seg_whitespace"                 # whitespace tokenizer + lowercase: jieba already cut the text
@@ -132,16 +133,6 @@ def _facet_value(value: object) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def _iso_date(value: object) -> str | None:
-    """The YYYY-MM-DD date of an ISO date(-time) string, or None (as SQLite reads `published`)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        return None
-
-
 def check_record(record: object) -> dict:
     """Reject what the SQLite backend rejects: no string id, non-string text, non-integer report_year."""
     if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
@@ -164,9 +155,9 @@ def index_fields(record: dict) -> dict:
             ix[name] = value
     if isinstance(record.get("report_year"), int):
         ix["year_sort"] = record["report_year"]
-    published = _iso_date(record.get("published"))
+    published = iso_ordinal(record.get("published"))     # read as the SQLite backend reads it
     if published is not None:
-        ix["published"] = published
+        ix["published"] = date.fromordinal(published).isoformat()
     stats = record.get("stats")
     numbers = compute_numbers(stats if isinstance(stats, dict) else None)
     ix["n"] = {f.column: numbers[f.name] for f in NUMBER_FIELDS if numbers[f.name] is not None}

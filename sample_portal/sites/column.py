@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
-from ..attached import AttachedCase, attached_documents
+from ..attached import AttachedCase, PathFor, attached_documents
 from ..lookalikes import lookalikes
 from ..model import KIND_LOOKALIKE, KIND_MISSING, KIND_REPORT, Block, Document, ReportFacts
 from ..samples import load_sample
 from ..synthetic import AgencyNames, synthetic_reports
 from .common import SiteInfo
-
-PathFor = Callable[[date, int], str]
-
 
 @dataclass(frozen=True)
 class ColumnPlan:
