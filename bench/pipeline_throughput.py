@@ -17,12 +17,18 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexer.checks import run_checks  # noqa: E402
-from indexer.fields import extract_title  # noqa: E402
-from indexer.record import build_record, choose_title, prepare, recognize_report, report_fields  # noqa: E402
-from indexer.segment import segment_text  # noqa: E402
+from indexer.fields.title import extract_title
+from indexer.record import (  # noqa: E402
+    build_record,
+    choose_title,
+    prepare,
+    recognize_report,
+    report_fields,
+)
+from indexer.search_text.segment import segment_text  # noqa: E402
 from indexer.storage import open_backend  # noqa: E402
-from indexer.tables import read_tables  # noqa: E402
+from indexer.tables.checks import run_checks  # noqa: E402
+from indexer.tables.reader import read_tables  # noqa: E402
 from sample_portal.server import start_server  # noqa: E402
 
 STAGES = ("decode+clean", "fields", "tables", "segment", "index")

@@ -23,9 +23,9 @@ from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexer import stats_schema as schema  # noqa: E402
 from indexer.storage import open_backend  # noqa: E402
 from indexer.storage.base import DEFAULT_FACETS, SearchQuery  # noqa: E402
+from indexer.tables import schema  # noqa: E402
 
 COMMON_TERM = "政府信息公开"
 RARE_TERMS = ("适老化改造", "数字人民币", "电子证照", "一网通办", "跨省通办", "营商环境", "乡村振兴",

@@ -83,6 +83,8 @@ def _rank(attachment: Attachment) -> int:
 
 def page_is_report(body: bytes, list_title: str | None) -> tuple[bool, str]:
     """Ask the indexer whether a fetched HTML page is a readable report by itself (else: follow attachments)."""
-    from indexer.record import report_verdict  # the indexer's own verdict; imported when first needed
+    from indexer.record import (
+        report_verdict,  # the indexer's own verdict; imported when first needed
+    )
 
     return report_verdict(body, list_title=list_title, source_format="html")

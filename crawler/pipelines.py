@@ -5,8 +5,8 @@ import hashlib
 import logging
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from typing import Any, Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from indexer.recognize import title_verdict
+from indexer.fields.recognize import title_verdict
 
 REPLACEMENT_CHAR = "\ufffd"
 MAX_REPLACEMENT_SHARE = 0.05     # more undecodable characters than this: the page is garbage

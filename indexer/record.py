@@ -6,26 +6,26 @@ import datetime as dt
 import hashlib
 from dataclasses import replace
 
-from indexer.checks import run_checks
-from indexer.clean import CleanText, clean_page
-from indexer.documents import DOCUMENT_FORMATS, extract_document_text, sniff_document_format
+from indexer.clean.page import CleanText, clean_page
 from indexer.errors import NotAReport, UnreadablePage
-from indexer.fields import (
-    extract_agency,
-    extract_agency_type,
+from indexer.fields.agency import extract_agency, extract_agency_type, extract_level
+from indexer.fields.dates import extract_published, extract_report_year
+from indexer.fields.recognize import is_report_title, recognize_report
+from indexer.fields.regions import page_clues, region_fields, resolve_region
+from indexer.fields.source import (
     extract_content_hash,
-    extract_level,
-    extract_published,
-    extract_report_year,
     extract_source_format,
-    extract_title,
     extract_url,
-    region_fields,
 )
-from indexer.html import Page, load_page
-from indexer.recognize import is_report_title, recognize_report
-from indexer.regions import page_clues, resolve_region
-from indexer.tables import TableResult, read_tables
+from indexer.fields.title import extract_title
+from indexer.load.documents import (
+    DOCUMENT_FORMATS,
+    extract_document_text,
+    sniff_document_format,
+)
+from indexer.load.html import Page, load_page
+from indexer.tables.checks import run_checks
+from indexer.tables.reader import TableResult, read_tables
 
 RECORD_VERSION = 1
 ID_HEX_CHARS = 16

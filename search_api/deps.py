@@ -19,7 +19,7 @@ def _secret(value: SecretStr | None) -> str | None:
 def open_configured_backend(settings: Settings) -> Backend:
     """Open the backend the settings name: the SQLite file (read-only if it exists) or the Elasticsearch alias."""
     if settings.search_backend == "elasticsearch":
-        from indexer.storage.es_admin import EsOptions
+        from indexer.storage.elasticsearch.admin import EsOptions
 
         options = EsOptions(url=settings.es_url or "", alias=settings.es_index, username=settings.es_username,
                             password=_secret(settings.es_password), api_key=_secret(settings.es_api_key),

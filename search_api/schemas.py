@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from indexer.stats_fields import MAX_CONDITION_LENGTH, NUMBER_NAMES, parse_condition
-from indexer.stats_schema import CHECK_RULES
+from indexer.tables.numbers import MAX_CONDITION_LENGTH, NUMBER_NAMES, parse_condition
+from indexer.tables.schema import CHECK_RULES
 from indexer.storage import FACET_FIELDS, SearchQuery
 from indexer.storage.base import ALL_FACETS, DEFAULT_FACETS, SORT_KEYS
 

@@ -15,11 +15,25 @@ from scrapy.http import FormRequest, Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.listing import (
+    DEFAULT_MAX_PAGES,
+    Entry,
+    ListPage,
+    SearchCall,
+    list_entries,
+    parse_list,
+    parse_search_results,
+)
+
 from ..attachments import choose_attachments, find_attachments, page_is_report
 from ..discovery import find_disclosure_links, find_report_columns, load_tree
 from ..items import FetchedPage, FetchFailure
-from ..listing import DEFAULT_MAX_PAGES, Entry, ListPage, SearchCall, list_entries, parse_list, parse_search_results
-from ..recognize import guess_source_format, looks_like_report_title, page_problem, redirect_problem
+from ..recognize import (
+    guess_source_format,
+    looks_like_report_title,
+    page_problem,
+    redirect_problem,
+)
 from ..seeds import Seed, load_seeds
 
 USAGE = "scrapy crawl reports -a seeds=FILE [-a portal=BASE_URL]"

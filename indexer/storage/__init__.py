@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import FACET_FIELDS, Backend, Hit, SearchQuery, SearchResult
+from indexer.storage.base import FACET_FIELDS, Backend, Hit, SearchQuery, SearchResult
 
 SQLITE_SCHEME = "sqlite:///"
 ES_SCHEMES = ("http", "https", "elasticsearch+http", "elasticsearch+https")
@@ -32,15 +32,15 @@ def open_backend(target: str | Path, *, read_only: bool = False, es_options: obj
                          f"or an Elasticsearch URL (http(s)://host:9200)")
     if not text:
         raise ValueError("empty storage target; use a file path or sqlite:///path")
-    from .sqlite import SqliteBackend
+    from indexer.storage.sqlite.backend import SqliteBackend
 
     return SqliteBackend(Path(text), read_only=read_only)
 
 
 def _open_elasticsearch(url: str, read_only: bool, es_options: object | None) -> Backend:
     """The Elasticsearch backend for `url` (the client is imported only when used)."""
-    from .es_admin import EsOptions, parse_target
-    from .es_backend import ElasticsearchBackend
+    from indexer.storage.elasticsearch.admin import EsOptions, parse_target
+    from indexer.storage.elasticsearch.backend import ElasticsearchBackend
 
     options = es_options if isinstance(es_options, EsOptions) else parse_target(url)
     return ElasticsearchBackend(options, read_only=read_only)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Iterator, Literal, Protocol
 
-from ..stats_fields import NUMBER_NAMES, Condition
+from indexer.tables.numbers import NUMBER_NAMES, Condition
 
 # Fields that can be filtered on and faceted (keyword-like values).
 FACET_FIELDS = ("report_year", "province", "city", "county", "agency_type", "level", "format")

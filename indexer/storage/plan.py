@@ -4,9 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..segment import query_terms
-from ..stats_fields import NUMBERS, Condition, parse_condition
-from .base import ALL_FACETS, FILTER_FIELDS, MAX_LIMIT, SORT_KEYS, SearchQuery
+from indexer.search_text.segment import query_terms
+from indexer.storage.base import (
+    ALL_FACETS,
+    FILTER_FIELDS,
+    MAX_LIMIT,
+    SORT_KEYS,
+    SearchQuery,
+)
+from indexer.tables.numbers import NUMBERS, Condition, parse_condition
 
 MAX_QUERY_TERMS = 32             # longer queries are cut (AND of 32 words is already very narrow)
 TRUE, FALSE = "true", "false"    # values of the has_failed_checks filter and facet

@@ -8,7 +8,7 @@ from typing import Annotated, Iterable, Iterator
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from indexer.stats_fields import TABLE_CELLS, cell, failed_checks
+from indexer.tables.numbers import TABLE_CELLS, cell, failed_checks
 from ..deps import BackendDep, SettingsDep
 from ..schemas import ErrorMessage, ExportParams
 

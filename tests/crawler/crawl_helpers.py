@@ -6,9 +6,6 @@ from pathlib import Path
 from scrapy.http import HtmlResponse, Request, TextResponse
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT.parent / "shared" / "samples"
-PORTALS = SAMPLES / "portals"
-PINGTAN = SAMPLES / "pingtan"
 FROZEN_NOW = "2026-11-22T14:30:00Z"
 
 # Saved pages and the URLs they were served at (real-looking; never requested).

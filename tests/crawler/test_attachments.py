@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import pytest
+from crawl_helpers import FROZEN_NOW, ROOT, html_response, saved
+from sample_files import PINGTAN, PORTAL_PAGES
 from scrapy.http import Request, Response
 
-from crawl_helpers import FROZEN_NOW, PINGTAN, PORTALS, ROOT, html_response, saved
-from crawler.attachments import Attachment, attachment_format, choose_attachments, find_attachments, page_is_report
+from crawler.attachments import (
+    Attachment,
+    attachment_format,
+    choose_attachments,
+    find_attachments,
+    page_is_report,
+)
 from crawler.discovery import load_tree
 from crawler.items import FetchedPage
 from crawler.spiders.reports import ReportsSpider
@@ -40,7 +47,7 @@ def portal_spider() -> ReportsSpider:
 
 
 def test_real_detail_page_attachment_in_body():
-    tree = load_tree(saved(PORTALS / "gansu-fgw-detail.html"))
+    tree = load_tree(saved(PORTAL_PAGES / "gansu-fgw-detail.html"))
     assert find_attachments(tree, GANSU_DETAIL_URL) == [Attachment(
         "https://fzgg.gansu.gov.cn/fzgg/c106108/202502/174084153/files/5e0f97363d1d413c968a35078e0a7fcf.pdf",
         "《甘肃省关于加力支持工业企业设备更新的若干措施》", "pdf")]

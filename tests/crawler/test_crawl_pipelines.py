@@ -2,10 +2,11 @@
 import sqlite3
 
 import pytest
+from crawl_helpers import FROZEN_NOW, PINGTAN_LIST_URL, saved
+from sample_files import PINGTAN, PORTAL_PAGES
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from crawl_helpers import FROZEN_NOW, PINGTAN, PINGTAN_LIST_URL, PORTALS, saved
 from crawler.items import FetchedPage, FetchFailure
 from crawler.pipelines import DuplicatePagePipeline, IndexPipeline
 
@@ -67,7 +68,7 @@ def test_index_pipeline_stores_report_and_records_rejects(index, tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from failures").fetchone() == (0,)
 
-    notice = fetched("https://gansu.example.gov.cn/notice.html", saved(PORTALS / "gansu-fgw-detail.html"))
+    notice = fetched("https://gansu.example.gov.cn/notice.html", saved(PORTAL_PAGES / "gansu-fgw-detail.html"))
     with pytest.raises(DropItem, match="not_a_report .*: https://gansu.example.gov.cn/notice.html"):
         index.process_item(notice)
 

@@ -1,8 +1,20 @@
 """Home → 政府信息公开 → 年报 column links, found on saved real pages and small tables."""
 import pytest
+from crawl_helpers import (
+    GANSU_LIST_URL,
+    PINGTAN_LIST_URL,
+    WANZAI_LIST_URL,
+    YUANZHOU_LIST_URL,
+    saved,
+)
+from sample_files import PINGTAN, PORTAL_PAGES
 
-from crawl_helpers import GANSU_LIST_URL, PINGTAN, PINGTAN_LIST_URL, PORTALS, WANZAI_LIST_URL, YUANZHOU_LIST_URL, saved
-from crawler.discovery import Link, find_disclosure_links, find_report_columns, load_tree
+from crawler.discovery import (
+    Link,
+    find_disclosure_links,
+    find_report_columns,
+    load_tree,
+)
 
 
 def test_pingtan_nav_leads_to_report_column_and_hubs():
@@ -14,7 +26,7 @@ def test_pingtan_nav_leads_to_report_column_and_hubs():
 
 
 def test_gansu_year_links_under_report_heading_are_columns():
-    tree = load_tree(saved(PORTALS / "gansu-jyt-list.html"))
+    tree = load_tree(saved(PORTAL_PAGES / "gansu-jyt-list.html"))
     columns = find_report_columns(tree, GANSU_LIST_URL)
     assert columns[:2] == [Link("https://jyt.gansu.gov.cn/jyt/c250121/zwgklist.shtml", "2024"),
                            Link("https://jyt.gansu.gov.cn/jyt/c240106/zwgklist.shtml", "2023")]
@@ -24,9 +36,9 @@ def test_gansu_year_links_under_report_heading_are_columns():
 
 
 def test_breadcrumb_and_menu_disclosure_links():
-    yuanzhou = load_tree(saved(PORTALS / "yuanzhou-list.html"))
+    yuanzhou = load_tree(saved(PORTAL_PAGES / "yuanzhou-list.html"))
     assert find_disclosure_links(yuanzhou, YUANZHOU_LIST_URL) == [Link("http://www.yzq.gov.cn/zwgk/", "政务公开")]
-    wanzai = load_tree(saved(PORTALS / "wanzai-list.html"))
+    wanzai = load_tree(saved(PORTAL_PAGES / "wanzai-list.html"))
     assert [l.text for l in find_disclosure_links(wanzai, WANZAI_LIST_URL)] == ["政务公开", "政府信息公开"]
     assert find_report_columns(wanzai, WANZAI_LIST_URL) == []
 

@@ -1,9 +1,25 @@
 """List pages of each CMS family, parsed from saved real pages with their real URLs."""
 import json
 
-from crawl_helpers import (FENGCHENG_LIST_URL, GANSU_LIST_URL, HANWEB_COLUMN_URL, HANWEB_PROXY_URL, PINGTAN,
-                           PINGTAN_LIST_URL, PORTALS, WANZAI_LIST_URL, YUANZHOU_LIST_URL, saved)
-from crawler.listing import Entry, SearchCall, find_date, parse_list, parse_search_results
+from crawl_helpers import (
+    FENGCHENG_LIST_URL,
+    GANSU_LIST_URL,
+    HANWEB_COLUMN_URL,
+    HANWEB_PROXY_URL,
+    PINGTAN_LIST_URL,
+    WANZAI_LIST_URL,
+    YUANZHOU_LIST_URL,
+    saved,
+)
+from sample_files import PINGTAN, PORTAL_PAGES
+
+from crawler.listing import (
+    Entry,
+    SearchCall,
+    find_date,
+    parse_list,
+    parse_search_results,
+)
 
 
 def test_pingtan_static_entries_and_search_api_call():
@@ -52,7 +68,7 @@ def test_search_answer_entries_and_further_pages():
 
 
 def test_gansu_commented_list_and_pager():
-    page = parse_list(saved(PORTALS / "gansu-jyt-list.html"), GANSU_LIST_URL)
+    page = parse_list(saved(PORTAL_PAGES / "gansu-jyt-list.html"), GANSU_LIST_URL)
     assert len(page.entries) == 20
     assert page.entries[0] == Entry(
         "https://jyt.gansu.gov.cn/jyt/c110634/202511/174240943.shtml",
@@ -64,13 +80,13 @@ def test_gansu_commented_list_and_pager():
 
 
 def test_gansu_second_page_points_back_to_first():
-    page = parse_list(saved(PORTALS / "gansu-jyt-list.html"), GANSU_LIST_URL.replace("zwgklist", "zwgklist_3"))
+    page = parse_list(saved(PORTAL_PAGES / "gansu-jyt-list.html"), GANSU_LIST_URL.replace("zwgklist", "zwgklist_3"))
     assert page.next_pages[0] == GANSU_LIST_URL
     assert len(page.next_pages) == 10 and GANSU_LIST_URL.replace("zwgklist", "zwgklist_3") not in page.next_pages
 
 
 def test_yuanzhou_trs_table_list_capped():
-    page = parse_list(saved(PORTALS / "yuanzhou-list.html"), YUANZHOU_LIST_URL, max_pages=5)
+    page = parse_list(saved(PORTAL_PAGES / "yuanzhou-list.html"), YUANZHOU_LIST_URL, max_pages=5)
     assert len(page.entries) == 25
     assert page.entries[0] == Entry("http://www.yzq.gov.cn/zwgk/zwdt/zwyw/201710/t20171013_397991.html",
                                     "中心城区棚户区改造第二批签约工作启动啦", "2017-10-13")
@@ -78,14 +94,14 @@ def test_yuanzhou_trs_table_list_capped():
 
 
 def test_wanzai_next_last_and_select_pager():
-    page = parse_list(saved(PORTALS / "wanzai-list.html"), WANZAI_LIST_URL)
+    page = parse_list(saved(PORTAL_PAGES / "wanzai-list.html"), WANZAI_LIST_URL)
     assert len(page.entries) == 20
     assert page.entries[0] == Entry("http://www.wanzai.gov.cn/news-show-8960.html", "万载县发布禁火令", "2017-10-13")
     assert page.next_pages == [f"http://www.wanzai.gov.cn/news-list-wanzaiyaowen-{i}.html" for i in range(2, 31)]
 
 
 def test_fengcheng_hidden_page_links():
-    page = parse_list(saved(PORTALS / "fengcheng-list.html"), FENGCHENG_LIST_URL, max_pages=20)
+    page = parse_list(saved(PORTAL_PAGES / "fengcheng-list.html"), FENGCHENG_LIST_URL, max_pages=20)
     assert len(page.entries) == 21
     assert page.entries[0].url == "http://www.jxfc.gov.cn/n3/n13/c672769/content.html"
     assert page.entries[0].date == "2017-10-13"
@@ -93,7 +109,7 @@ def test_fengcheng_hidden_page_links():
 
 
 def test_hanweb_column_records_and_dataproxy_pages():
-    page = parse_list(saved(PORTALS / "hanweb-column-excerpt.html"), HANWEB_COLUMN_URL, max_pages=4)
+    page = parse_list(saved(PORTAL_PAGES / "hanweb-column-excerpt.html"), HANWEB_COLUMN_URL, max_pages=4)
     assert page.family == "hanweb"
     assert page.entries == [
         Entry("https://www.jiangsu.gov.cn/art/2026/9/11/art_33718_11828204.html", "连云港跨里海班列运输提质提速", "2026-09-11"),
@@ -106,11 +122,11 @@ def test_hanweb_column_records_and_dataproxy_pages():
 
 
 def test_hanweb_dataproxy_answers():
-    first = parse_list(saved(PORTALS / "hanweb-dataproxy-excerpt.xml"), HANWEB_PROXY_URL, max_pages=3)
+    first = parse_list(saved(PORTAL_PAGES / "hanweb-dataproxy-excerpt.xml"), HANWEB_PROXY_URL, max_pages=3)
     assert [e.date for e in first.entries] == ["2026-06-10", "2026-05-18"]      # the record without a link is skipped
     assert first.entries[0].title == "关于印发江苏省“人工智能+制造”实施方案的通知"
     assert first.next_pages == [HANWEB_PROXY_URL.replace("page=1", f"page={n}") for n in (2, 3)]
-    second = parse_list(saved(PORTALS / "hanweb-dataproxy-excerpt2.xml"), HANWEB_PROXY_URL.replace("page=1", "page=5"))
+    second = parse_list(saved(PORTAL_PAGES / "hanweb-dataproxy-excerpt2.xml"), HANWEB_PROXY_URL.replace("page=1", "page=5"))
     (entry,) = second.entries
     assert entry.title.startswith("省工业和信息化厅关于印发《江苏省制造强省建设专项资金项目验收管理办法》")
     assert entry.date == "2026-04-17"

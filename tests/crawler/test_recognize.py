@@ -1,7 +1,12 @@
 """Report titles vs look-alikes, and the format/problem checks on fetched pages."""
 import pytest
 
-from crawler.recognize import guess_source_format, looks_like_report_title, page_problem, redirect_problem
+from crawler.recognize import (
+    guess_source_format,
+    looks_like_report_title,
+    page_problem,
+    redirect_problem,
+)
 
 REPORT_TITLES = [
     "平潭综合实验区2023年度政府信息公开工作年度报告",

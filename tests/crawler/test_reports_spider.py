@@ -3,13 +3,22 @@ import asyncio
 import json
 
 import pytest
+from crawl_helpers import (
+    FROZEN_NOW,
+    GANSU_LIST_URL,
+    HANWEB_COLUMN_URL,
+    PINGTAN_LIST_URL,
+    ROOT,
+    html_response,
+    saved,
+    text_response,
+)
+from sample_files import PINGTAN, PORTAL_PAGES
 from scrapy.http import FormRequest, HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawl_helpers import (FROZEN_NOW, GANSU_LIST_URL, HANWEB_COLUMN_URL, PINGTAN, PINGTAN_LIST_URL, PORTALS, ROOT,
-                           html_response, saved, text_response)
 from crawler.items import FetchedPage, FetchFailure
 from crawler.spiders.reports import ReportsSpider
 
@@ -91,7 +100,7 @@ def test_bad_search_answer_is_a_failure(spider):
 
 
 def test_gansu_list_follows_pages_but_not_notices(spider):
-    response = html_response(saved(PORTALS / "gansu-jyt-list.html"), GANSU_LIST_URL, seed="gansu-jyt")
+    response = html_response(saved(PORTAL_PAGES / "gansu-jyt-list.html"), GANSU_LIST_URL, seed="gansu-jyt")
     requests = requests_of(spider.parse_list(response))
     assert not [r for r in requests if r.callback == spider.parse_report]     # 20 通知, no report
     assert [r.url for r in requests] == [f"https://jyt.gansu.gov.cn/jyt/c110634/zwgklist_{i}.shtml" for i in range(1, 11)]
@@ -100,14 +109,14 @@ def test_gansu_list_follows_pages_but_not_notices(spider):
 
 def test_list_pages_are_capped_by_setting(spider):
     spider.max_list_pages = 3
-    response = html_response(saved(PORTALS / "gansu-jyt-list.html"), GANSU_LIST_URL, seed="gansu-jyt")
+    response = html_response(saved(PORTAL_PAGES / "gansu-jyt-list.html"), GANSU_LIST_URL, seed="gansu-jyt")
     assert [r.url.rsplit("/", 1)[1] for r in requests_of(spider.parse_list(response))] == [
         "zwgklist_1.shtml", "zwgklist_2.shtml", "zwgklist_3.shtml"]
 
 
 def test_hanweb_column_requests_dataproxy_pages(spider):
     spider.max_list_pages = 3
-    response = html_response(saved(PORTALS / "hanweb-column-excerpt.html"), HANWEB_COLUMN_URL, seed="jiangsu")
+    response = html_response(saved(PORTAL_PAGES / "hanweb-column-excerpt.html"), HANWEB_COLUMN_URL, seed="jiangsu")
     urls = [r.url for r in requests_of(spider.parse_list(response))]
     assert len(urls) == 2 and all("dataproxy.jsp?page=" in u and "columnid=33718" in u for u in urls)
 

@@ -2,8 +2,8 @@
 from pathlib import Path
 
 import pytest
-
 from crawl_helpers import ROOT
+
 from crawler.seeds import SeedError, apply_portal, load_seeds
 
 PORTAL = "http://127.0.0.1:8765"

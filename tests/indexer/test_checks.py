@@ -2,11 +2,12 @@
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
+from sample_files import SAMPLES
 
-from indexer.checks import (
+from indexer.record import build_record
+from indexer.tables.checks import (
     applications_balance,
     applications_results_sum,
     applications_row_totals,
@@ -14,9 +15,7 @@ from indexer.checks import (
     run_checks,
     suits_totals,
 )
-from indexer.record import build_record
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 LINGWU = json.loads((SAMPLES / "lingwu-minzheng-2024.gold.json").read_text(encoding="utf-8"))["stats"]
 SAIHAN = json.loads((SAMPLES / "saihan-minzheng-2019.gold.json").read_text(encoding="utf-8"))["stats"]
 

@@ -4,13 +4,13 @@ import re
 from pathlib import Path
 
 import pytest
+from sample_files import PINGTAN, PORTAL_PAGES, SAMPLES
 
-from indexer.clean import clean_lines, clean_page, drop_repeated_body
+from indexer.clean.lines import clean_lines, drop_repeated_body
+from indexer.clean.page import clean_page
 from indexer.errors import UnreadablePage
-from indexer.html import decode_bytes, load_page
+from indexer.load.html import decode_bytes, load_page
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-PINGTAN = SAMPLES / "pingtan"
 PINGTAN_PAGES = ("80678", "80445", "80529", "80576", "80613", "87885")
 BOILERPLATE = re.compile(r"ICP备|公网安备|公安备案|网站标识码|扫一扫|字号|打印|关闭|技术支持|主办单位")
 
@@ -70,7 +70,7 @@ def test_body_element_is_returned_for_table_parsing():
 
 
 def test_gansu_detail_body_without_qr_widget_and_footer():
-    text = cleaned(SAMPLES / "portals" / "gansu-fgw-detail.html")
+    text = cleaned(PORTAL_PAGES / "gansu-fgw-detail.html")
     assert text.startswith("各市、自治州人民政府、兰州新区管委会，省直有关单位，中央在甘有关单位：")
     assert "2025年2月25日" in text
     assert not BOILERPLATE.search(text)
@@ -169,7 +169,7 @@ def test_undecodable_input_raises(data):
 
 
 def test_hanweb_bodies_are_found():
-    result = clean_page(load_page((SAMPLES / "portals" / "hanweb-detail-excerpts.html").read_bytes()))
+    result = clean_page(load_page((PORTAL_PAGES / "hanweb-detail-excerpts.html").read_bytes()))
     assert result.method == "container:.article_zoom"
     assert result.text.startswith("各设区市工业和信息化主管部门：现将有关申报事项通知如下。")
 

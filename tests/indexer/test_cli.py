@@ -5,8 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sample_files import PINGTAN, PORTAL_PAGES, SAMPLES
+
 PROJECT = Path(__file__).resolve().parents[2]
-SAMPLES = PROJECT.parent / "shared" / "samples"
 
 
 def run_extract(*args: str) -> subprocess.CompletedProcess:
@@ -16,7 +17,7 @@ def run_extract(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_extract_txt_and_pingtan_page():
-    result = run_extract(str(SAMPLES / "lvyuan-minzheng-2020.txt"), str(SAMPLES / "pingtan" / "80576.html"))
+    result = run_extract(str(SAMPLES / "lvyuan-minzheng-2020.txt"), str(PINGTAN / "80576.html"))
     assert result.returncode == 0, result.stderr
     lvyuan, pingtan = (json.loads(line) for line in result.stdout.splitlines())
     assert (lvyuan["is_report"], lvyuan["agency"], lvyuan["published"]) == (True, "长春市绿园区民政局", "2021-01-14")
@@ -26,13 +27,13 @@ def test_extract_txt_and_pingtan_page():
 
 def test_extract_with_url():
     url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202403/t20240308_87885.htm"
-    result = run_extract(str(SAMPLES / "pingtan" / "87885.html"), "--url", url)
+    result = run_extract(str(PINGTAN / "87885.html"), "--url", url)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["url"] == url
 
 
 def test_non_report_is_reported_not_failed():
-    result = run_extract(str(SAMPLES / "portals" / "gansu-fgw-detail.html"))
+    result = run_extract(str(PORTAL_PAGES / "gansu-fgw-detail.html"))
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["is_report"] is False and answer["reason"]

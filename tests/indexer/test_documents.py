@@ -6,8 +6,12 @@ import zipfile
 
 import pytest
 
-from indexer.documents import docx_text, extract_document_text, sniff_document_format
 from indexer.errors import UnreadablePage
+from indexer.load.documents import (
+    docx_text,
+    extract_document_text,
+    sniff_document_format,
+)
 from indexer.record import build_record, report_verdict
 from sample_portal.documents import docx_bytes, pdf_bytes
 from sample_portal.model import Block

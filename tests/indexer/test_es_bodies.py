@@ -3,20 +3,31 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
+from sample_files import PINGTAN
 
 from indexer.record import build_record
-from indexer.segment import query_terms, segment_text
-from indexer.stats_fields import NUMBER_FIELDS
+from indexer.search_text.segment import query_terms, segment_text
 from indexer.storage.base import FACET_FIELDS, SearchQuery
-from indexer.storage.es_mapping import (ANALYZER, alias_actions, bulk_action, document, index_mappings, index_template,
-                                        versioned_index)
-from indexer.storage.es_query import QueryPlan, read_facets, search_body, sort_clause
+from indexer.storage.elasticsearch.mapping import (
+    ANALYZER,
+    alias_actions,
+    bulk_action,
+    document,
+    index_mappings,
+    index_template,
+    versioned_index,
+)
+from indexer.storage.elasticsearch.query import (
+    QueryPlan,
+    read_facets,
+    search_body,
+    sort_clause,
+)
+from indexer.tables.numbers import NUMBER_FIELDS
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-PINGTAN_2021 = SAMPLES / "pingtan" / "80613.html"
+PINGTAN_2021 = PINGTAN / "80613.html"
 NEW = "applications.new_received.total"
 
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from es_recorder import Recorder
 
-from indexer.__main__ import main
+from indexer.cli import main
 from indexer.storage import open_backend
 from indexer.storage.base import SearchQuery
-from indexer.storage.es_admin import BulkSettings, EsOptions
-from indexer.storage.es_backend import BulkWriteError, ElasticsearchBackend
-from indexer.storage.es_mapping import document, index_template
-from indexer.storage.es_query import QueryPlan, search_body
-
-from es_recorder import Recorder
+from indexer.storage.elasticsearch.admin import BulkSettings, EsOptions
+from indexer.storage.elasticsearch.backend import BulkWriteError, ElasticsearchBackend
+from indexer.storage.elasticsearch.mapping import document, index_template
+from indexer.storage.elasticsearch.query import QueryPlan, search_body
 
 FAST = BulkSettings(chunk_size=2, max_retries=3, initial_backoff=0.01)
 

@@ -4,24 +4,21 @@ import json
 from pathlib import Path
 
 import pytest
+from sample_files import PINGTAN, SAMPLES
 
-from indexer.fields import (
+from indexer.fields.agency import (
     agency_from_title,
     extract_agency,
     extract_agency_type,
-    extract_format,
     extract_level,
-    extract_published,
-    extract_report_year,
-    extract_title,
-    title_from_text,
 )
-from indexer.html import load_page
+from indexer.fields.dates import extract_published, extract_report_year
+from indexer.fields.regions import page_clues, resolve_region
+from indexer.fields.source import extract_format
+from indexer.fields.title import extract_title, title_from_text
+from indexer.load.html import load_page
 from indexer.record import build_record
-from indexer.regions import page_clues, resolve_region
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-PINGTAN = SAMPLES / "pingtan"
 TXT_SAMPLES = ("saihan-minzheng-2019", "lvyuan-minzheng-2020", "lingwu-minzheng-2024")
 PINGTAN_PAGES = ("80678", "80445", "80529", "80576", "80613", "87885")
 TXT_FIELDS = ("agency", "province", "city", "county", "report_year", "published", "format")

@@ -1,11 +1,9 @@
 """Snippets: the densest window of the original text, escaped, matches in <mark>."""
 from __future__ import annotations
 
-from pathlib import Path
+from sample_files import SAMPLES
 
-from indexer.highlight import snippet
-
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+from indexer.search_text.highlight import snippet
 
 
 def test_window_with_most_matches_wins():

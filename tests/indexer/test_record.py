@@ -3,16 +3,14 @@
 import datetime as dt
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
+from sample_files import PINGTAN, PORTAL_PAGES, SAMPLES, sample_files
 
 from indexer.errors import NotAReport, UnreadablePage
 from indexer.record import build_record, recognize_report
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-PINGTAN = SAMPLES / "pingtan"
-ALL_REPORTS = sorted(SAMPLES.glob("*.txt")) + sorted(PINGTAN.glob("8*.html"))
+ALL_REPORTS = sample_files(SAMPLES, "*.txt", at_least=3) + sample_files(PINGTAN, "8*.html", at_least=6)
 REPORT_TEXT = (SAMPLES / "lingwu-minzheng-2024.txt").read_text(encoding="utf-8")
 
 
@@ -70,7 +68,7 @@ def test_list_title_names_the_report_when_the_page_title_does_not():
     assert (record["title"], record["report_year"]) == ("平潭综合实验区2023年度政府信息公开工作年度报告", 2023)
 
 
-@pytest.mark.parametrize("path", [PINGTAN / "list-index.html", SAMPLES / "portals" / "gansu-fgw-detail.html"])
+@pytest.mark.parametrize("path", [PINGTAN / "list-index.html", PORTAL_PAGES / "gansu-fgw-detail.html"])
 def test_non_reports_raise_not_a_report(path):
     with pytest.raises(NotAReport) as caught:
         build_record(path.read_bytes())

@@ -1,15 +1,13 @@
 """Segmentation: domain words stay whole, queries and documents are cut alike."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sample_files import SAMPLES
 
-from indexer.segment import query_terms, segment_text
+from indexer.search_text.segment import query_terms, segment_text
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 SAMPLE_STEMS = ("saihan-minzheng-2019", "lvyuan-minzheng-2020", "lingwu-minzheng-2024")
 
 

@@ -1,18 +1,26 @@
-"""The registry of searchable numbers, conditions and table cells (indexer.stats_fields)."""
+"""The registry of searchable numbers, conditions and table cells (indexer.tables.numbers)."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import pytest
+from sample_files import PINGTAN, SAMPLES, sample_files
 
-from indexer import stats_schema
-from indexer.stats_fields import (NUMBER_NAMES, NUMBERS, TABLE_CELLS, Condition, compute_numbers,
-                                  failed_checks, holds, parse_condition)
+from indexer.tables import schema as stats_schema
+from indexer.tables.numbers import (
+    NUMBER_NAMES,
+    NUMBERS,
+    TABLE_CELLS,
+    Condition,
+    compute_numbers,
+    failed_checks,
+    holds,
+    parse_condition,
+)
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-GOLD_WITH_STATS = sorted(p for p in [*SAMPLES.glob("*.gold.json"), *SAMPLES.glob("pingtan/*.gold.json")]
-                         if json.loads(p.read_text(encoding="utf-8")).get("stats"))
+GOLD_WITH_STATS = [p for p in sample_files(SAMPLES, "*.gold.json", at_least=3) + sample_files(PINGTAN, "*.gold.json", at_least=6)
+                   if json.loads(p.read_text(encoding="utf-8")).get("stats")]
 REQUIRED = ("applications.new_received.total", "applications.carried_over.total", "applications.granted.total",
             "applications.partly_granted.total", "applications.denied.total", "applications.unavailable.total",
             "applications.not_processed.total", "applications.total_processed.total", "review.total",
@@ -20,9 +28,8 @@ REQUIRED = ("applications.new_received.total", "applications.carried_over.total"
             "litigation_after_review.total", "litigation_after_review.corrected", "litigation.total")
 
 
-def gold_stats(name: str) -> dict:
+def gold_stats(path: Path) -> dict:
     """The stats of one gold file."""
-    path = SAMPLES / name
     return json.loads(path.read_text(encoding="utf-8"))["stats"]
 
 
@@ -42,7 +49,7 @@ def test_registry_has_the_required_numbers_with_safe_columns():
 
 
 def test_numbers_of_pingtan_2021_report_match_its_table():
-    stats = gold_stats("pingtan/80613.gold.json")
+    stats = gold_stats(PINGTAN / "80613.gold.json")
     numbers = compute_numbers(stats)
     apps = stats["applications"]
     assert numbers["applications.new_received.total"] == apps["new_received"]["total"] == 70

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 
 import pytest
+from sample_files import SAMPLES
 
 from indexer.storage import SearchQuery, open_backend
 from indexer.storage.base import QueryTimeout
-from indexer.storage.sqlite import SqliteBackend
+from indexer.storage.sqlite.backend import SqliteBackend
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 SAMPLE_STEMS = ("saihan-minzheng-2019", "lvyuan-minzheng-2020", "lingwu-minzheng-2024")
 
 

@@ -6,15 +6,21 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sample_files import PINGTAN, SAMPLES
 
-from indexer.stats_fields import NUMBER_NAMES, compute_numbers, failed_checks, holds, parse_condition
-from indexer.stats_schema import CHECK_RULES
 from indexer.storage import SearchQuery, open_backend
-from indexer.storage.sqlite_schema import DERIVED_COLUMNS
+from indexer.storage.sqlite.schema import DERIVED_COLUMNS
+from indexer.tables.numbers import (
+    NUMBER_NAMES,
+    compute_numbers,
+    failed_checks,
+    holds,
+    parse_condition,
+)
+from indexer.tables.schema import CHECK_RULES
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 SAMPLE_STEMS = ("saihan-minzheng-2019", "lvyuan-minzheng-2020", "lingwu-minzheng-2024")
-PINGTAN = ("80576", "80613", "87885")
+PINGTAN_IDS = ("80576", "80613", "87885")
 NEW = "applications.new_received.total"
 
 
@@ -54,8 +60,8 @@ def suits(total: int, corrected: int = 0) -> dict:
 def records() -> list[dict]:
     samples = [gold_record(SAMPLES / f"{s}.gold.json", s, (SAMPLES / f"{s}.txt").read_text(encoding="utf-8"))
                for s in SAMPLE_STEMS]
-    pingtan = [gold_record(SAMPLES / "pingtan" / f"{n}.gold.json", f"pt-{n}", "平潭政府信息公开工作年度报告。行政复议。")
-               for n in PINGTAN]
+    pingtan = [gold_record(PINGTAN / f"{n}.gold.json", f"pt-{n}", "平潭政府信息公开工作年度报告。行政复议。")
+               for n in PINGTAN_IDS]
     return samples + pingtan + [
         synthetic("s-big", "福建省", 2022, {"applications": {"new_received": {"total": 1500}, "granted": {"total": 1200},
                                                                "denied_third_party": {"total": 7}},

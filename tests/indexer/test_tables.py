@@ -6,18 +6,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sample_files import PINGTAN, SAMPLES, sample_files
 
-from indexer.checks import failed_rules
-from indexer.clean import CleanText
-from indexer.html import load_page
+from indexer.clean.page import CleanText
+from indexer.load.html import load_page
 from indexer.record import build_record, prepare
-from indexer.tables import detect_format, read_tables
+from indexer.tables.checks import failed_rules
+from indexer.tables.reader import detect_format, read_tables
 from sample_portal.server import start_server
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-PINGTAN = SAMPLES / "pingtan"
-TEXT_SAMPLES = sorted(p.stem for p in SAMPLES.glob("*.txt"))
-PINGTAN_PAGES = sorted(p.stem for p in PINGTAN.glob("8*.html"))
+TEXT_SAMPLES = [p.stem for p in sample_files(SAMPLES, "*.txt", at_least=3)]
+PINGTAN_PAGES = [p.stem for p in sample_files(PINGTAN, "8*.html", at_least=6)]
 
 
 def gold(path: Path) -> dict:

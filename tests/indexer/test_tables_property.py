@@ -6,11 +6,17 @@ import lxml.html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.clean import CleanText
-from indexer.html import load_page
-from indexer.patterns import ROW_CELLS_XPATH, TABLE_ROWS_XPATH
-from indexer.stats_schema import APPLICANT_COLUMNS, APPLICATION_ROWS, PROACTIVE_LAYOUT, SUIT_GROUPS, SUIT_OUTCOMES
-from indexer.tables import read_tables
+from indexer.clean.page import CleanText
+from indexer.load.html import load_page
+from indexer.selectors import ROW_CELLS_XPATH, TABLE_ROWS_XPATH
+from indexer.tables.reader import read_tables
+from indexer.tables.schema import (
+    APPLICANT_COLUMNS,
+    APPLICATION_ROWS,
+    PROACTIVE_LAYOUT,
+    SUIT_GROUPS,
+    SUIT_OUTCOMES,
+)
 from sample_portal.render_tables import render_tables
 
 COUNTS = st.integers(min_value=0, max_value=99999)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from portal_helpers import fetch
+
 from sample_portal.server import start_server
 
 

@@ -5,11 +5,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
 import lxml.html
-
-SHARED_SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 
 
 @dataclass

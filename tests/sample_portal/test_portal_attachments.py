@@ -5,7 +5,6 @@ import io
 import urllib.parse
 
 import lxml.html
-
 from portal_helpers import fetch
 
 MAGIC = {"pdf": b"%PDF-", "docx": b"PK\x03\x04"}

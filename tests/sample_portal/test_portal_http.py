@@ -9,8 +9,8 @@ import urllib.robotparser
 from pathlib import Path
 
 import lxml.html
-
 from portal_helpers import fetch
+
 from sample_portal import truth as truth_for
 
 ROOT = Path(__file__).resolve().parents[2]

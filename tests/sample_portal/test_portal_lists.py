@@ -8,7 +8,6 @@ import urllib.parse
 
 import lxml.html
 import pytest
-
 from portal_helpers import fetch
 
 SITES = {"saihan": "/saihan/index.html", "lvyuan": "/lvyuan/index.html",

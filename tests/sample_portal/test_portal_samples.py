@@ -6,10 +6,10 @@ import re
 
 import lxml.html
 import pytest
+from portal_helpers import fetch, numeric_cells, table_grid
+from sample_files import PINGTAN, SAMPLES
 
-from portal_helpers import SHARED_SAMPLES, fetch, numeric_cells, table_grid
-
-SAMPLES = {"saihan": "saihan-minzheng-2019", "lvyuan": "lvyuan-minzheng-2020", "lingwu": "lingwu-minzheng-2024"}
+SAMPLE_OF_SITE = {"saihan": "saihan-minzheng-2019", "lvyuan": "lvyuan-minzheng-2020", "lingwu": "lingwu-minzheng-2024"}
 TITLES = {"saihan": "赛罕区民政局2019年政府信息公开工作年度报告",
           "lvyuan": "长春市绿园区民政局2020年政府信息公开工作年度报告",
           "lingwu": "灵武市民政局2024年政府信息公开工作年度报告"}
@@ -38,13 +38,13 @@ def printed(value: int | float) -> str:
 
 
 def gold(site: str) -> dict:
-    """The sample's gold file, read from the shared samples."""
-    return json.loads((SHARED_SAMPLES / f"{SAMPLES[site]}.gold.json").read_text(encoding="utf-8"))
+    """The sample's gold file, read from the repository's samples."""
+    return json.loads((SAMPLES / f"{SAMPLE_OF_SITE[site]}.gold.json").read_text(encoding="utf-8"))
 
 
 def sample_text_lines(site: str) -> list[str]:
     """Prose lines of the sample .txt (one copy; sentences, headings, the lvyuan count line)."""
-    lines = (SHARED_SAMPLES / f"{SAMPLES[site]}.txt").read_text(encoding="utf-8").splitlines()
+    lines = (SAMPLES / f"{SAMPLE_OF_SITE[site]}.txt").read_text(encoding="utf-8").splitlines()
     repeat = [i for i, line in enumerate(lines) if line == lines[0]]
     lines = lines[: repeat[1]] if len(repeat) > 1 else lines
     keep = [line.replace("[bookmark: _GoBack]", "").strip() for line in lines if "发布总数量" in line or (
@@ -64,7 +64,7 @@ def pages(portal, truth) -> dict[str, tuple[dict, object, str]]:
     return found
 
 
-@pytest.mark.parametrize("site", list(SAMPLES))
+@pytest.mark.parametrize("site", list(SAMPLE_OF_SITE))
 def test_truth_matches_gold(pages, site):
     entry, _, _ = pages[site]
     expected = gold(site)
@@ -73,7 +73,7 @@ def test_truth_matches_gold(pages, site):
     assert entry["agency_type"] == "民政局"
 
 
-@pytest.mark.parametrize("site", list(SAMPLES))
+@pytest.mark.parametrize("site", list(SAMPLE_OF_SITE))
 def test_every_prose_line_survives(pages, site):
     _, tree, _ = pages[site]
     body = tree.xpath(BODY[site])[0].text_content()
@@ -83,7 +83,7 @@ def test_every_prose_line_survives(pages, site):
         assert line in body, line
 
 
-@pytest.mark.parametrize("site", list(SAMPLES))
+@pytest.mark.parametrize("site", list(SAMPLE_OF_SITE))
 def test_tables_are_real_tables_with_gold_numbers(pages, site):
     _, tree, _ = pages[site]
     expected = gold(site)
@@ -156,15 +156,15 @@ PINGTAN_FILES = ["80678", "80445", "80529", "80576", "80613", "87885"]
 
 @pytest.mark.parametrize("page_id", PINGTAN_FILES)
 def test_pingtan_pages_served_byte_for_byte(portal, truth, page_id):
-    gold_url = json.loads((SHARED_SAMPLES / "pingtan" / f"{page_id}.gold.json").read_text(encoding="utf-8"))["url"]
+    gold_url = json.loads((PINGTAN / f"{page_id}.gold.json").read_text(encoding="utf-8"))["url"]
     url = portal + "/pingtan" + gold_url.split("pingtan.gov.cn", 1)[1]
     answer = fetch(url)
     assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
-    assert answer.body == (SHARED_SAMPLES / "pingtan" / f"{page_id}.html").read_bytes()
+    assert answer.body == (PINGTAN / f"{page_id}.html").read_bytes()
     entry = next(r for r in truth["reports"] if r["url"] == url)
     assert (entry["province"], entry["city"], entry["county"], entry["agency"]) == ("福建省", None, None, "平潭综合实验区")
 
 
 def test_pingtan_list_page_served_byte_for_byte(portal):
     answer = fetch(f"{portal}/pingtan/zwgk/zfxxgk/zfxxgknb/index.htm")
-    assert answer.body == (SHARED_SAMPLES / "pingtan" / "list-index.html").read_bytes()
+    assert answer.body == (PINGTAN / "list-index.html").read_bytes()

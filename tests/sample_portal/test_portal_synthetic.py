@@ -11,7 +11,6 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-
 from portal_helpers import fetch
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sample_files import SAMPLES
 
-from indexer.stats_schema import CHECK_RULES
 from indexer.storage import open_backend
+from indexer.tables.schema import CHECK_RULES
 from search_api.config import Settings
 from search_api.main import create_app
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 SAMPLE_URLS = {
     "saihan-minzheng-2019": "http://www.saihan.gov.cn/zwgk/zfxxgknb/202001/t20200115_1001.html",
     "lvyuan-minzheng-2020": "http://www.lvyuan.gov.cn/art/2021/1/14/art_3301_2001.html",

@@ -5,7 +5,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.stats_fields import NUMBER_NAMES, compute_numbers, failed_checks, holds, parse_condition
+from indexer.tables.numbers import (
+    NUMBER_NAMES,
+    compute_numbers,
+    failed_checks,
+    holds,
+    parse_condition,
+)
 
 NEW = "applications.new_received.total"
 

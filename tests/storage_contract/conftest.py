@@ -12,12 +12,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sample_files import PINGTAN, SAMPLES, sample_files
 
 from indexer.record import build_record
-from indexer.stats_schema import CHECK_RULES
 from indexer.storage import open_backend
+from indexer.tables.schema import CHECK_RULES
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 ES_URL_ENV = "ES_URL"
 ES_SKIP_REASON = "ES_URL not set: live Elasticsearch contract tests skipped"
 BACKENDS = ("sqlite", "elasticsearch")
@@ -42,7 +42,7 @@ def _sample_url(path: Path) -> str:
 
 def sample_records() -> list[dict]:
     """The sample texts and Pingtan pages, read by build_record."""
-    paths = sorted(SAMPLES.glob("*.txt")) + sorted((SAMPLES / "pingtan").glob("[0-9]*.html"))
+    paths = sample_files(SAMPLES, "*.txt", at_least=3) + sample_files(PINGTAN, "[0-9]*.html", at_least=6)
     return [build_record(p.read_bytes(), url=_sample_url(p), fetched_at="2025-03-01T08:00:00+00:00",
                          source_format="txt" if p.suffix == ".txt" else "html") for p in paths]
 
@@ -103,7 +103,7 @@ def _open_sqlite(tmp_path_factory) -> object:
 
 def _open_elasticsearch() -> tuple[object, str]:
     """A fresh Elasticsearch backend behind a unique alias."""
-    from indexer.storage.es_admin import EsOptions
+    from indexer.storage.elasticsearch.admin import EsOptions
 
     alias = f"contract-{uuid.uuid4().hex[:12]}"
     options = EsOptions(url=os.environ[ES_URL_ENV], alias=alias, username=os.environ.get("ES_USERNAME"),
@@ -115,7 +115,7 @@ def _open_elasticsearch() -> tuple[object, str]:
 def _drop(backend) -> None:
     """Close a backend; for Elasticsearch delete its indexes, template and failures index first."""
     if hasattr(backend, "client"):
-        from indexer.storage.es_admin import delete_all
+        from indexer.storage.elasticsearch.admin import delete_all
 
         delete_all(backend.client, backend.alias)
     backend.close()

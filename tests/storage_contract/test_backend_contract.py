@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.stats_fields import NUMBERS, compute_numbers, failed_checks
 from indexer.storage.base import DEFAULT_FACETS, SearchQuery
+from indexer.tables.numbers import NUMBERS, compute_numbers, failed_checks
 
 FUJIAN, GUANGDONG, ZHEJIANG = "福建省", "广东省", "浙江省"
 NEW = "applications.new_received.total"
@@ -158,7 +158,7 @@ def test_published_range(loaded, contract_records):
 @pytest.mark.parametrize("where", [[f"{NEW}>=100"], [f"{NEW}<10"], [f"{NEW}=0"], [f"{NEW}!=0"],
                                    [f"{NEW}>10", f"{REVIEW}>=1"], [f"{REVIEW}<=0"], ["litigation.total>1"]])
 def test_where(loaded, contract_records, where):
-    from indexer.stats_fields import holds, parse_condition
+    from indexer.tables.numbers import holds, parse_condition
 
     conditions = [parse_condition(w) for w in where]
     keep = lambda r: all(holds(number(r, c.name), c) for c in conditions)   # noqa: E731

@@ -1,0 +1,72 @@
+"""Command line of the indexer.
+
+    python -m indexer extract FILE... [--url URL]        one JSON record per input (HTML, .txt, .pdf, .docx)
+    python -m indexer reindex --backend elasticsearch   rebuild behind the alias (see es_commands)
+    python -m indexer copy-to-es --db data/reports.sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from indexer.cli.elasticsearch import add_es_commands
+from indexer.errors import NotAReport, UnreadablePage
+from indexer.record import build_record
+
+EXIT_UNREADABLE = 1
+FORMAT_BY_SUFFIX = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".shtml": "html",
+                    ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "wps"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with one sub-command per task."""
+    parser = argparse.ArgumentParser(prog="python -m indexer", description="Annual report indexer.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    extract = commands.add_parser("extract", help="print the record extracted from each file as JSON")
+    extract.add_argument("files", nargs="+", type=Path, metavar="FILE", help="saved HTML page, .txt, .pdf or .docx")
+    extract.add_argument("--url", help="URL the page was fetched from (only with a single FILE)")
+    extract.set_defaults(handler=run_extract)
+    add_es_commands(commands)
+    return parser
+
+
+def extract_file(path: Path, url: str | None) -> dict:
+    """Return the record of one file, or {'is_report': False, 'reason': …}; UnreadablePage propagates."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadablePage(f"cannot read file: {exc.strerror or exc}") from exc
+    try:
+        record = build_record(data, url=url, source_format=FORMAT_BY_SUFFIX.get(path.suffix.lower()))
+    except NotAReport as exc:
+        return {"is_report": False, "reason": exc.reason, "file": str(path)}
+    return {"is_report": True, **record}
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    """Print one JSON line per file; return non-zero if any file was unreadable."""
+    if args.url and len(args.files) > 1:
+        print("error: --url applies to a single FILE", file=sys.stderr)
+        return 2
+    status = 0
+    for path in args.files:
+        try:
+            print(json.dumps(extract_file(path, args.url), ensure_ascii=False))
+        except UnreadablePage as exc:
+            print(f"error: {path}: unreadable input: {exc.reason}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments and run the chosen sub-command."""
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""The report's title: page metadata and headings, or the first line / a quoted title of a plain text."""
+from __future__ import annotations
+
+import re
+
+from indexer.clean.lines import normalize_space
+from indexer.fields.recognize import is_report_title
+from indexer.load.html import Page
+from indexer.selectors import HTML_TITLE_XPATH, TITLE_XPATHS
+
+TITLE_SITE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||-{1,2}|—|–)\s*")
+
+
+QUOTED_TITLE_RE = re.compile(r"《([^《》\n]{4,80}?(?:年度报告|年报))》")
+
+
+MAX_TITLE_LINE = 80
+
+
+SENTENCE_MARK_RE = re.compile(r"[《。，,；;！!？?]")  # a first line with these is prose, not a title
+
+
+QUOTED_TITLE_SEARCH_CHARS = 500
+
+
+CJK_GAP_RE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+# --- title ----------------------------------------------------------------------------------
+def tidy_title(value: str) -> str:
+    """Collapse whitespace in a title and drop spaces between CJK characters (line-wrap artefacts)."""
+    return CJK_GAP_RE.sub("", normalize_space(value.replace("\n", " ")))
+
+
+def _node_text(node: object) -> str:
+    """Text of an XPath result (attribute string or element)."""
+    return str(node) if isinstance(node, str) else "".join(node.itertext())  # type: ignore[attr-defined]
+
+
+def title_candidates(tree) -> list[str]:
+    """Titles a page offers, best first: meta ArticleTitle, article heading, h1, <title> minus site name."""
+    found = [tidy_title(_node_text(node)) for xpath in TITLE_XPATHS for node in xpath(tree)]
+    nodes = HTML_TITLE_XPATH(tree)
+    if nodes:
+        found.append(max(TITLE_SITE_SEPARATORS_RE.split(tidy_title(_node_text(nodes[0]))), key=len))
+    return [title for title in found if title]
+
+
+def title_from_tree(tree) -> str | None:
+    """Return the first title candidate naming a report, else the first candidate (None if none)."""
+    candidates = title_candidates(tree)
+    return next((t for t in candidates if is_report_title(t)), candidates[0] if candidates else None)
+
+
+def title_from_text(text: str) -> str | None:
+    """Title of a plain text: its first line if it reads like one, else a quoted 《…年度报告》 near the top."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if len(first) <= MAX_TITLE_LINE and not SENTENCE_MARK_RE.search(first) and is_report_title(first):
+        return tidy_title(first)
+    match = QUOTED_TITLE_RE.search(text[:QUOTED_TITLE_SEARCH_CHARS])
+    return tidy_title(match.group(1)) if match else None
+
+
+def extract_title(page: Page, text: str) -> str | None:
+    """Return the page's title as published, or None if it has none."""
+    title = title_from_tree(page.tree) if page.tree is not None else None
+    return title or title_from_text(text)

@@ -1,0 +1,340 @@
+"""Elasticsearch connection, versioned indexes behind an alias, bulk loads and reindexing.
+
+* ``EsOptions`` / ``connect``: where the cluster is and how to log in (one options object, no globals).
+* ``ensure_alias``: on first use, put the index template and create ``<alias>-v…`` behind the alias.
+* ``bulk_load``: ``helpers.streaming_bulk`` in chunks, retrying 429 answers with exponential backoff;
+  every document that still fails is handed to a sink with its error and the full record (the CLI
+  writes them to a JSONL error report), so no record is lost and each can be re-sent.
+* ``relaxed_refresh``: ``refresh_interval: -1`` during a bulk load, the previous value restored after.
+* ``rebuild``: a full reindex into a new versioned index, then one atomic ``_aliases`` call moves the
+  alias (no downtime); the old index is deleted unless kept.
+* Record sources for a rebuild: the current alias (point in time + search_after over ``_source``),
+  a SQLite index file, or a JSONL file (records, or the lines of an error report).
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict, deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+from elastic_transport import TransportError
+from elasticsearch import Elasticsearch, NotFoundError, helpers
+
+from indexer.storage.elasticsearch.mapping import (
+    alias_actions,
+    bulk_action,
+    failures_index,
+    index_template,
+    versioned_index,
+)
+from indexer.storage.sqlite.backend import SqliteBackend
+
+DEFAULT_ALIAS = "reports"
+ES_SCHEME_PREFIX = "elasticsearch+"
+ES_SCHEMES = ("http", "https", "elasticsearch+http", "elasticsearch+https")
+REQUEST_TIMEOUT_S = 30.0
+BULK_CHUNK = 500
+BULK_MAX_RETRIES = 6             # 429 answers retried with backoff 2, 4, 8 … s (capped)
+BULK_INITIAL_BACKOFF_S = 2.0
+BULK_MAX_BACKOFF_S = 120.0
+SCROLL_BATCH = 1000              # documents per search_after page when reading an alias
+PIT_KEEP_ALIVE = "5m"
+FAILURES_MAPPING = {"dynamic": False, "properties": {"url": {"type": "keyword"}, "kind": {"type": "keyword"},
+                                                     "portal": {"type": "keyword"}, "status": {"type": "integer"},
+                                                     "at": {"type": "keyword"}, "seq": {"type": "long"}}}
+
+
+@dataclass(frozen=True)
+class EsOptions:
+    """Where the cluster is, how to log in, the alias, and the settings of new indexes."""
+
+    url: str
+    alias: str = DEFAULT_ALIAS
+    username: str | None = None
+    password: str | None = None
+    api_key: str | None = None
+    ca_certs: str | None = None
+    shards: int = 1
+    replicas: int | None = None            # None: auto 0-1 (no replica on a single node)
+    request_timeout: float = REQUEST_TIMEOUT_S
+
+
+def parse_target(target: str) -> EsOptions:
+    """Options from `http(s)://…` or `elasticsearch+http(s)://…`, alias from an `?alias=` parameter."""
+    parts = urlsplit(target)
+    if parts.scheme not in ES_SCHEMES:
+        raise ValueError(f"not an Elasticsearch URL: {target!r}")
+    scheme = parts.scheme.removeprefix(ES_SCHEME_PREFIX)
+    alias = parse_qs(parts.query).get("alias", [DEFAULT_ALIAS])[0]
+    return EsOptions(url=urlunsplit((scheme, parts.netloc, parts.path, "", "")), alias=alias)
+
+
+def connect(options: EsOptions) -> Elasticsearch:
+    """A client for the cluster (basic auth or API key, optional CA bundle)."""
+    auth: dict = {}
+    if options.api_key:
+        auth["api_key"] = options.api_key
+    elif options.username:
+        auth["basic_auth"] = (options.username, options.password or "")
+    if options.ca_certs:
+        auth["ca_certs"] = options.ca_certs
+    return Elasticsearch(options.url, request_timeout=options.request_timeout, **auth)
+
+
+# --------------------------------------------------------------------------- template, indexes, alias
+def put_template(client: Elasticsearch, options: EsOptions) -> None:
+    """Create or update the index template of `<alias>-v*` indexes."""
+    client.indices.put_index_template(name=options.alias,
+                                      body=index_template(options.alias, options.shards, options.replicas))
+
+
+def alias_indices(client: Elasticsearch, alias: str) -> list[str]:
+    """The indexes behind `alias` (none when it does not exist)."""
+    try:
+        return sorted(client.indices.get_alias(name=alias).body)
+    except NotFoundError:
+        return []
+
+
+def create_index(client: Elasticsearch, options: EsOptions) -> str:
+    """Put the template and create a new, empty versioned index; return its name."""
+    put_template(client, options)
+    name = versioned_index(options.alias)
+    client.indices.create(index=name)
+    return name
+
+
+def swap_alias(client: Elasticsearch, alias: str, new_index: str, old_indices: list[str]) -> None:
+    """Point `alias` at `new_index` only, in one atomic _aliases call."""
+    client.indices.update_aliases(body=alias_actions(alias, new_index, old_indices))
+
+
+def ensure_alias(client: Elasticsearch, options: EsOptions) -> None:
+    """Create the template, a first index and the alias when the alias does not exist yet."""
+    if client.indices.exists_alias(name=options.alias):
+        return
+    if client.indices.exists(index=options.alias):
+        raise ValueError(f"{options.alias!r} is an index, not an alias; choose another alias (ES_INDEX) "
+                         f"or reindex it into a versioned index")
+    swap_alias(client, options.alias, create_index(client, options), [])
+
+
+def ensure_failures_index(client: Elasticsearch, alias: str) -> str:
+    """The failures index next to `alias`, created on first use."""
+    name = failures_index(alias)
+    if not client.indices.exists(index=name):
+        client.indices.create(index=name, mappings=FAILURES_MAPPING)
+    return name
+
+
+def delete_all(client: Elasticsearch, alias: str) -> None:
+    """Delete every index behind `alias`, the template and the failures index (tests, teardown)."""
+    for index in alias_indices(client, alias):
+        client.indices.delete(index=index, ignore_unavailable=True)
+    client.indices.delete(index=failures_index(alias), ignore_unavailable=True)
+    try:
+        client.indices.delete_index_template(name=alias)
+    except NotFoundError:
+        pass
+
+
+@contextmanager
+def relaxed_refresh(client: Elasticsearch, index: str) -> Iterator[None]:
+    """No periodic refresh while inside (bulk load); restore the previous interval and refresh after."""
+    current = client.indices.get_settings(index=index, name="index.refresh_interval", flat_settings=True).body
+    previous = next(iter(current.values()), {}).get("settings", {}).get("index.refresh_interval")
+    client.indices.put_settings(index=index, settings={"index": {"refresh_interval": "-1"}})
+    try:
+        yield
+    finally:
+        client.indices.put_settings(index=index, settings={"index": {"refresh_interval": previous}})
+        client.indices.refresh(index=index)
+
+
+# --------------------------------------------------------------------------- bulk writes
+@dataclass
+class BulkReport:
+    """What a bulk load did: documents written, documents failed (each given to the sink)."""
+
+    written: int = 0
+    failed: int = 0
+    failures: list[dict] = field(default_factory=list)     # kept only when no sink was given
+
+
+class BulkAborted(Exception):
+    """The cluster became unreachable mid-load; the in-flight documents were reported as failed."""
+
+    def __init__(self, report: BulkReport, cause: Exception):
+        super().__init__(f"bulk load stopped after {report.written} written, {report.failed} failed: {cause}")
+        self.report = report
+
+
+@dataclass(frozen=True)
+class BulkSettings:
+    """Chunking and retries of a bulk load."""
+
+    chunk_size: int = BULK_CHUNK
+    max_retries: int = BULK_MAX_RETRIES
+    initial_backoff: float = BULK_INITIAL_BACKOFF_S
+    max_backoff: float = BULK_MAX_BACKOFF_S
+
+
+def failure_entry(record: object, status: int | None, error: object) -> dict:
+    """One line of the per-document error report: id, status, error, and the record to re-send."""
+    rid = record.get("id") if isinstance(record, dict) else None
+    if not isinstance(error, (dict, str)):
+        error = str(error)
+    return {"id": rid, "status": status, "error": error, "record": record}
+
+
+def bulk_load(client: Elasticsearch, index: str, records: Iterable[dict], *,
+              sink: Callable[[dict], None] | None = None, settings: BulkSettings = BulkSettings(),
+              progress: Callable[[BulkReport], None] | None = None) -> BulkReport:
+    """Index `records` into `index` with streaming_bulk; every failed document goes to `sink` with its error."""
+    report = BulkReport()
+    report_failure = sink or report.failures.append
+    pending: dict[str, deque[dict]] = defaultdict(deque)      # sent, not yet answered (one chunk or so)
+
+    def actions() -> Iterator[dict]:
+        for record in records:
+            try:
+                action = bulk_action(record, index)
+            except ValueError as exc:
+                report.failed += 1
+                report_failure(failure_entry(record, None, f"invalid record: {exc}"))
+                continue
+            pending[record["id"]].append(record)
+            yield action
+
+    try:
+        for ok, item in helpers.streaming_bulk(
+                client, actions(), chunk_size=settings.chunk_size, max_retries=settings.max_retries,
+                initial_backoff=settings.initial_backoff, max_backoff=settings.max_backoff,
+                raise_on_error=False, raise_on_exception=False, yield_ok=True):
+            info = next(iter(item.values()))
+            record = _take(pending, str(info.get("_id")))
+            if ok:
+                report.written += 1
+            else:
+                report.failed += 1
+                report_failure(failure_entry(record, info.get("status"), info.get("error")))
+            if progress is not None:
+                progress(report)
+    except TransportError as exc:
+        for queue in pending.values():
+            for record in queue:
+                report.failed += 1
+                report_failure(failure_entry(record, None, f"not sent: {exc}"))
+        raise BulkAborted(report, exc) from exc
+    return report
+
+
+def _take(pending: dict[str, deque[dict]], record_id: str) -> dict | None:
+    """Remove and return the oldest in-flight record with this id."""
+    queue = pending.get(record_id)
+    if not queue:
+        return None
+    record = queue.popleft()
+    if not queue:
+        del pending[record_id]
+    return record
+
+
+# --------------------------------------------------------------------------- record sources
+def alias_records(client: Elasticsearch, alias: str, batch: int = SCROLL_BATCH) -> Iterator[dict]:
+    """Every record behind `alias` (_source), read in a point in time with search_after."""
+    pit = client.open_point_in_time(index=alias, keep_alive=PIT_KEEP_ALIVE).body["id"]
+    after = None
+    try:
+        while True:
+            body: dict = {"size": batch, "query": {"match_all": {}}, "sort": [{"_shard_doc": "asc"}],
+                          "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE}, "track_total_hits": False}
+            if after is not None:
+                body["search_after"] = after
+            hits = client.search(body=body).body["hits"]["hits"]
+            for hit in hits:
+                yield hit["_source"]
+            if len(hits) < batch:
+                return
+            after = hits[-1]["sort"]
+    finally:
+        client.close_point_in_time(id=pit)
+
+
+def sqlite_records(path: Path) -> Iterator[dict]:
+    """Every record of a SQLite index file, read through its backend (read-only)."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"no SQLite index at {path}")
+    backend = SqliteBackend(Path(path), read_only=True)
+    try:
+        yield from backend.records()
+    finally:
+        backend.close()
+
+
+def sqlite_failures(path: Path) -> list[dict]:
+    """The crawl failures kept in a SQLite index file."""
+    backend = SqliteBackend(Path(path), read_only=True)
+    try:
+        return backend.failures()
+    finally:
+        backend.close()
+
+
+def jsonl_records(path: Path) -> Iterator[dict]:
+    """Records from a JSONL file: one record per line, or error-report lines ({"record": …})."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                item = json.loads(line)
+                yield item["record"] if isinstance(item, dict) and "record" in item and "error" in item else item
+
+
+# --------------------------------------------------------------------------- full reindex
+@dataclass
+class RebuildResult:
+    """The outcome of a rebuild: the new index, what was written and whether the alias moved."""
+
+    index: str
+    report: BulkReport
+    swapped: bool
+    old_indices: list[str]
+    deleted: list[str]
+
+
+def rebuild(client: Elasticsearch, options: EsOptions, records: Iterable[dict], *,
+            sink: Callable[[dict], None] | None = None, keep_old: bool = False, allow_failures: bool = False,
+            settings: BulkSettings = BulkSettings(),
+            progress: Callable[[BulkReport], None] | None = None) -> RebuildResult:
+    """Load `records` into a new versioned index, then move the alias to it in one call (no downtime).
+
+    The alias is not moved when some document failed, unless `allow_failures`; the new index is
+    then left in place for inspection. Old indexes are deleted after the swap unless `keep_old`.
+    """
+    old = alias_indices(client, options.alias)
+    if not old and client.indices.exists(index=options.alias):
+        raise ValueError(f"{options.alias!r} is an index, not an alias; choose another alias")
+    new = create_index(client, options)
+    with relaxed_refresh(client, new):
+        report = bulk_load(client, new, records, sink=sink, settings=settings, progress=progress)
+    if report.failed and not allow_failures:
+        return RebuildResult(new, report, False, old, [])
+    swap_alias(client, options.alias, new, old)
+    deleted = [] if keep_old else [i for i in old if i != new]
+    for index in deleted:
+        client.indices.delete(index=index)
+    return RebuildResult(new, report, True, old, deleted)
+
+
+def copy_failures(client: Elasticsearch, alias: str, failures: list[dict]) -> int:
+    """Copy crawl failures into the failures index next to `alias`; return how many."""
+    if not failures:
+        return 0
+    index = ensure_failures_index(client, alias)
+    actions = ({"_index": index, "_source": {**f, "seq": n}} for n, f in enumerate(failures))
+    written, _ = helpers.bulk(client, actions, refresh="wait_for")
+    return written

@@ -1,0 +1,179 @@
+"""Elasticsearch index template, documents and alias actions: pure functions, no client, no I/O.
+
+One document per report. ``_source`` holds the record exactly as written (``text`` for display
+and snippets, ``stats`` and ``checks`` kept but not indexed). Everything searched, filtered,
+faceted or sorted lives in the ``ix`` object, derived from the record at write time and left out
+of ``_source`` (``_source.excludes``), so it costs no stored bytes and never comes back in a hit
+(a record's own ``ix`` key, which RECORD.md does not have, would be dropped):
+
+* ``ix.title_seg`` / ``ix.agency_seg`` / ``ix.text_seg``: jieba-segmented text (``segment.segment_text``)
+  analysed by ``whitespace`` + ``lowercase`` only, so the index holds exactly the project's tokens;
+  the query side joins ``segment.query_terms`` with spaces.
+* ``ix.<facet>``: one keyword per facet field, the value as a string (``report_year`` 2019 -> "2019"),
+  compared like the SQLite backend compares facet values.
+* ``ix.year_sort`` (integer, the integer copy of ``report_year``) and ``ix.published`` (date) for
+  sorts and ranges.
+* ``ix.n.<column>``: one ``double`` per registered number (``stats_fields.NUMBER_FIELDS``), absent when null.
+* ``ix.has_failed_checks`` (boolean, absent when no check was evaluated), ``ix.failed_check`` (keywords).
+
+The top level is ``dynamic: false``: any other record field is kept in ``_source`` without
+growing the mapping. Indexes are named ``<alias>-v<UTC timestamp>`` and matched by one composable
+index template, so every index a reindex builds gets the same mapping.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from indexer.search_text.segment import segment_text
+from indexer.storage.base import FACET_FIELDS
+from indexer.storage.plan import iso_ordinal
+from indexer.tables.numbers import NUMBER_FIELDS, compute_numbers, failed_checks
+
+IX = "ix"                                   # the object holding every indexed (derived) field
+ANALYZER = "seg_whitespace"                 # whitespace tokenizer + lowercase: jieba already cut the text
+TEXT_FIELDS = {"title_seg": 10.0, "agency_seg": 5.0, "text_seg": 1.0}   # boosts, as SQLite's BM25 weights
+TEMPLATE_PRIORITY = 500                     # above Elasticsearch's built-in templates (100)
+VERSION_SEPARATOR = "-v"
+VERSION_FORMAT = "%Y%m%d%H%M%S%f"
+DEFAULT_SHARDS = 1
+AUTO_REPLICAS = "0-1"                       # no replica on a single node, one as soon as a second node joins
+FAILURES_SUFFIX = "-failures"
+NUMBER_TYPE = "double"                      # exact comparisons with `where` values (a scaled_float rounds)
+
+
+def number_field(column: str) -> str:
+    """The Elasticsearch field of one registered number's column (e.g. ix.n.n_review_total)."""
+    return f"{IX}.n.{column}"
+
+
+def facet_field(name: str) -> str:
+    """The keyword field of a facet or check filter."""
+    return f"{IX}.{name}"
+
+
+PUBLISHED_FIELD = f"{IX}.published"
+YEAR_SORT_FIELD = f"{IX}.year_sort"
+ID_FIELD = "id"
+CONTENT_HASH_FIELD = "content_hash"        # finds the same report stored under another URL (revisions.py)
+
+
+# --------------------------------------------------------------------------- template
+def index_settings(shards: int = DEFAULT_SHARDS, replicas: int | None = None) -> dict:
+    """Index settings: shards, replicas (auto 0-1 unless given) and the whitespace analyzer."""
+    settings: dict = {"number_of_shards": shards,
+                      "analysis": {"analyzer": {ANALYZER: {"type": "custom", "tokenizer": "whitespace",
+                                                           "filter": ["lowercase"]}}}}
+    if replicas is None:
+        settings["auto_expand_replicas"] = AUTO_REPLICAS
+    else:
+        settings["number_of_replicas"] = replicas
+        settings["auto_expand_replicas"] = False
+    return settings
+
+
+def index_mappings() -> dict:
+    """The mapping: the record in _source (not indexed), the derived `ix` fields indexed."""
+    segmented = {"type": "text", "analyzer": ANALYZER, "norms": True}
+    ix = {
+        **{name: segmented for name in TEXT_FIELDS},
+        **{name: {"type": "keyword"} for name in FACET_FIELDS},
+        "year_sort": {"type": "integer"},
+        "published": {"type": "date", "format": "strict_date"},
+        "has_failed_checks": {"type": "boolean"},
+        "failed_check": {"type": "keyword"},
+        "n": {"properties": {f.column: {"type": NUMBER_TYPE} for f in NUMBER_FIELDS}},
+    }
+    return {
+        "dynamic": False,
+        "_source": {"excludes": [IX]},
+        "properties": {
+            ID_FIELD: {"type": "keyword"},
+            CONTENT_HASH_FIELD: {"type": "keyword"},
+            "text": {"type": "text", "index": False},
+            "stats": {"type": "object", "enabled": False},
+            "checks": {"type": "object", "enabled": False},
+            IX: {"properties": ix},
+        },
+    }
+
+
+def index_pattern(alias: str) -> str:
+    """The index pattern the template matches: every versioned index behind `alias`."""
+    return f"{alias}{VERSION_SEPARATOR}*"
+
+
+def index_template(alias: str, shards: int = DEFAULT_SHARDS, replicas: int | None = None) -> dict:
+    """Body of PUT _index_template/<alias>: the settings and mapping of every `<alias>-v…` index."""
+    return {"index_patterns": [index_pattern(alias)], "priority": TEMPLATE_PRIORITY,
+            "template": {"settings": index_settings(shards, replicas), "mappings": index_mappings()},
+            "_meta": {"description": "政府信息公开工作年度报告 (gov-report-index)"}}
+
+
+def versioned_index(alias: str, now: datetime | None = None) -> str:
+    """A new index name behind `alias`, e.g. reports-v20261122143000123456 (UTC)."""
+    moment = now or datetime.now(timezone.utc)
+    return f"{alias}{VERSION_SEPARATOR}{moment.strftime(VERSION_FORMAT)}"
+
+
+def failures_index(alias: str) -> str:
+    """The index keeping crawl failures next to `alias` (not matched by the template)."""
+    return alias + FAILURES_SUFFIX
+
+
+def alias_actions(alias: str, new_index: str, old_indices: list[str]) -> dict:
+    """Body of POST _aliases moving `alias` from the old indices to the new one in one atomic call."""
+    actions = [{"remove": {"index": old, "alias": alias}} for old in old_indices if old != new_index]
+    actions.append({"add": {"index": new_index, "alias": alias, "is_write_index": True}})
+    return {"actions": actions}
+
+
+# --------------------------------------------------------------------------- documents
+def _facet_value(value: object) -> str | None:
+    """Facet values are strings (report_year 2019 -> "2019"); None and "" are null."""
+    return None if value is None or value == "" else str(value)
+
+
+def check_record(record: object) -> dict:
+    """Reject what the SQLite backend rejects: no string id, non-string text, non-integer report_year."""
+    if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
+        raise ValueError("every record needs a non-empty string `id`")
+    if not isinstance(record.get("text", ""), str):
+        raise ValueError(f"record {record['id']}: `text` must be a string")
+    year = record.get("report_year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise ValueError(f"record {record['id']}: `report_year` must be an integer or null")
+    return record
+
+
+def index_fields(record: dict) -> dict:
+    """The derived `ix` object of one record (segmented text, facet keywords, numbers, checks)."""
+    ix: dict = {"title_seg": segment_text(record.get("title")), "agency_seg": segment_text(record.get("agency")),
+                "text_seg": segment_text(record.get("text"))}
+    for name in FACET_FIELDS:
+        value = _facet_value(record.get(name))
+        if value is not None:
+            ix[name] = value
+    if isinstance(record.get("report_year"), int):
+        ix["year_sort"] = record["report_year"]
+    published = iso_ordinal(record.get("published"))     # read as the SQLite backend reads it
+    if published is not None:
+        ix["published"] = date.fromordinal(published).isoformat()
+    stats = record.get("stats")
+    numbers = compute_numbers(stats if isinstance(stats, dict) else None)
+    ix["n"] = {f.column: numbers[f.name] for f in NUMBER_FIELDS if numbers[f.name] is not None}
+    failed = failed_checks(record.get("checks"))
+    if failed is not None:
+        ix["has_failed_checks"] = bool(failed)
+        ix["failed_check"] = failed
+    return ix
+
+
+def document(record: dict) -> dict:
+    """The document stored for one record: the record itself plus its `ix` fields."""
+    check_record(record)
+    return {**{k: v for k, v in record.items() if k != IX}, IX: index_fields(record)}
+
+
+def bulk_action(record: dict, index: str) -> dict:
+    """One streaming_bulk action: index (create or replace) the record's document under its id."""
+    return {"_op_type": "index", "_index": index, "_id": record["id"], "_source": document(record)}

@@ -1,0 +1,221 @@
+"""Schema, SQL statements, limits and row helpers of the SQLite backend (see sqlite.py for the design)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from indexer.storage.base import (
+    FACET_FIELDS,
+)
+from indexer.tables.numbers import (
+    BUCKETS,
+    NUMBER_FIELDS,
+    NUMBERS,
+    compute_numbers,
+    failed_checks,
+)
+
+SCHEMA_VERSION = 2               # 2: number and check columns in `reports`
+QUERY_TIME_LIMIT_S = 2.0         # per search; the progress handler interrupts SQLite after it
+PROGRESS_STEPS = 2000            # SQLite VM instructions between time checks
+BUSY_TIMEOUT_MS = 5000
+SNIPPET_WIDTH = 120
+PARALLEL_RANK_MIN = 20_000       # BM25 over at least this many rows runs in two threads
+RANK_WORKERS = 2
+TIE_SLACK = 256                  # extra ranked rows fetched to break score ties by id exactly
+BM25_WEIGHTS = (10.0, 5.0, 1.0, 0.0)   # title, agency, body, tags
+TEXT_COLUMNS = "{title agency body}"
+TAG_PREFIX = "z"
+FIELD_CODES = {"report_year": "y", "province": "p", "city": "c", "county": "x",
+               "agency_type": "t", "level": "l", "format": "f"}
+BASE_COLUMNS = ("id", "report_year", "province", "city", "county", "agency", "agency_type", "level",
+                "format", "published", "title", "url", "content_hash", "fetched_at")
+CHECK_COLUMNS = ("has_failed_checks", "failed_checks")
+NUMBER_COLUMNS = tuple(f.column for f in NUMBER_FIELDS)
+DERIVED_COLUMNS = {**{c: "INTEGER" if c == "has_failed_checks" else "TEXT" for c in CHECK_COLUMNS},
+                   **{c: "REAL" for c in NUMBER_COLUMNS}}          # column -> SQL type, added to old files
+REPORT_COLUMNS = BASE_COLUMNS + tuple(DERIVED_COLUMNS)
+SQL_OPS = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "=", "!=": "<>"}
+NUMPY_OPS = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.less,
+             "=": np.equal, "!=": np.not_equal}
+BUCKET_EDGES = np.array([b[1] for b in BUCKETS[1:]], dtype=np.float64)   # 1, 10, 100, 1000
+EXPORT_BATCH = 500                   # records fetched per statement while exporting
+NULL_CODE = -1
+NULL_SORT_KEY = 1 << 30              # sorts after every day ordinal and year
+FTS_COLUMNS = ("title", "agency", "body", "tags")
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    docid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    report_year INTEGER, province TEXT, city TEXT, county TEXT, agency TEXT, agency_type TEXT,
+    level TEXT, format TEXT, published TEXT, title TEXT, url TEXT, content_hash TEXT, fetched_at TEXT,
+    {", ".join(f"{c} {t}" for c, t in DERIVED_COLUMNS.items())}
+);
+CREATE INDEX IF NOT EXISTS reports_report_year ON reports(report_year);
+CREATE INDEX IF NOT EXISTS reports_province ON reports(province);
+CREATE INDEX IF NOT EXISTS reports_city ON reports(city);
+CREATE INDEX IF NOT EXISTS reports_county ON reports(county);
+CREATE INDEX IF NOT EXISTS reports_agency_type ON reports(agency_type);
+CREATE INDEX IF NOT EXISTS reports_level ON reports(level);
+CREATE INDEX IF NOT EXISTS reports_format ON reports(format);
+CREATE INDEX IF NOT EXISTS reports_published ON reports(published);
+CREATE INDEX IF NOT EXISTS reports_content_hash ON reports(content_hash);
+CREATE TABLE IF NOT EXISTS report_records (
+    docid INTEGER PRIMARY KEY,
+    record TEXT NOT NULL,          -- the full record, JSON
+    fts_tokens BLOB NOT NULL       -- zlib(JSON [title, agency, body, tags]) as indexed, to delete the FTS row
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS reports_fts USING fts5(
+    title, agency, body, tags, content = '', tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL, reason TEXT, portal TEXT, kind TEXT NOT NULL, status INTEGER, at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS failures_url ON failures(url);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSION}'), ('generation', '0');
+"""
+
+SQL_FIND_DOCID = "SELECT docid FROM reports WHERE id = :id"
+SQL_STORED_BY_ID = ("SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid "
+                    "WHERE r.id = :id")
+SQL_STORED_BY_HASH = ("SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid "
+                      "WHERE r.content_hash = :hash AND r.id != :id ORDER BY r.docid LIMIT 1")
+SQL_INSERT_REPORT = (f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) "
+                     f"VALUES ({', '.join(':' + c for c in REPORT_COLUMNS)})")
+SQL_UPDATE_REPORT = (f"UPDATE reports SET {', '.join(f'{c} = :{c}' for c in REPORT_COLUMNS[1:])} "
+                     "WHERE docid = :docid")
+SQL_UPSERT_RECORD = ("INSERT INTO report_records(docid, record, fts_tokens) VALUES (:docid, :record, :tokens) "
+                     "ON CONFLICT(docid) DO UPDATE SET record = excluded.record, fts_tokens = excluded.fts_tokens")
+SQL_OLD_TOKENS = "SELECT fts_tokens FROM report_records WHERE docid = :docid"
+SQL_DELETE_FTS = ("INSERT INTO reports_fts(reports_fts, rowid, title, agency, body, tags) "
+                  "VALUES ('delete', :docid, :title, :agency, :body, :tags)")
+SQL_INSERT_FTS = ("INSERT INTO reports_fts(rowid, title, agency, body, tags) "
+                  "VALUES (:docid, :title, :agency, :body, :tags)")
+SQL_BUMP_GENERATION = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+SQL_GENERATION = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'"
+SQL_GET = ("SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid "
+           "WHERE r.id = :id")
+SQL_COUNT = "SELECT count(*) FROM reports"
+SQL_FACET_ROWS = (f"SELECT docid, id, published, {', '.join(FACET_FIELDS)}, "
+                  f"{', '.join(CHECK_COLUMNS)}, {', '.join(NUMBER_COLUMNS)} FROM reports")
+SQL_MATCH_DOCIDS = "SELECT group_concat(rowid, ' ') FROM reports_fts WHERE reports_fts MATCH :match"
+SQL_RANKED = (f"SELECT rowid, bm25(reports_fts, {', '.join(map(str, BM25_WEIGHTS))}) AS score "
+              "FROM reports_fts WHERE reports_fts MATCH :match")
+SQL_RECORDS = "SELECT docid, record FROM report_records WHERE docid IN ({marks})"
+SQL_ALL_RECORDS = "SELECT record FROM report_records ORDER BY docid"
+SQL_RECORDS_NO_TEXT = "SELECT docid, json_remove(record, '$.text') FROM report_records WHERE docid IN ({marks})"
+SQL_COLUMNS = "SELECT name FROM pragma_table_info('reports')"
+SQL_STORED_PARTS = ("SELECT docid, json_extract(record, '$.stats'), json_extract(record, '$.checks') "
+                    "FROM report_records")
+SQL_SET_SCHEMA_VERSION = "UPDATE meta SET value = :v WHERE key = 'schema_version'"
+SQL_INSERT_FAILURE = ("INSERT INTO failures(url, reason, portal, kind, status, at) "
+                      "VALUES (:url, :reason, :portal, :kind, :status, :at)")
+SQL_FAILURES = "SELECT url, reason, portal, kind, status, at FROM failures ORDER BY id"
+SQL_OPTIMIZE = "INSERT INTO reports_fts(reports_fts) VALUES ('optimize')"
+
+
+def tag_token(field: str, value: object) -> str:
+    """The FTS token standing for `field = value` (hashed, so any value is one ASCII token)."""
+    digest = hashlib.blake2b(str(value).encode("utf-8"), digest_size=8).hexdigest()
+    return f"{TAG_PREFIX}{FIELD_CODES[field]}{digest}"
+
+
+def pack_tokens(fts: dict) -> bytes:
+    """Compress the indexed FTS values (the contentless FTS table needs them again to delete the row)."""
+    return zlib.compress(json.dumps([fts[c] for c in FTS_COLUMNS], ensure_ascii=False).encode("utf-8"))
+
+
+def unpack_tokens(blob: bytes) -> dict:
+    """Inverse of pack_tokens."""
+    return dict(zip(FTS_COLUMNS, json.loads(zlib.decompress(blob).decode("utf-8"))))
+
+
+def quote_fts(term: str) -> str:
+    """Quote one term as an FTS5 string (inner quotes doubled)."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def stored_record(conn: sqlite3.Connection, sql: str, params: dict) -> dict | None:
+    """The stored record a lookup finds, or None."""
+    row = conn.execute(sql, params).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def facet_value(value: object) -> str | None:
+    """Facet values are compared as strings (report_year 2019 -> "2019")."""
+    return None if value is None or value == "" else str(value)
+
+
+def derived_columns(stats: object, checks: object) -> dict:
+    """The number and check columns of one record (stats_fields registry; None where missing)."""
+    numbers = compute_numbers(stats if isinstance(stats, dict) else None)
+    row: dict = {NUMBERS[name].column: value for name, value in numbers.items()}
+    failed = failed_checks(checks)
+    row["has_failed_checks"] = None if failed is None else int(bool(failed))
+    row["failed_checks"] = None if failed is None else " ".join(failed)
+    return row
+
+
+def add_derived_columns(conn: sqlite3.Connection) -> None:
+    """Add the derived columns an older file lacks and fill them from the stored records (one transaction)."""
+    present = {row[0] for row in conn.execute(SQL_COLUMNS)}
+    missing = [c for c in DERIVED_COLUMNS if c not in present]
+    if not missing:
+        return
+    with Transaction(conn):
+        for column in missing:
+            conn.execute(f"ALTER TABLE reports ADD COLUMN {column} {DERIVED_COLUMNS[column]}")
+        assignments = ", ".join(f"{c} = :{c}" for c in DERIVED_COLUMNS)
+        for docid, stats, checks in conn.execute(SQL_STORED_PARTS).fetchall():
+            row = derived_columns(json.loads(stats) if stats else None, json.loads(checks) if checks else None)
+            conn.execute(f"UPDATE reports SET {assignments} WHERE docid = :docid", {**row, "docid": docid})
+        conn.execute(SQL_SET_SCHEMA_VERSION, {"v": str(SCHEMA_VERSION)})
+        conn.execute(SQL_BUMP_GENERATION)
+
+
+def require_derived_columns(path: Path) -> None:
+    """Refuse to read a file written before the derived columns existed (a reader cannot add them)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        present = {row[0] for row in conn.execute(SQL_COLUMNS)}
+    finally:
+        conn.close()
+    missing = [c for c in DERIVED_COLUMNS if c not in present]
+    if present and missing:
+        raise ValueError(f"{path} was indexed before the number/check columns existed ({len(missing)} missing); "
+                         f"open it once for writing to add and fill them, e.g. python -c \"from indexer.storage "
+                         f"import open_backend; open_backend('{path}').close()\", or re-index")
+
+
+class Transaction:
+    """BEGIN IMMEDIATE … COMMIT, ROLLBACK on error (connection in autocommit mode)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+class Snapshot(Transaction):
+    """A read transaction: every statement inside sees the same database state."""
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
