@@ -5,6 +5,7 @@ fetched once over HTTP before timing. A second pass times each stage of build_re
 (decode+clean, fields, tables+checks, segment, index) so that no stage hides in the total.
 Run: python bench/pipeline_throughput.py [--rounds 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,18 +19,18 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from indexer.fields.title import extract_title
-from indexer.record import (  # noqa: E402
+from indexer.record import (
     build_record,
     choose_title,
     prepare,
     recognize_report,
     report_fields,
 )
-from indexer.search_text.segment import segment_text  # noqa: E402
-from indexer.storage import open_backend  # noqa: E402
-from indexer.tables.checks import run_checks  # noqa: E402
-from indexer.tables.reader import read_tables  # noqa: E402
-from sample_portal.server import start_server  # noqa: E402
+from indexer.search_text.segment import segment_text
+from indexer.storage import open_backend
+from indexer.tables.checks import run_checks
+from indexer.tables.reader import read_tables
+from sample_portal.server import start_server
 
 STAGES = ("decode+clean", "fields", "tables", "segment", "index")
 
@@ -124,8 +125,10 @@ def main() -> None:
     for stage in STAGES:
         print(f"  {stage:<13} {spent[stage] / n * 1000:7.2f} ms")
     slowest = max(STAGES, key=spent.__getitem__)
-    print(f"table parsing: {spent['tables'] / n * 1000:.2f} ms per report; slowest stage: {slowest}"
-          f"{' (tables must not be the slowest)' if slowest == 'tables' else ''}")
+    print(
+        f"table parsing: {spent['tables'] / n * 1000:.2f} ms per report; slowest stage: {slowest}"
+        f"{' (tables must not be the slowest)' if slowest == 'tables' else ''}"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ prints p50/p95 in milliseconds.
 
     python bench/search_latency.py --sizes 10000 100000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,29 +18,73 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexer.storage import open_backend  # noqa: E402
-from indexer.storage.base import DEFAULT_FACETS, SearchQuery  # noqa: E402
-from indexer.tables import schema  # noqa: E402
+from indexer.storage import open_backend
+from indexer.storage.base import DEFAULT_FACETS, SearchQuery
+from indexer.tables import schema
 
 COMMON_TERM = "政府信息公开"
-RARE_TERMS = ("适老化改造", "数字人民币", "电子证照", "一网通办", "跨省通办", "营商环境", "乡村振兴",
-              "碳达峰", "无障碍环境", "城市更新", "智慧停车", "河长制", "林长制", "网格化管理")
-SAMPLE_SIZE = 200            # indexed records the query parameters are drawn from
-RARE_RATE = 0.004            # each rare term lands in about 0.4% of reports
-AGENCY_TYPES = ("人民政府", "民政局", "信访局", "税务局", "财政局", "教育局", "公安局", "司法局",
-                "卫生健康委员会", "自然资源局", "生态环境局", "交通运输局", "农业农村局", "商务局",
-                "应急管理局", "市场监督管理局", "统计局", "医疗保障局", "审计局", "水利局")
-LEGACY_HEADINGS = ("一、概述", "二、主动公开政府信息情况", "三、依申请公开政府信息情况",
-                   "四、政府信息公开的收费及减免情况", "五、因政府信息公开申请行政复议、提起行政诉讼的情况",
-                   "六、政府信息公开工作存在的主要问题及改进情况")
-HEADINGS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+RARE_TERMS = (
+    "适老化改造",
+    "数字人民币",
+    "电子证照",
+    "一网通办",
+    "跨省通办",
+    "营商环境",
+    "乡村振兴",
+    "碳达峰",
+    "无障碍环境",
+    "城市更新",
+    "智慧停车",
+    "河长制",
+    "林长制",
+    "网格化管理",
+)
+SAMPLE_SIZE = 200  # indexed records the query parameters are drawn from
+RARE_RATE = 0.004  # each rare term lands in about 0.4% of reports
+AGENCY_TYPES = (
+    "人民政府",
+    "民政局",
+    "信访局",
+    "税务局",
+    "财政局",
+    "教育局",
+    "公安局",
+    "司法局",
+    "卫生健康委员会",
+    "自然资源局",
+    "生态环境局",
+    "交通运输局",
+    "农业农村局",
+    "商务局",
+    "应急管理局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "审计局",
+    "水利局",
+)
+LEGACY_HEADINGS = (
+    "一、概述",
+    "二、主动公开政府信息情况",
+    "三、依申请公开政府信息情况",
+    "四、政府信息公开的收费及减免情况",
+    "五、因政府信息公开申请行政复议、提起行政诉讼的情况",
+    "六、政府信息公开工作存在的主要问题及改进情况",
+)
+HEADINGS = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
 SENTENCES = (
     "{year}年,{agency}认真贯彻落实《中华人民共和国政府信息公开条例》,坚持以公开为常态、不公开为例外。",
     "全年主动公开政府信息{n1}条,其中政策文件{n2}件,政策解读{n3}篇。",
@@ -60,14 +105,22 @@ SENTENCES = (
     "在{region}政府门户网站开设专栏,集中发布规划计划、统计数据和政策法规。",
     "办理人大代表建议{n3}件、政协委员提案{n2}件,办复率100%。",
 )
-TABLE_ROWS = ("规章 | {a} | {b} | {c} |", "行政规范性文件 | {a} | {b} | {c} |", "行政许可 | {c} |",
-              "行政处罚 | {b} |", "行政强制 | {a} |", "(一)予以公开 | {a} | 0 | 0 | 0 | 0 | 0 | {a} |",
-              "(二)部分公开 | {b} | 0 | 0 | 0 | 0 | 0 | {b} |", "3.危及“三安全一稳定” | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
-              "1.本机关不掌握相关政府信息 | {c} | 0 | 0 | 0 | 0 | 0 | {c} |", "(七)总计 | {a} | 0 | 0 | 0 | 0 | 0 | {a} |")
+TABLE_ROWS = (
+    "规章 | {a} | {b} | {c} |",
+    "行政规范性文件 | {a} | {b} | {c} |",
+    "行政许可 | {c} |",
+    "行政处罚 | {b} |",
+    "行政强制 | {a} |",
+    "(一)予以公开 | {a} | 0 | 0 | 0 | 0 | 0 | {a} |",
+    "(二)部分公开 | {b} | 0 | 0 | 0 | 0 | 0 | {b} |",
+    "3.危及“三安全一稳定” | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    "1.本机关不掌握相关政府信息 | {c} | 0 | 0 | 0 | 0 | 0 | {c} |",
+    "(七)总计 | {a} | 0 | 0 | 0 | 0 | 0 | {a} |",
+)
 
 
-CHECK_FAIL_RATE = 0.08       # share of reports with a failing consistency rule
-APPLICANT_WEIGHTS = (80, 8, 1, 1, 2, 8)   # natural persons file most applications
+CHECK_FAIL_RATE = 0.08  # share of reports with a failing consistency rule
+APPLICANT_WEIGHTS = (80, 8, 1, 1, 2, 8)  # natural persons file most applications
 
 
 def _split(rng: random.Random, n: int, weights: tuple[int, ...]) -> list[int]:
@@ -96,17 +149,28 @@ def _stats(rng: random.Random, fmt: str, level: str) -> dict:
     carried = rng.randint(0, max(0, new // 10))
     handled = new + carried
     forward = rng.randint(0, handled // 8) if handled else 0
-    results = [r for r in schema.RESULT_ROWS[fmt]]
+    results = list(schema.RESULT_ROWS[fmt])
     weights = [40 if r == "granted" else 10 if r in ("partly_granted", "unavailable_not_held") else 1 for r in results]
     counts = dict(zip(results, _split(rng, handled - forward, tuple(weights))))
-    applications = {"new_received": _row(rng, new), "carried_over": _row(rng, carried),
-                    **{r: _row(rng, counts[r]) for r in results},
-                    "total_processed": _row(rng, handled - forward), "carried_forward": _row(rng, forward)}
+    applications = {
+        "new_received": _row(rng, new),
+        "carried_over": _row(rng, carried),
+        **{r: _row(rng, counts[r]) for r in results},
+        "total_processed": _row(rng, handled - forward),
+        "carried_forward": _row(rng, forward),
+    }
     busy = min(0.9, 0.05 + new / 200)
-    proactive = {"regulations": {"new_made" if fmt == "2019" else "issued": rng.randint(0, 5)},
-                 "fees": {"amount_10k_yuan": round(rng.random() * 100, 4)}}
-    return {"proactive": proactive, "applications": applications, "review": _suits(rng, busy),
-            "litigation_direct": _suits(rng, busy / 2), "litigation_after_review": _suits(rng, busy / 4)}
+    proactive = {
+        "regulations": {"new_made" if fmt == "2019" else "issued": rng.randint(0, 5)},
+        "fees": {"amount_10k_yuan": round(rng.random() * 100, 4)},
+    }
+    return {
+        "proactive": proactive,
+        "applications": applications,
+        "review": _suits(rng, busy),
+        "litigation_direct": _suits(rng, busy / 2),
+        "litigation_after_review": _suits(rng, busy / 4),
+    }
 
 
 def _checks(rng: random.Random) -> list[dict]:
@@ -161,8 +225,16 @@ def _paragraph(rng: random.Random, year: int, agency: str, region: str) -> str:
     parts = []
     for _ in range(rng.randint(4, 8)):
         tpl = rng.choice(SENTENCES)
-        parts.append(tpl.format(year=year, agency=agency, region=region,
-                                n1=rng.randint(10, 900), n2=rng.randint(0, 60), n3=rng.randint(0, 9)))
+        parts.append(
+            tpl.format(
+                year=year,
+                agency=agency,
+                region=region,
+                n1=rng.randint(10, 900),
+                n2=rng.randint(0, 60),
+                n3=rng.randint(0, 9),
+            )
+        )
     for term in RARE_TERMS:
         if rng.random() < RARE_RATE / 4:
             parts.append(f"着力推进{term}相关工作,取得阶段性成效。")
@@ -194,15 +266,27 @@ def generate_records(n: int, seed: int = 20240601) -> Iterator[dict]:
         fmt = "legacy" if year < 2019 else ("2019" if year < 2021 else "2021")
         url = f"https://www.site{i % 997}.gov.cn/zwgk/zfxxgknb/{year + 1}01/t{year + 1}0115_{i}.html"
         yield {
-            "id": hashlib.sha1(url.encode()).hexdigest()[:16], "url": url, "urls": [url],
-            "title": f"{agency}{year}年政府信息公开工作年度报告", "agency": agency,
-            "agency_type": agency_type, "level": level, "province": scoped.province,
-            "city": scoped.city, "county": scoped.county, "region_code": region.code,
-            "report_year": year, "published": f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}",
-            "format": fmt, "text": _text(rng, year, fmt, agency, scoped.county or scoped.city or scoped.province),
+            "id": hashlib.sha1(url.encode()).hexdigest()[:16],
+            "url": url,
+            "urls": [url],
+            "title": f"{agency}{year}年政府信息公开工作年度报告",
+            "agency": agency,
+            "agency_type": agency_type,
+            "level": level,
+            "province": scoped.province,
+            "city": scoped.city,
+            "county": scoped.county,
+            "region_code": region.code,
+            "report_year": year,
+            "published": f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}",
+            "format": fmt,
+            "text": _text(rng, year, fmt, agency, scoped.county or scoped.city or scoped.province),
             "stats": None if fmt == "legacy" else _stats(rng, fmt, level),
-            "checks": [] if fmt == "legacy" else _checks(rng), "source_format": "html",
-            "fetched_at": "2025-01-01T00:00:00+00:00", "content_hash": None, "version": 1,
+            "checks": [] if fmt == "legacy" else _checks(rng),
+            "source_format": "html",
+            "fetched_at": "2025-01-01T00:00:00+00:00",
+            "content_hash": None,
+            "version": 1,
         }
 
 
@@ -219,9 +303,12 @@ def _queries(rng: random.Random, sample: list[dict]) -> dict[str, SearchQuery]:
     The last three add number conditions (`where`), check filters, numeric sorts and bucket facets;
     "common + where, ranked" checks the conditions per FTS row while BM25 ranks.
     """
-    rec = rng.choice(sample)          # records holding a rare term, so the narrow queries have hits
-    three = {"province": [rec["province"]], "report_year": [str(rec["report_year"])],
-             "agency_type": [rec["agency_type"]]}
+    rec = rng.choice(sample)  # records holding a rare term, so the narrow queries have hits
+    three = {
+        "province": [rec["province"]],
+        "report_year": [str(rec["report_year"])],
+        "agency_type": [rec["agency_type"]],
+    }
     rare = rng.choice([t for t in RARE_TERMS if t in rec["text"]] or list(RARE_TERMS))
     return {
         "list all": SearchQuery(),
@@ -238,12 +325,18 @@ def _queries(rng: random.Random, sample: list[dict]) -> dict[str, SearchQuery]:
         "common + 1 broad facet": SearchQuery(q=COMMON_TERM, filters={"level": ["county"]}),
         "common, by published": SearchQuery(q=COMMON_TERM, sort="-published"),
         "common, page 50": SearchQuery(q=COMMON_TERM, offset=980, limit=20),
-        "where + number sort": SearchQuery(where=[f"{NEW}>=10"], filters={"province": three["province"]},
-                                           sort=f"-{NEW}", facets=FACETS_WITH_NUMBERS),
-        "common + where, ranked": SearchQuery(q=COMMON_TERM, where=[f"{NEW}>=10"],
-                                              filters={"failed_check": ["applications_balance", "suits_totals"]}),
-        "common + where, by number": SearchQuery(q=COMMON_TERM, where=[f"{NEW}>=10", "review.total>=1"],
-                                                 filters={"has_failed_checks": ["false"]}, sort=f"-{NEW}"),
+        "where + number sort": SearchQuery(
+            where=[f"{NEW}>=10"], filters={"province": three["province"]}, sort=f"-{NEW}", facets=FACETS_WITH_NUMBERS
+        ),
+        "common + where, ranked": SearchQuery(
+            q=COMMON_TERM, where=[f"{NEW}>=10"], filters={"failed_check": ["applications_balance", "suits_totals"]}
+        ),
+        "common + where, by number": SearchQuery(
+            q=COMMON_TERM,
+            where=[f"{NEW}>=10", "review.total>=1"],
+            filters={"has_failed_checks": ["false"]},
+            sort=f"-{NEW}",
+        ),
     }
 
 
@@ -288,8 +381,10 @@ def run(size: int, repeats: int, seed: int, batch: int) -> None:
         for name, values in timings.items():
             if not name.startswith("_"):
                 totals = timings[f"_total {name}"]
-                print(f"{name:<24}{statistics.median(values):9.1f}{_percentile(values, 95):9.1f}"
-                      f"{max(values):9.1f}{statistics.median(totals):13,.0f}")
+                print(
+                    f"{name:<24}{statistics.median(values):9.1f}{_percentile(values, 95):9.1f}"
+                    f"{max(values):9.1f}{statistics.median(totals):13,.0f}"
+                )
         backend.close()
 
 

@@ -3,6 +3,7 @@
 The spider follows them only when the page is not a readable report by itself (a wrapper saying
 详见附件), so a report shown as HTML with a 全文下载 PDF copy stays one record (the HTML page).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,7 @@ from lxml.html import HtmlElement
 from .discovery import iter_links
 from .recognize import FORMAT_BY_EXTENSION, looks_like_report_title
 
-ATTACHMENT_FORMATS = ("docx", "pdf", "doc", "wps")          # preference order for copies of one document
+ATTACHMENT_FORMATS = ("docx", "pdf", "doc", "wps")  # preference order for copies of one document
 EXTENSION_RE = re.compile(r"\.(pdf|docx|doc|wps)\s*$", re.I)
 # href without a file name (download.jsp?id=…) whose link text names the file: 附件：….pdf, 下载 ….docx
 LABELLED_FILE_RE = re.compile(r"(?:附件|下载|全文|原文|文件).*?\.(pdf|docx|doc|wps)\b|\.(pdf|docx|doc|wps)\s*$", re.I)

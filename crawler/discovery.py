@@ -1,23 +1,23 @@
 """Find the way from a portal's home page to its 政府信息公开年报 column (pure functions)."""
+
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import NamedTuple
 from urllib.parse import urldefrag, urljoin, urlparse
 
 import lxml.html
 from lxml.html import HtmlElement
 
 SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
-MAX_NAV_TEXT = 20            # menu entries are short; longer texts are article titles
+MAX_NAV_TEXT = 20  # menu entries are short; longer texts are article titles
 
 DISCLOSURE_TEXT_RE = re.compile(r"^(?:政府)?(?:信息|政务)公开(?:专栏|平台|目录)?$|^政府信息公开|^政务公开")
 DISCLOSURE_URL_RE = re.compile(r"/(?:zwgk|xxgk|zfxxgk|zwxxgk|gkml|xxgkml|zfxxgkml)/", re.I)
 DISCLOSURE_SUBPAGE_RE = re.compile(r"指南|制度|申请|年报|年度报告|规定|目录查询|意见箱")
 
-COLUMN_TEXT_RE = re.compile(
-    r"(?:政府信息|政务|信息)公开(?:工作)?(?:年度报告|年报)|^(?:年度报告|年报)$|^公开年报$"
-)
+COLUMN_TEXT_RE = re.compile(r"(?:政府信息|政务|信息)公开(?:工作)?(?:年度报告|年报)|^(?:年度报告|年报)$|^公开年报$")
 COLUMN_URL_RE = re.compile(r"/(?:zfxxgknb|xxgknb|zwgknb|gknb|ndbg|xxgkndbg|zfxxgkndbg)(?:/|_|\.|$)", re.I)
 DETAIL_URL_RE = re.compile(r"/t\d{8}_\d+\.\w+$|/art_\d+_\d+\.html$|/content\.html$", re.I)
 YEAR_ONLY_RE = re.compile(r"^(?:19|20)\d\d(?:年度?)?$")

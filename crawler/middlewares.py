@@ -1,8 +1,10 @@
 """Spider middleware keeping each request inside the domains of the seed it came from."""
+
 from __future__ import annotations
 
 import logging
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -21,7 +23,7 @@ class SeedScopeMiddleware:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "SeedScopeMiddleware":
+    def from_crawler(cls, crawler: Crawler) -> SeedScopeMiddleware:
         """Create the middleware for a crawler."""
         return cls(crawler)
 

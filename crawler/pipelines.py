@@ -1,11 +1,13 @@
 """Item pipelines, one concern each: drop duplicate pages; hand pages to the indexer and store them."""
+
 from __future__ import annotations
 
 import hashlib
 import logging
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.crawler import Crawler
@@ -19,7 +21,7 @@ DEFAULT_REPORTS_DB = "data/reports.sqlite"
 KIND_FETCH_FAILED = "fetch_failed"
 KIND_NOT_A_REPORT = "not_a_report"
 KIND_UNREADABLE = "unreadable"
-INDEX_ERROR = "index_error"        # counted apart, stored as kind unreadable (storage knows 3 kinds)
+INDEX_ERROR = "index_error"  # counted apart, stored as kind unreadable (storage knows 3 kinds)
 
 
 class DuplicatePagePipeline:
@@ -28,10 +30,10 @@ class DuplicatePagePipeline:
     def __init__(self, compare_bodies: bool = True):
         self.compare_bodies = compare_bodies
         self.urls: set[str] = set()
-        self.bodies: dict[str, str] = {}        # body hash -> first URL it was seen at
+        self.bodies: dict[str, str] = {}  # body hash -> first URL it was seen at
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "DuplicatePagePipeline":
+    def from_crawler(cls, crawler: Crawler) -> DuplicatePagePipeline:
         """Read REPORTS_DEDUP_BODIES from the settings."""
         return cls(compare_bodies=crawler.settings.getbool("REPORTS_DEDUP_BODIES", True))
 
@@ -65,7 +67,7 @@ class IndexPipeline:
     """
 
     def __init__(self, db_path: str | Path = DEFAULT_REPORTS_DB, stats: Any = None):
-        self.db_path = db_path if "://" in str(db_path) else Path(db_path)   # a URL (Elasticsearch) stays a string
+        self.db_path = db_path if "://" in str(db_path) else Path(db_path)  # a URL (Elasticsearch) stays a string
         self.stats = stats
         self.counts: Counter[str] = Counter()
         self.backend: Any = None
@@ -73,7 +75,7 @@ class IndexPipeline:
         self.errors: tuple[type[Exception], type[Exception]] | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "IndexPipeline":
+    def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
         """Read REPORTS_DB (a path or sqlite:///path) from the settings."""
         return cls(crawler.settings.get("REPORTS_DB") or DEFAULT_REPORTS_DB, crawler.stats)
 
@@ -93,8 +95,15 @@ class IndexPipeline:
     def process_item(self, item: Any) -> Any:
         """Store a report record or a failure; drop pages the indexer rejects."""
         if isinstance(item, FetchFailure):
-            self._store_failure(KIND_FETCH_FAILED, item.url, item.reason, item.portal, item.failed_at,
-                                status=item.status, referer=item.referer)
+            self._store_failure(
+                KIND_FETCH_FAILED,
+                item.url,
+                item.reason,
+                item.portal,
+                item.failed_at,
+                status=item.status,
+                referer=item.referer,
+            )
             return item
         if isinstance(item, FetchedPage):
             return self._index(item)
@@ -107,8 +116,12 @@ class IndexPipeline:
         logger.info(
             "Index summary: %d reports stored, %d pages rejected (not a report), %d unreadable, "
             "%d of them indexer errors, %d failed fetches; database %s",
-            self.counts["stored"], self.counts[KIND_NOT_A_REPORT], self.counts[KIND_UNREADABLE],
-            self.counts[INDEX_ERROR], self.counts[KIND_FETCH_FAILED], redact_credentials(str(self.db_path)),
+            self.counts["stored"],
+            self.counts[KIND_NOT_A_REPORT],
+            self.counts[KIND_UNREADABLE],
+            self.counts[INDEX_ERROR],
+            self.counts[KIND_FETCH_FAILED],
+            redact_credentials(str(self.db_path)),
         )
 
     def _index(self, page: FetchedPage) -> FetchedPage:
@@ -116,8 +129,12 @@ class IndexPipeline:
         not_a_report, unreadable = self.errors
         try:
             record = self.build_record(
-                page.body, url=page.url, fetched_at=page.fetched_at, hints=page.region_hint or None,
-                list_title=page.list_title, source_format=page.source_format,
+                page.body,
+                url=page.url,
+                fetched_at=page.fetched_at,
+                hints=page.region_hint or None,
+                list_title=page.list_title,
+                source_format=page.source_format,
             )
         except not_a_report as exc:
             self._reject(page, KIND_NOT_A_REPORT, exc.reason)
@@ -133,14 +150,21 @@ class IndexPipeline:
 
     def _reject(self, page: FetchedPage, kind: str, reason: str) -> None:
         """Store a rejected page as a failure and raise DropItem with the reason and URL."""
-        self._store_failure(kind, page.url, reason, page.portal, page.fetched_at,
-                            status=page.status, referer=page.referer, list_title=page.list_title)
+        self._store_failure(
+            kind,
+            page.url,
+            reason,
+            page.portal,
+            page.fetched_at,
+            status=page.status,
+            referer=page.referer,
+            list_title=page.list_title,
+        )
         raise DropItem(f"{kind} ({reason}): {page.url}")
 
     def _store_failure(self, kind: str, url: str, reason: str, portal: str, at: str, **extra: Any) -> None:
         """Write one failure row (kind, url, reason, portal, at, extras) and count it."""
-        self.backend.record_failure({"kind": kind, "url": url, "reason": reason, "portal": portal,
-                                     "at": at, **extra})
+        self.backend.record_failure({"kind": kind, "url": url, "reason": reason, "portal": portal, "at": at, **extra})
         self._count(kind)
 
     def _count(self, key: str) -> None:
@@ -148,4 +172,3 @@ class IndexPipeline:
         self.counts[key] += 1
         if self.stats is not None:
             self.stats.inc_value(f"reports/{key}")
-

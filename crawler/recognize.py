@@ -1,4 +1,5 @@
 """Is this link a candidate annual report? Title rules and the format of a fetched document."""
+
 from __future__ import annotations
 
 import re
@@ -7,7 +8,7 @@ from urllib.parse import urlparse
 from indexer.fields.recognize import title_verdict
 
 REPLACEMENT_CHAR = "\ufffd"
-MAX_REPLACEMENT_SHARE = 0.05     # more undecodable characters than this: the page is garbage
+MAX_REPLACEMENT_SHARE = 0.05  # more undecodable characters than this: the page is garbage
 FOLDER_PAGE_RE = re.compile(r"(?:/|/index\.s?html?)$", re.I)
 
 FORMAT_BY_EXTENSION = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "wps", ".txt": "txt"}
@@ -36,7 +37,6 @@ def guess_source_format(url: str, content_type: str | None = None) -> str:
         if path.endswith(extension):
             return name
     return "html"
-
 
 
 def page_problem(body: bytes, source_format: str, text: str | None) -> str | None:

@@ -1,10 +1,12 @@
 """Seed files (CSV or YAML): the portals a crawl starts from, parsed and validated."""
+
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urljoin, urlparse
 
 import yaml

@@ -4,6 +4,7 @@ Docs: https://docs.scrapy.org/en/latest/topics/settings.html
 Local sample portal: SCRAPY_SETTINGS_MODULE=crawler.settings_local (see settings_local.py).
 Our own settings are prefixed REPORTS_ and can be overridden from the environment.
 """
+
 import os
 
 BOT_NAME = "crawler"
@@ -50,7 +51,7 @@ TELNETCONSOLE_ENABLED = False
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
-    "Cache-Control": "max-age=0",   # revalidate cached pages (see HTTPCACHE_* below)
+    "Cache-Control": "max-age=0",  # revalidate cached pages (see HTTPCACHE_* below)
 }
 
 # Spider middleware: keep each request inside the domains of the seed it came from.

@@ -4,9 +4,10 @@ Select with:  SCRAPY_SETTINGS_MODULE=crawler.settings_local \
               scrapy crawl reports -a seeds=seeds/sample_portal.yaml -a portal=http://127.0.0.1:8765
 Never use these settings against real government sites.
 """
+
 import os
 
-from .settings import *  # noqa: F401,F403  (the one switchboard; only local overrides below)
+from .settings import *
 
 ROBOTSTXT_OBEY = True
 

@@ -1,4 +1,5 @@
 """`python -m indexer …`: the indexer's command line (see indexer.cli)."""
+
 import sys
 
 from indexer.cli import main

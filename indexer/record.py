@@ -45,7 +45,7 @@ def document_format(source: bytes | str, source_format: str | None) -> str | Non
     sniffed = sniff_document_format(source) if isinstance(source, bytes) else None
     if sniffed is None or sniffed in DOCUMENT_FORMATS:
         return sniffed
-    return source_format if source_format in DOCUMENT_FORMATS else "doc"   # ole/rtf/zip: an old or odd Word file
+    return source_format if source_format in DOCUMENT_FORMATS else "doc"  # ole/rtf/zip: an old or odd Word file
 
 
 def prepare(source: bytes | str, source_format: str | None = None) -> tuple[Page, CleanText]:
@@ -64,7 +64,7 @@ def prepare(source: bytes | str, source_format: str | None = None) -> tuple[Page
 def text_kind(source: bytes | str, source_format: str | None) -> str | None:
     """Return how load_page reads a non-document source: 'html', 'txt', or None to sniff."""
     if source_format == "txt" or (source_format in TEXT_FORMATS and isinstance(source, str)):
-        return "txt"   # text already extracted from a PDF/DOCX by the caller
+        return "txt"  # text already extracted from a PDF/DOCX by the caller
     return source_format if source_format == "html" else None
 
 
@@ -75,8 +75,9 @@ def record_source_format(page: Page, source: bytes | str, declared: str | None) 
     return extract_source_format(page, declared)
 
 
-def report_verdict(source: bytes | str, *, list_title: str | None = None,
-                   source_format: str | None = None) -> tuple[bool, str]:
+def report_verdict(
+    source: bytes | str, *, list_title: str | None = None, source_format: str | None = None
+) -> tuple[bool, str]:
     """Tell whether a source is, by itself, a readable annual report, and why (never raises for bad input)."""
     try:
         page, cleaned = prepare(source, source_format)
@@ -113,8 +114,15 @@ def _timestamp(value: dt.datetime | str | None) -> str | None:
     return value.isoformat() if isinstance(value, (dt.datetime, dt.date)) else value
 
 
-def build_record(source: bytes | str, *, url: str | None = None, fetched_at: dt.datetime | str | None = None,
-                 hints: dict | None = None, list_title: str | None = None, source_format: str | None = None) -> dict:
+def build_record(
+    source: bytes | str,
+    *,
+    url: str | None = None,
+    fetched_at: dt.datetime | str | None = None,
+    hints: dict | None = None,
+    list_title: str | None = None,
+    source_format: str | None = None,
+) -> dict:
     """Build the RECORD.md record of a page.
 
     Args:

@@ -1,4 +1,5 @@
 """XPath selectors of the extraction stages, precompiled (selectors only: regexes live beside their users)."""
+
 from __future__ import annotations
 
 from lxml import etree
@@ -20,9 +21,23 @@ def _selector_xpath(selector: str) -> str:
 
 # --- body containers, most specific first ----------------------------------------------------
 BODY_SELECTORS = (
-    ".TRS_Editor", ".TRS_UEDITOR", "#zoom", "#Zoom", ".article_zoom", "#zoomcon", "ucapcontent",
-    "#detailContent", "#ivs_content", "#webeditorview", ".Custom_UnionStyle", ".detailContent",
-    "#UCAP-CONTENT", ".article_content", ".article-content", ".pages_content", "#mainText",
+    ".TRS_Editor",
+    ".TRS_UEDITOR",
+    "#zoom",
+    "#Zoom",
+    ".article_zoom",
+    "#zoomcon",
+    "ucapcontent",
+    "#detailContent",
+    "#ivs_content",
+    "#webeditorview",
+    ".Custom_UnionStyle",
+    ".detailContent",
+    "#UCAP-CONTENT",
+    ".article_content",
+    ".article-content",
+    ".pages_content",
+    "#mainText",
 )
 
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import lxml.html
 
 from .model import Block
 
-PDF_FONT = "STSong-Light"          # reportlab's built-in CID font (Adobe-GB1), no font file needed
+PDF_FONT = "STSong-Light"  # reportlab's built-in CID font (Adobe-GB1), no font file needed
 PDF_BODY_SIZE = 10.5
 PDF_TABLE_SIZE = 6
 PDF_MARGIN = 40
-DOCX_TIMESTAMP = datetime(2023, 1, 1, tzinfo=timezone.utc)
+DOCX_TIMESTAMP = datetime(2023, 1, 1, tzinfo=UTC)
 # Column widths (points) of each table kind in the PDF, chosen so that every label fits on one line.
 PDF_COLUMN_WIDTHS = {4: (220, 98, 98, 99), 10: (60, 48, 225) + (26,) * 7, 15: (34,) * 15}
 
@@ -54,6 +54,7 @@ def table_cells(table_html: str) -> tuple[list[Cell], int, int]:
 
 # --- DOCX -----------------------------------------------------------------------------------
 
+
 def docx_bytes(title: str, blocks: tuple[Block, ...]) -> bytes:
     """Return a Word document: centred title, paragraphs, and the tables as real Word tables."""
     import docx
@@ -88,6 +89,7 @@ def _docx_table(document, table_html: str) -> None:
 
 # --- PDF ------------------------------------------------------------------------------------
 
+
 def pdf_bytes(title: str, blocks: tuple[Block, ...]) -> bytes:
     """Return an A4 PDF with a text layer in the CID font STSong-Light: title, paragraphs, tables."""
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -96,11 +98,13 @@ def pdf_bytes(title: str, blocks: tuple[Block, ...]) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     _register_font()
-    body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=PDF_BODY_SIZE, leading=16, wordWrap="CJK",
-                          firstLineIndent=2 * PDF_BODY_SIZE)
-    styles = {"title": ParagraphStyle("title", parent=body, fontSize=15, leading=22, alignment=TA_CENTER,
-                                      firstLineIndent=0),
-              "sign": ParagraphStyle("sign", parent=body, alignment=TA_RIGHT, firstLineIndent=0)}
+    body = ParagraphStyle(
+        "body", fontName=PDF_FONT, fontSize=PDF_BODY_SIZE, leading=16, wordWrap="CJK", firstLineIndent=2 * PDF_BODY_SIZE
+    )
+    styles = {
+        "title": ParagraphStyle("title", parent=body, fontSize=15, leading=22, alignment=TA_CENTER, firstLineIndent=0),
+        "sign": ParagraphStyle("sign", parent=body, alignment=TA_RIGHT, firstLineIndent=0),
+    }
     story = [Paragraph(title, styles["title"]), Spacer(1, 8)]
     for block in blocks:
         if block.kind == "html":
@@ -108,8 +112,16 @@ def pdf_bytes(title: str, blocks: tuple[Block, ...]) -> bytes:
         else:
             story.append(Paragraph(block.text, styles.get(block.kind, body)))
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=PDF_MARGIN, rightMargin=PDF_MARGIN, topMargin=PDF_MARGIN,
-                      bottomMargin=PDF_MARGIN, title=title, invariant=1).build(story)
+    SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=PDF_MARGIN,
+        rightMargin=PDF_MARGIN,
+        topMargin=PDF_MARGIN,
+        bottomMargin=PDF_MARGIN,
+        title=title,
+        invariant=1,
+    ).build(story)
     return out.getvalue()
 
 
@@ -128,9 +140,13 @@ def _pdf_table(table_html: str):
 
     cells, rows, columns = table_cells(table_html)
     data = [[""] * columns for _ in range(rows)]
-    style = [("FONTNAME", (0, 0), (-1, -1), PDF_FONT), ("FONTSIZE", (0, 0), (-1, -1), PDF_TABLE_SIZE),
-             ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("ALIGN", (0, 0), (-1, -1), "CENTER")]
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), PDF_TABLE_SIZE),
+        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+    ]
     for cell in cells:
         data[cell.row][cell.col] = cell.text
         if cell.rowspan > 1 or cell.colspan > 1:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Callable
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -124,4 +124,4 @@ class Portal:
 
 def midday(day: date) -> datetime:
     """Return a UTC timestamp for a calendar day (used for Last-Modified)."""
-    return datetime(day.year, day.month, day.day, 2, 30, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 2, 30, tzinfo=UTC)

@@ -17,17 +17,24 @@ SITE_HOMES = (
     ("/lingwu/index.html", "灵武市人民政府", "TRS, list in an HTML comment"),
     ("/pingtan/index.htm", "平潭综合实验区", "real saved pages + JSON API"),
 )
-DIRECTORY_ALIASES = {"/saihan/": "/saihan/index.html", "/lvyuan/": "/lvyuan/index.html",
-                     "/lingwu/": "/lingwu/index.html", "/pingtan/": "/pingtan/index.htm"}
+DIRECTORY_ALIASES = {
+    "/saihan/": "/saihan/index.html",
+    "/lvyuan/": "/lvyuan/index.html",
+    "/lingwu/": "/lingwu/index.html",
+    "/pingtan/": "/pingtan/index.htm",
+}
 
 
 def directory_page() -> str:
     """Return the root page linking each played site's home page."""
-    items = "".join(f'<li><a href="{path}">{escape(name)}</a> <small>{note}</small></li>'
-                    for path, name, note in SITE_HOMES)
-    return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>Sample portal</title></head>'
-            f"<body><h1>Sample government portals</h1><ul>{items}</ul>"
-            '<p><a href="/_truth.json">ground truth</a></p></body></html>')
+    items = "".join(
+        f'<li><a href="{path}">{escape(name)}</a> <small>{note}</small></li>' for path, name, note in SITE_HOMES
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>Sample portal</title></head>'
+        f"<body><h1>Sample government portals</h1><ul>{items}</ul>"
+        '<p><a href="/_truth.json">ground truth</a></p></body></html>'
+    )
 
 
 def _add_root(portal: Portal) -> None:

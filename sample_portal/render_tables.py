@@ -2,38 +2,64 @@
 
 from __future__ import annotations
 
-TABLE_OPEN = ('<table border="1" cellspacing="0" cellpadding="0" width="100%" '
-              'style="border-collapse:collapse;text-align:center">')
+TABLE_OPEN = (
+    '<table border="1" cellspacing="0" cellpadding="0" width="100%" style="border-collapse:collapse;text-align:center">'
+)
 HALF_WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":"})
 
 PROACTIVE_2019 = (
-    ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
-     (("regulations", "规章"), ("normative_documents", "规范性文件")),
-     ("new_made", "new_published", "total_published")),
-    ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"),
-     (("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")),
-     ("prev_items", "change", "decisions")),
-    ("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量"),
-     (("penalties", "行政处罚"), ("enforcement", "行政强制")),
-     ("prev_items", "change", "decisions")),
-    ("第二十条第（八）项", ("上一年项目数量", "本年增/减"),
-     (("fees", "行政事业性收费"),), ("prev_items", "change")),
-    ("第二十条第（九）项", ("采购项目数量", "采购总金额"),
-     (("procurement", "政府集中采购"),), ("items", "amount_10k_yuan")),
+    (
+        "第二十条第（一）项",
+        ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
+        (("regulations", "规章"), ("normative_documents", "规范性文件")),
+        ("new_made", "new_published", "total_published"),
+    ),
+    (
+        "第二十条第（五）项",
+        ("上一年项目数量", "本年增/减", "处理决定数量"),
+        (("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")),
+        ("prev_items", "change", "decisions"),
+    ),
+    (
+        "第二十条第（六）项",
+        ("上一年项目数量", "本年增/减", "处理决定数量"),
+        (("penalties", "行政处罚"), ("enforcement", "行政强制")),
+        ("prev_items", "change", "decisions"),
+    ),
+    ("第二十条第（八）项", ("上一年项目数量", "本年增/减"), (("fees", "行政事业性收费"),), ("prev_items", "change")),
+    (
+        "第二十条第（九）项",
+        ("采购项目数量", "采购总金额"),
+        (("procurement", "政府集中采购"),),
+        ("items", "amount_10k_yuan"),
+    ),
 )
 PROACTIVE_2021 = (
-    ("第二十条第（一）项", ("本年制发件数", "本年废止件数", "现行有效件数"),
-     (("regulations", "规章"), ("normative_documents", "行政规范性文件")),
-     ("issued", "repealed", "in_force")),
+    (
+        "第二十条第（一）项",
+        ("本年制发件数", "本年废止件数", "现行有效件数"),
+        (("regulations", "规章"), ("normative_documents", "行政规范性文件")),
+        ("issued", "repealed", "in_force"),
+    ),
     ("第二十条第（五）项", ("本年处理决定数量",), (("licensing", "行政许可"),), ("decisions",)),
-    ("第二十条第（六）项", ("本年处理决定数量",),
-     (("penalties", "行政处罚"), ("enforcement", "行政强制")), ("decisions",)),
-    ("第二十条第（八）项", ("本年收费金额（单位：万元）",), (("fees", "行政事业性收费"),),
-     ("amount_10k_yuan",)),
+    (
+        "第二十条第（六）项",
+        ("本年处理决定数量",),
+        (("penalties", "行政处罚"), ("enforcement", "行政强制")),
+        ("decisions",),
+    ),
+    ("第二十条第（八）项", ("本年收费金额（单位：万元）",), (("fees", "行政事业性收费"),), ("amount_10k_yuan",)),
 )
 
-APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare",
-                     "legal_services", "other_org", "total")
+APPLICANT_COLUMNS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_services",
+    "other_org",
+    "total",
+)
 DENIED_ROWS = (
     ("denied_state_secret", "1.属于国家秘密"),
     ("denied_law_prohibited", "2.其他法律行政法规禁止公开"),
@@ -94,7 +120,7 @@ def _value_cells(values: list[str], width: int = 3) -> list[str]:
 def proactive_table(proactive: dict, fmt: str) -> str:
     """Render table 二 (主动公开) in the 2019 or 2021 template."""
     rows: list[str] = []
-    for heading, headers, items, keys in (PROACTIVE_2021 if fmt == "2021" else PROACTIVE_2019):
+    for heading, headers, items, keys in PROACTIVE_2021 if fmt == "2021" else PROACTIVE_2019:
         rows.append(_tr(_td(heading, colspan=4)))
         rows.append(_tr(_td("信息内容"), *_value_cells(list(headers))))
         for key, label in items:
@@ -128,8 +154,10 @@ def _result_groups(fmt: str) -> list[tuple[str | None, tuple[tuple[str, str], ..
 def _application_header() -> list[str]:
     """Return the three header rows of table 三."""
     return [
-        _tr(_td("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", colspan=3, rowspan=3),
-            _td("申请人情况", colspan=7)),
+        _tr(
+            _td("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", colspan=3, rowspan=3),
+            _td("申请人情况", colspan=7),
+        ),
         _tr(_td("自然人", rowspan=2), _td("法人或其他组织", colspan=5), _td("总计", rowspan=2)),
         _tr(*(_td(h) for h in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"))),
     ]
@@ -160,7 +188,9 @@ def suits_table(stats: dict) -> str:
     """Render table 四 (行政复议、行政诉讼)."""
     rows = [
         _tr(_td("行政复议", colspan=5), _td("行政诉讼", colspan=10)),
-        _tr(*(_td(h, rowspan=2) for h in SUIT_HEADERS), _td("未经复议直接起诉", colspan=5), _td("复议后起诉", colspan=5)),
+        _tr(
+            *(_td(h, rowspan=2) for h in SUIT_HEADERS), _td("未经复议直接起诉", colspan=5), _td("复议后起诉", colspan=5)
+        ),
         _tr(*(_td(h) for h in SUIT_HEADERS * 2)),
         _tr(*(_td(format_number(stats[g][c])) for g in SUIT_GROUPS for c in SUIT_COLUMNS)),
     ]

@@ -15,8 +15,10 @@ from .truth import portal_truth
 
 TRUTH_PATH = "/_truth.json"
 INDEX_NAMES = ("index.html", "index.htm", "index.shtml")
-NOT_FOUND_HTML = ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>404 页面不存在</title>'
-                  "</head><body><h1>404</h1><p>您访问的页面不存在或已被删除。</p></body></html>").encode()
+NOT_FOUND_HTML = (
+    '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>404 页面不存在</title>'
+    "</head><body><h1>404</h1><p>您访问的页面不存在或已被删除。</p></body></html>"
+).encode()
 MAX_FORM_BYTES = 64 * 1024
 
 
@@ -29,7 +31,7 @@ class PortalServer(ThreadingHTTPServer):
         super().__init__(address, PortalHandler)
         self.portal = portal
         self.quiet = quiet
-        self.served: Counter[int] = Counter()   # answers by HTTP status, for tests (e.g. 304s on a recrawl)
+        self.served: Counter[int] = Counter()  # answers by HTTP status, for tests (e.g. 304s on a recrawl)
         host, port = self.server_address[:2]
         self.base_url = f"http://{host}:{port}"
 
@@ -52,19 +54,19 @@ class PortalHandler(BaseHTTPRequestHandler):
     server_version = "SamplePortal/1.0"
     server: PortalServer
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:
         """Serve a GET request."""
         self._answer(send_body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         """Serve a HEAD request (headers only)."""
         self._answer(send_body=False)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         """Serve a POST request (dynamic routes only)."""
         self._answer(send_body=True)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Log only when the server is not quiet."""
         if not self.server.quiet:
             super().log_message(format, *args)
@@ -85,14 +87,17 @@ class PortalHandler(BaseHTTPRequestHandler):
             body = json.dumps(portal_truth(portal, self.server.base_url), ensure_ascii=False, indent=1)
             return Response(body.encode(), "application/json; charset=utf-8")
         if path in portal.dynamic:
-            request = Request(self.command, path, dict(parse_qsl(parts.query, keep_blank_values=True)),
-                              form, self.server.base_url)
+            request = Request(
+                self.command, path, dict(parse_qsl(parts.query, keep_blank_values=True)), form, self.server.base_url
+            )
             return portal.dynamic[path](request)
         candidates = [path] + ([path + name for name in INDEX_NAMES] if path.endswith("/") else [])
         for candidate in candidates:
             if candidate in portal.routes:
                 if self.command == "POST":
-                    return Response(b"method not allowed", "text/plain", status=405, extra_headers=(("Allow", "GET, HEAD"),))
+                    return Response(
+                        b"method not allowed", "text/plain", status=405, extra_headers=(("Allow", "GET, HEAD"),)
+                    )
                 return portal.routes[candidate]
         return Response(NOT_FOUND_HTML, status=404)
 

@@ -73,8 +73,9 @@ def plan(rng: random.Random, taken: set[tuple[str, int]], total: int) -> list[tu
     return chosen
 
 
-def make_report(rng: random.Random, names: AgencyNames, agency_type: str, year: int, fmt: str,
-                legacy_review: bool, half_width: bool) -> SyntheticReport:
+def make_report(
+    rng: random.Random, names: AgencyNames, agency_type: str, year: int, fmt: str, legacy_review: bool, half_width: bool
+) -> SyntheticReport:
     """Build one synthetic report (title, body blocks, truth)."""
     agency = names.name(agency_type)
     pattern = rng.choices([p for p, _ in TITLE_PATTERNS], weights=[w for _, w in TITLE_PATTERNS])[0]
@@ -90,13 +91,17 @@ def make_report(rng: random.Random, names: AgencyNames, agency_type: str, year: 
     return SyntheticReport(title, ReportFacts(agency, agency_type, year, fmt, stats), published, tuple(blocks))
 
 
-def synthetic_reports(site: str, names: AgencyNames, exclude: tuple[str, int], total: int = 20,
-                      half_width: bool = False) -> list[SyntheticReport]:
+def synthetic_reports(
+    site: str, names: AgencyNames, exclude: tuple[str, int], total: int = 20, half_width: bool = False
+) -> list[SyntheticReport]:
     """Return `total` deterministic reports for a site, one 2021-year report kept in 2019 format."""
     rng = random.Random(f"sample-portal/{site}")
     triples = plan(rng, {exclude}, total)
-    late_old_format = next(i for i, (_, y, f) in enumerate(triples) if f == "2021" and y == min(
-        y2 for _, y2, f2 in triples if f2 == "2021"))
+    late_old_format = next(
+        i
+        for i, (_, y, f) in enumerate(triples)
+        if f == "2021" and y == min(y2 for _, y2, f2 in triples if f2 == "2021")
+    )
     reports = []
     legacy_index = 0
     for index, (agency_type, year, fmt) in enumerate(triples):

@@ -8,17 +8,35 @@ from .render_tables import APPLICANT_COLUMNS, SUIT_COLUMNS, SUIT_GROUPS
 
 APPLICANTS = APPLICANT_COLUMNS[:-1]
 RESULT_WEIGHTS_COMMON = (
-    ("granted", 50), ("partly_granted", 8), ("denied_state_secret", 1), ("denied_law_prohibited", 1),
-    ("denied_three_safety_one_stability", 1), ("denied_third_party", 2), ("denied_internal_affairs", 2),
-    ("denied_process_info", 3), ("denied_enforcement_file", 1), ("denied_inquiry", 2),
-    ("unavailable_not_held", 20), ("unavailable_needs_creation", 4), ("unavailable_unclear", 3),
-    ("not_processed_petition", 3), ("not_processed_duplicate", 2), ("not_processed_publication", 1),
-    ("not_processed_excessive", 1), ("not_processed_confirm", 1),
+    ("granted", 50),
+    ("partly_granted", 8),
+    ("denied_state_secret", 1),
+    ("denied_law_prohibited", 1),
+    ("denied_three_safety_one_stability", 1),
+    ("denied_third_party", 2),
+    ("denied_internal_affairs", 2),
+    ("denied_process_info", 3),
+    ("denied_enforcement_file", 1),
+    ("denied_inquiry", 2),
+    ("unavailable_not_held", 20),
+    ("unavailable_needs_creation", 4),
+    ("unavailable_unclear", 3),
+    ("not_processed_petition", 3),
+    ("not_processed_duplicate", 2),
+    ("not_processed_publication", 1),
+    ("not_processed_excessive", 1),
+    ("not_processed_confirm", 1),
 )
 OTHER_2019 = (("other", 2),)
 OTHER_2021 = (("other_no_correction", 2), ("other_no_fee", 1), ("other_other", 1))
-APPLICANT_WEIGHTS = {"natural_person": (0, 40), "commercial": (0, 4), "research": (0, 1),
-                     "social_welfare": (0, 1), "legal_services": (0, 3), "other_org": (0, 2)}
+APPLICANT_WEIGHTS = {
+    "natural_person": (0, 40),
+    "commercial": (0, 4),
+    "research": (0, 1),
+    "social_welfare": (0, 1),
+    "legal_services": (0, 3),
+    "other_org": (0, 2),
+}
 
 
 def _result_rows(fmt: str) -> tuple[tuple[str, int], ...]:
@@ -50,8 +68,13 @@ def applications_stats(rng: random.Random, fmt: str, scale: int) -> dict:
         for key in rng.choices(keys, weights=weights, k=incoming - forward[column]):
             table[key][column] += 1
     processed = {c: sum(table[k][c] for k in keys) for c in APPLICANTS}
-    ordered = {"new_received": new, "carried_over": carried, **table,
-               "total_processed": processed, "carried_forward": forward}
+    ordered = {
+        "new_received": new,
+        "carried_over": carried,
+        **table,
+        "total_processed": processed,
+        "carried_forward": forward,
+    }
     return {row: {**values, "total": sum(values.values())} for row, values in ordered.items()}
 
 
@@ -68,8 +91,12 @@ def suits_stats(rng: random.Random, busy: bool) -> dict:
 def _licensing_rows(rng: random.Random, busy: bool) -> dict[str, tuple[int, int, int]]:
     """Draw (previous items, change, decisions) for licensing and enforcement rows."""
     rows = {}
-    for key, prev_high, decision_high in (("licensing", 220, 3000), ("other_services", 60, 400),
-                                          ("penalties", 120, 900), ("enforcement", 30, 60)):
+    for key, prev_high, decision_high in (
+        ("licensing", 220, 3000),
+        ("other_services", 60, 400),
+        ("penalties", 120, 900),
+        ("enforcement", 30, 60),
+    ):
         if not busy and rng.random() < 0.6:
             rows[key] = (0, 0, 0)
             continue
@@ -85,8 +112,11 @@ def proactive_stats(rng: random.Random, fmt: str, busy: bool) -> dict:
     if fmt == "2021":
         return {
             "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
-            "normative_documents": {"issued": made, "repealed": rng.randint(0, 4),
-                                    "in_force": made + rng.randint(0, 60)},
+            "normative_documents": {
+                "issued": made,
+                "repealed": rng.randint(0, 4),
+                "in_force": made + rng.randint(0, 60),
+            },
             "licensing": {"decisions": rows["licensing"][2]},
             "penalties": {"decisions": rows["penalties"][2]},
             "enforcement": {"decisions": rows["enforcement"][2]},
@@ -94,13 +124,14 @@ def proactive_stats(rng: random.Random, fmt: str, busy: bool) -> dict:
         }
     proactive = {
         "regulations": {"new_made": 0, "new_published": 0, "total_published": 0},
-        "normative_documents": {"new_made": made, "new_published": made,
-                                "total_published": made + rng.randint(0, 80)},
+        "normative_documents": {"new_made": made, "new_published": made, "total_published": made + rng.randint(0, 80)},
     }
     for key, (prev, change, decisions) in rows.items():
         proactive[key] = {"prev_items": prev, "change": change, "decisions": decisions}
-    proactive["fees"] = {"prev_items": (fee := rng.randint(0, 12) if busy else 0),
-                         "change": rng.randint(-min(fee, 2), 1)}
+    proactive["fees"] = {
+        "prev_items": (fee := rng.randint(0, 12) if busy else 0),
+        "change": rng.randint(-min(fee, 2), 1),
+    }
     items = rng.randint(0, 30) if busy else 0
     proactive["procurement"] = {"items": items, "amount_10k_yuan": round(rng.uniform(10, 2000), 2) if items else 0}
     return proactive

@@ -28,8 +28,15 @@ def report_truth(doc: Document, portal: Portal, base_url: str) -> dict:
 
 def file_truth(doc: Document, base_url: str) -> list[dict]:
     """Return the attached files of one document: URL, the page linking them (None if listed), format, role."""
-    return [{"url": base_url + f.path, "linked_from": None if f.path == doc.path else base_url + doc.path,
-             "source_format": f.source_format, "role": "copy" if f.is_copy else "report"} for f in doc.files]
+    return [
+        {
+            "url": base_url + f.path,
+            "linked_from": None if f.path == doc.path else base_url + doc.path,
+            "source_format": f.source_format,
+            "role": "copy" if f.is_copy else "report",
+        }
+        for f in doc.files
+    ]
 
 
 def portal_truth(portal: Portal, base_url: str) -> dict:
@@ -42,8 +49,9 @@ def portal_truth(portal: Portal, base_url: str) -> dict:
     docs = portal.documents
     return {
         "reports": [report_truth(d, portal, base) for d in docs if d.kind == KIND_REPORT],
-        "lookalikes": [{"url": base + d.path, "site": d.site, "title": d.title}
-                       for d in docs if d.kind == KIND_LOOKALIKE],
+        "lookalikes": [
+            {"url": base + d.path, "site": d.site, "title": d.title} for d in docs if d.kind == KIND_LOOKALIKE
+        ],
         "missing": [base + d.path for d in docs if d.kind == KIND_MISSING],
         "files": [entry for d in docs for entry in file_truth(d, base)],
     }

@@ -1,4 +1,5 @@
 """Run the search API: python -m search_api --host 127.0.0.1 --port 8000 --db data/reports.sqlite"""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """Settings of the search API: one pydantic-settings class, read from the environment and validated at start."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,18 +22,26 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
     reports_db: Path = Field(default=Path("data/reports.sqlite"), description="SQLite index file")
-    search_backend: Literal["sqlite", "elasticsearch"] = Field(default="sqlite",
-                                                               description="sqlite (embedded) or elasticsearch")
+    search_backend: Literal["sqlite", "elasticsearch"] = Field(
+        default="sqlite", description="sqlite (embedded) or elasticsearch"
+    )
     es_url: str | None = Field(default=None, description="Elasticsearch URL, e.g. http://127.0.0.1:9200")
-    es_index: str = Field(default="reports", pattern=r"^[a-z0-9][a-z0-9_.-]{0,200}$",
-                          description="the alias the reports are searched through")
+    es_index: str = Field(
+        default="reports",
+        pattern=r"^[a-z0-9][a-z0-9_.-]{0,200}$",
+        description="the alias the reports are searched through",
+    )
     es_username: str | None = None
     es_password: SecretStr | None = None
     es_api_key: SecretStr | None = None
     es_ca_certs: Path | None = Field(default=None, description="CA bundle for an https ES_URL")
     query_time_limit: float = Field(default=2.0, gt=0, le=30, description="seconds per search")
-    export_max_rows: int = Field(default=MAX_EXPORT_ROWS, ge=1, le=MAX_EXPORT_ROWS,
-                                 description="rows of GET /search.csv at most (EXPORT_MAX_ROWS)")
+    export_max_rows: int = Field(
+        default=MAX_EXPORT_ROWS,
+        ge=1,
+        le=MAX_EXPORT_ROWS,
+        description="rows of GET /search.csv at most (EXPORT_MAX_ROWS)",
+    )
 
     @field_validator("reports_db")
     @classmethod
@@ -50,7 +59,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _elasticsearch_complete(self) -> "Settings":
+    def _elasticsearch_complete(self) -> Settings:
         """SEARCH_BACKEND=elasticsearch needs ES_URL; credentials come whole (user and password, or an API key)."""
         if self.search_backend != "elasticsearch":
             return self

@@ -1,4 +1,5 @@
 """Dependencies shared by the routes."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -21,9 +22,14 @@ def open_configured_backend(settings: Settings) -> Backend:
     if settings.search_backend == "elasticsearch":
         from indexer.storage.elasticsearch.admin import EsOptions
 
-        options = EsOptions(url=settings.es_url or "", alias=settings.es_index, username=settings.es_username,
-                            password=_secret(settings.es_password), api_key=_secret(settings.es_api_key),
-                            ca_certs=str(settings.es_ca_certs) if settings.es_ca_certs else None)
+        options = EsOptions(
+            url=settings.es_url or "",
+            alias=settings.es_index,
+            username=settings.es_username,
+            password=_secret(settings.es_password),
+            api_key=_secret(settings.es_api_key),
+            ca_certs=str(settings.es_ca_certs) if settings.es_ca_certs else None,
+        )
         # searched, never written through the API; a missing alias is created empty (as a missing SQLite file)
         return open_backend(options.url, read_only=True, es_options=options)
     # an existing index is only read (the crawler may be writing it); a missing one is created empty

@@ -2,10 +2,11 @@
 
 Serve with `python -m search_api` or `uvicorn --factory search_api.main:create_app` (settings from env).
 """
+
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,7 +18,7 @@ from .config import Settings
 from .deps import open_configured_backend
 from .routes import export, health, reports, search
 
-MAX_ERROR_INPUT = 80   # characters of a rejected value echoed back in a 422
+MAX_ERROR_INPUT = 80  # characters of a rejected value echoed back in a 422
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict]:

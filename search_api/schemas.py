@@ -1,4 +1,5 @@
 """Request and response models of the search API."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,19 +7,19 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from indexer.tables.numbers import MAX_CONDITION_LENGTH, NUMBER_NAMES, parse_condition
-from indexer.tables.schema import CHECK_RULES
 from indexer.storage import FACET_FIELDS, SearchQuery
 from indexer.storage.base import ALL_FACETS, DEFAULT_FACETS, SORT_KEYS
+from indexer.tables.numbers import MAX_CONDITION_LENGTH, NUMBER_NAMES, parse_condition
+from indexer.tables.schema import CHECK_RULES
 
 MAX_Q_LENGTH = 500
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 100_000
 MAX_FILTER_VALUES = 50
 MAX_CONDITIONS = 20
-FacetName = Literal[ALL_FACETS]    # type: ignore[valid-type]  # keyword, check and number facets
-SortName = Literal[SORT_KEYS]      # type: ignore[valid-type]  # dates, years and every registered number
-RuleName = Literal[CHECK_RULES]    # type: ignore[valid-type]
+FacetName = Literal[ALL_FACETS]  # type: ignore[valid-type]  # keyword, check and number facets
+SortName = Literal[SORT_KEYS]  # type: ignore[valid-type]  # dates, years and every registered number
+RuleName = Literal[CHECK_RULES]  # type: ignore[valid-type]
 FilterValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 FilterList = Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
@@ -41,29 +42,38 @@ class QueryParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_Q_LENGTH)] = Field(
-        "", description="words to find (Chinese is segmented); empty lists every report")
+        "", description="words to find (Chinese is segmented); empty lists every report"
+    )
     report_year: Annotated[list[Year], Field(max_length=MAX_FILTER_VALUES)] = []
     province: FilterList = []
     city: FilterList = []
     county: FilterList = []
     agency_type: FilterList = []
-    level: Annotated[list[Literal["province", "city", "county", "township", "central"]],
-                     Field(max_length=MAX_FILTER_VALUES)] = []
+    level: Annotated[
+        list[Literal["province", "city", "county", "township", "central"]], Field(max_length=MAX_FILTER_VALUES)
+    ] = []
     format: Annotated[list[Literal["2019", "2021", "legacy"]], Field(max_length=MAX_FILTER_VALUES)] = []
     has_failed_checks: bool | None = Field(
-        None, description="true: some consistency check failed; false: every evaluated check passed")
+        None, description="true: some consistency check failed; false: every evaluated check passed"
+    )
     failed_check: Annotated[list[RuleName], Field(max_length=MAX_FILTER_VALUES)] = Field(
-        [], description="reports where this rule failed (repeat = any of them)")
+        [], description="reports where this rule failed (repeat = any of them)"
+    )
     where: Annotated[list[WhereExpr], Field(max_length=MAX_CONDITIONS)] = Field(
-        [], description="number conditions, ANDed: <number><op><value>, op one of >= <= > < = != "
-                        f"(null never matches); numbers: {', '.join(NUMBER_NAMES)}")
+        [],
+        description="number conditions, ANDed: <number><op><value>, op one of >= <= > < = != "
+        f"(null never matches); numbers: {', '.join(NUMBER_NAMES)}",
+    )
     published_from: date | None = Field(None, description="inclusive, YYYY-MM-DD")
     published_to: date | None = Field(None, description="inclusive, YYYY-MM-DD")
-    sort: SortName = Field("relevance", description="'-' prefix = descending, nulls last; a number name sorts "
-                                                    "by that number; relevance without q = newest first")
+    sort: SortName = Field(
+        "relevance",
+        description="'-' prefix = descending, nulls last; a number name sorts "
+        "by that number; relevance without q = newest first",
+    )
 
     @model_validator(mode="after")
-    def _range_in_order(self) -> "SearchParams":
+    def _range_in_order(self) -> SearchParams:
         """published_from must not be after published_to."""
         if self.published_from and self.published_to and self.published_from > self.published_to:
             raise ValueError("published_from must be on or before published_to")
@@ -77,10 +87,13 @@ class QueryParams(BaseModel):
         if self.failed_check:
             filters["failed_check"] = list(self.failed_check)
         return SearchQuery(
-            q=self.q, filters=filters, where=[parse_condition(w) for w in self.where],
+            q=self.q,
+            filters=filters,
+            where=[parse_condition(w) for w in self.where],
             published_from=self.published_from.isoformat() if self.published_from else None,
             published_to=self.published_to.isoformat() if self.published_to else None,
-            sort=self.sort, facets=(),
+            sort=self.sort,
+            facets=(),
         )
 
 
@@ -90,8 +103,10 @@ class SearchParams(QueryParams):
     page: int = Field(1, ge=1, le=MAX_PAGE)
     size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
     facets: Annotated[list[FacetName], Field(max_length=MAX_FILTER_VALUES)] = Field(
-        list(DEFAULT_FACETS), description="facets to count: keyword fields, has_failed_checks, failed_check, "
-                                          "or a number name (range buckets 0, 1-9, 10-99, 100-999, 1000+)")
+        list(DEFAULT_FACETS),
+        description="facets to count: keyword fields, has_failed_checks, failed_check, "
+        "or a number name (range buckets 0, 1-9, 10-99, 100-999, 1000+)",
+    )
 
     def to_query(self) -> SearchQuery:
         """The backend-neutral query for these parameters."""

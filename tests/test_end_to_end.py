@@ -1,4 +1,5 @@
 """Crawl the sample portal over HTTP, index into SQLite, and query the running API over HTTP."""
+
 from __future__ import annotations
 
 import collections
@@ -30,6 +31,7 @@ def portal():
     server, base_url = start_server("127.0.0.1", 0)
     yield base_url
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +43,19 @@ def truth(portal):
 def crawled_db(portal, tmp_path_factory):
     db = tmp_path_factory.mktemp("e2e") / "reports.sqlite"
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings_local", REPORTS_DB=str(db))
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "reports",
-           "-a", "seeds=seeds/sample_portal.yaml", "-a", f"portal={portal}", "-L", "WARNING"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "reports",
+        "-a",
+        "seeds=seeds/sample_portal.yaml",
+        "-a",
+        f"portal={portal}",
+        "-L",
+        "WARNING",
+    ]
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return db
@@ -52,8 +65,11 @@ def crawled_db(portal, tmp_path_factory):
 def api(crawled_db):
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "search_api", "--host", "127.0.0.1", "--port", str(port),
-         "--db", str(crawled_db)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [sys.executable, "-m", "search_api", "--host", "127.0.0.1", "--port", str(port), "--db", str(crawled_db)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -64,9 +80,11 @@ def api(crawled_db):
     else:
         proc.kill()
         pytest.fail("search API did not start: " + proc.stderr.read().decode()[-2000:])
-    yield httpx.Client(base_url=base, timeout=10)
+    with httpx.Client(base_url=base, timeout=10) as client:
+        yield client
     proc.terminate()
     proc.wait(timeout=10)
+    proc.stderr.close()
 
 
 def all_hits(api, **params) -> list[dict]:
@@ -123,15 +141,16 @@ def test_sample_reports_fields_after_crawl(api, truth):
     record = api.get(f"/reports/{hit['id']}").json()
     assert (record["province"], record["city"], record["county"]) == ("宁夏回族自治区", "银川市", "灵武市")
     assert record["report_year"] == 2024 and record["format"] == "2021"
-    assert "nxlwmzj@163.com" in record["text"]          # the report's own contact paragraph stays
+    assert "nxlwmzj@163.com" in record["text"]  # the report's own contact paragraph stays
     assert "ICP备" not in record["text"]
 
 
 def test_failed_fetches_are_recorded(crawled_db, truth):
     import sqlite3
 
-    rows = sqlite3.connect(crawled_db).execute(
-        "select url, reason from failures where kind = 'fetch_failed'").fetchall()
+    rows = (
+        sqlite3.connect(crawled_db).execute("select url, reason from failures where kind = 'fetch_failed'").fetchall()
+    )
     failed = {url for url, _ in rows}
     assert set(truth["missing"]) <= failed
     assert all("404" in reason for url, reason in rows if url in truth["missing"])

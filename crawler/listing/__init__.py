@@ -6,6 +6,7 @@ pager reader in PAGERS (TRS createPageHTML, then generic 下一页/numbered link
 announces one, the TRS JSON search API (`trs_search`). A JSON search answer is read by
 `parse_search_results`.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlparse
@@ -25,10 +26,18 @@ from crawler.listing.model import (
 )
 from crawler.listing.trs_search import parse_search_results
 
-__all__ = ["DEFAULT_MAX_PAGES", "Entry", "ListPage", "SearchCall", "find_date", "list_entries", "parse_list",
-           "parse_search_results"]
+__all__ = [
+    "DEFAULT_MAX_PAGES",
+    "Entry",
+    "ListPage",
+    "SearchCall",
+    "find_date",
+    "list_entries",
+    "parse_list",
+    "parse_search_results",
+]
 
-PAGERS = (trs.trs_page_urls, generic.generic_page_urls)   # each: (raw text, tree, url, max_pages) -> URLs
+PAGERS = (trs.trs_page_urls, generic.generic_page_urls)  # each: (raw text, tree, url, max_pages) -> URLs
 
 
 def parse_list(

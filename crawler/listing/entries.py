@@ -1,4 +1,5 @@
 """The items of a list page, whatever the CMS: links with a date in their row, or titled like a report."""
+
 from __future__ import annotations
 
 import copy
@@ -15,7 +16,7 @@ from crawler.recognize import looks_like_report_title
 DATE_RE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
-MAX_ROW_LEVELS = 4          # how far above a link its list row (li/dl/tr/div) may sit
+MAX_ROW_LEVELS = 4  # how far above a link its list row (li/dl/tr/div) may sit
 
 
 # Generic pagers: 下一页/尾页 links, page-number links and selects, hidden index_N links.

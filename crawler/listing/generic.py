@@ -1,4 +1,5 @@
 """Any CMS: 下一页/尾页 links, numbered page links, page selects and hidden index_N links."""
+
 from __future__ import annotations
 
 import re
@@ -55,7 +56,7 @@ def _fill_ranges(urls: list[str], max_pages: int) -> list[str]:
     for url in urls:
         match = LAST_NUMBER_RE.search(url)
         if match:
-            template = url[: match.start()] + "{}" + url[match.end():]
+            template = url[: match.start()] + "{}" + url[match.end() :]
             groups.setdefault(template, set()).add(int(match.group(0)))
     filled = [u for u in urls if not LAST_NUMBER_RE.search(u)]
     for template, numbers in groups.items():

@@ -1,4 +1,5 @@
 """Hanweb jcms columns: <datastore> CDATA records, a nextgroup dataproxy.jsp link and jpage({totalRecord, perPage})."""
+
 from __future__ import annotations
 
 import math
@@ -55,8 +56,7 @@ def hanweb_record_entry(record: str, url: str) -> Entry | None:
         return None
     for anchor, link in iter_links(fragment, url):
         readlabel = next((b.get("readlabel") for b in fragment.iter() if b.get("readlabel")), None)
-        date = find_date(readlabel or "") or find_date(
-            fragment.text_content().replace(anchor.text_content(), " ", 1))
+        date = find_date(readlabel or "") or find_date(fragment.text_content().replace(anchor.text_content(), " ", 1))
         return Entry(link.url, entry_title(anchor), date)
     return None
 

@@ -1,8 +1,10 @@
 """What list parsing returns: entries, further list pages and list-API calls."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 DEFAULT_MAX_PAGES = 50
 

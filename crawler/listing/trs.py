@@ -1,4 +1,5 @@
 """TRS static lists: createPageHTML(...) pagers numbering index_N pages."""
+
 from __future__ import annotations
 
 import re

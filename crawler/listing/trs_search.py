@@ -1,10 +1,11 @@
 """TRS lists loaded from a JSON search API (Pingtan's listModel({...}) + POST fjdzapp/search)."""
+
 from __future__ import annotations
 
 import json
 import math
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -45,14 +46,18 @@ def search_calls(text: str, site_root: str) -> list[SearchCall]:
     start = text.find(LISTMODEL_MARK)
     if start < 0:
         return []
-    block = text[start:start + LISTMODEL_SPAN]
+    block = text[start : start + LISTMODEL_SPAN]
     channel = _channel_id(block, text)
     classsql = _last_quoted(CLASSSQL_RE.search(block))
     if not channel:
         return []
     prepage = PREPAGE_RE.search(block)
-    form = {"channelid": channel, "classsql": classsql or "", "page": "1",
-            "prepage": prepage.group(1) if prepage else str(DEFAULT_PREPAGE)}
+    form = {
+        "channelid": channel,
+        "classsql": classsql or "",
+        "page": "1",
+        "prepage": prepage.group(1) if prepage else str(DEFAULT_PREPAGE),
+    }
     return [SearchCall(url=urljoin(site_root, SEARCH_PATH), formdata=form)]
 
 
@@ -109,6 +114,6 @@ def _search_entry(doc: Any, site_root: str) -> Entry | None:
 def _search_date(value: Any) -> str | None:
     """Read docreltime given as text ('2024-03-08 15:34:00') or epoch milliseconds."""
     if isinstance(value, (int, float)) and value > 0:
-        stamp = datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc)
+        stamp = datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=UTC)
         return stamp.strftime("%Y-%m-%d")
     return find_date(str(value or ""))

@@ -5,10 +5,12 @@ Usage: scrapy crawl reports -a seeds=seeds/real_portals.yaml
        scrapy crawl reports -a seeds=seeds/sample_portal.yaml -a portal=http://127.0.0.1:8765
 Callbacks only glue the pure functions of discovery.py, listing.py and recognize.py together.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import scrapy
 from scrapy.http import FormRequest, Request, Response, TextResponse
@@ -37,23 +39,19 @@ from ..recognize import (
 from ..seeds import Seed, load_seeds
 
 USAGE = "scrapy crawl reports -a seeds=FILE [-a portal=BASE_URL]"
-DEFAULT_MAX_HUB_DEPTH = 2     # home → 政务公开 → 政府信息公开 → (column)
-DEFAULT_MAX_HUB_LINKS = 4     # disclosure hub links followed per page
-REPORT_PRIORITY = 10          # fetch candidate reports before more list pages
+DEFAULT_MAX_HUB_DEPTH = 2  # home → 政务公开 → 政府信息公开 → (column)
+DEFAULT_MAX_HUB_LINKS = 4  # disclosure hub links followed per page
+REPORT_PRIORITY = 10  # fetch candidate reports before more list pages
 
 
 def utc_now() -> str:
     """Return the current UTC time as ISO 8601 with a Z suffix."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def first_headers(response: Response) -> dict[str, str]:
     """Return the response headers decoded, first value of each."""
-    return {
-        key.decode("latin-1"): values[0].decode("latin-1")
-        for key, values in response.headers.items()
-        if values
-    }
+    return {key.decode("latin-1"): values[0].decode("latin-1") for key, values in response.headers.items() if values}
 
 
 def response_text(response: Response) -> str | None:
@@ -78,7 +76,7 @@ class ReportsSpider(scrapy.Spider):
         self.max_hub_links = DEFAULT_MAX_HUB_LINKS
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "ReportsSpider":
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportsSpider:
         """Create the spider and read its limits from the REPORTS_* settings."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
@@ -117,8 +115,7 @@ class ReportsSpider(scrapy.Spider):
         seed = self._seed(response)
         call = SearchCall(response.url, dict(response.meta["search_form"]))
         try:
-            page = parse_search_results(response.body, call, site_root=seed.site_root,
-                                        max_pages=self.max_list_pages)
+            page = parse_search_results(response.body, call, site_root=seed.site_root, max_pages=self.max_list_pages)
         except (ValueError, TypeError, AttributeError) as exc:
             yield self._failure(response.url, f"bad list API answer: {exc}", response)
             return
@@ -152,8 +149,11 @@ class ReportsSpider(scrapy.Spider):
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         yield FetchFailure(
-            url=request.url, reason=reason, portal=request.meta.get("seed", ""),
-            failed_at=self.clock(), status=response.status if response is not None else None,
+            url=request.url,
+            reason=reason,
+            portal=request.meta.get("seed", ""),
+            failed_at=self.clock(),
+            status=response.status if response is not None else None,
             referer=request.meta.get("from_url"),
         )
 
@@ -181,7 +181,10 @@ class ReportsSpider(scrapy.Spider):
             yield self._follow(url, self.parse_list, seed, origin=response.url)
         for call in page.searches:
             yield FormRequest(
-                call.url, formdata=call.formdata, callback=self.parse_search, errback=self.on_error,
+                call.url,
+                formdata=call.formdata,
+                callback=self.parse_search,
+                errback=self.on_error,
                 meta={"seed": seed, "from_url": response.url, "search_form": call.formdata},
             )
 
@@ -192,8 +195,15 @@ class ReportsSpider(scrapy.Spider):
             if not is_report:
                 self.logger.debug("skip %s (%s): %s", entry.url, entry.title, reason)
                 continue
-            yield self._follow(entry.url, self.parse_report, response.meta["seed"], origin=response.url,
-                               priority=REPORT_PRIORITY, list_title=entry.title, list_date=entry.date)
+            yield self._follow(
+                entry.url,
+                self.parse_report,
+                response.meta["seed"],
+                origin=response.url,
+                priority=REPORT_PRIORITY,
+                list_title=entry.title,
+                list_date=entry.date,
+            )
 
     def _attachment_requests(self, response: Response) -> list[Request]:
         """Request the report attachments of a page that is not a readable report by itself (详见附件).
@@ -210,18 +220,43 @@ class ReportsSpider(scrapy.Spider):
         is_report, why = page_is_report(response.body, meta.get("list_title"))  # cleans the page: only if needed
         if is_report:
             return []
-        self.logger.info("%s is not a report by itself (%s): following %d attachment(s)",
-                         response.url, why, len(chosen))
-        return [self._follow(a.url, self.parse_report, meta["seed"], origin=response.url, priority=REPORT_PRIORITY,
-                             list_title=meta.get("list_title"), list_date=meta.get("list_date"),
-                             attachment_of=response.url, attachment_label=a.label)
-                for a in chosen]
+        self.logger.info(
+            "%s is not a report by itself (%s): following %d attachment(s)", response.url, why, len(chosen)
+        )
+        return [
+            self._follow(
+                a.url,
+                self.parse_report,
+                meta["seed"],
+                origin=response.url,
+                priority=REPORT_PRIORITY,
+                list_title=meta.get("list_title"),
+                list_date=meta.get("list_date"),
+                attachment_of=response.url,
+                attachment_label=a.label,
+            )
+            for a in chosen
+        ]
 
-    def _follow(self, url: str, callback: Callable, seed: str, *, origin: str | None = None,
-                depth: int = 0, priority: int = 0, **meta: Any) -> Request:
+    def _follow(
+        self,
+        url: str,
+        callback: Callable,
+        seed: str,
+        *,
+        origin: str | None = None,
+        depth: int = 0,
+        priority: int = 0,
+        **meta: Any,
+    ) -> Request:
         """Build a GET request carrying the seed name, the page it came from and extra meta."""
-        return Request(url, callback=callback, errback=self.on_error, priority=priority,
-                       meta={"seed": seed, "from_url": origin, "depth_hub": depth, **meta})
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            priority=priority,
+            meta={"seed": seed, "from_url": origin, "depth_hub": depth, **meta},
+        )
 
     def _seed(self, response: Response) -> Seed:
         """Return the seed a response was reached from."""
@@ -231,15 +266,26 @@ class ReportsSpider(scrapy.Spider):
         """Build the FetchedPage item of a report response."""
         meta = response.meta
         return FetchedPage(
-            url=response.url, status=response.status, headers=first_headers(response),
-            body=response.body, fetched_at=self.clock(), portal=meta["seed"],
-            list_title=meta.get("list_title"), list_date=meta.get("list_date"),
-            region_hint=dict(self.seeds[meta["seed"]].region), referer=meta.get("from_url"),
+            url=response.url,
+            status=response.status,
+            headers=first_headers(response),
+            body=response.body,
+            fetched_at=self.clock(),
+            portal=meta["seed"],
+            list_title=meta.get("list_title"),
+            list_date=meta.get("list_date"),
+            region_hint=dict(self.seeds[meta["seed"]].region),
+            referer=meta.get("from_url"),
             source_format=source_format,
         )
 
     def _failure(self, url: str, reason: str, response: Response) -> FetchFailure:
         """Build a FetchFailure for a response that could not be used."""
-        return FetchFailure(url=url, reason=reason, portal=response.meta.get("seed", ""),
-                            failed_at=self.clock(), status=response.status,
-                            referer=response.meta.get("from_url"))
+        return FetchFailure(
+            url=url,
+            reason=reason,
+            portal=response.meta.get("seed", ""),
+            failed_at=self.clock(),
+            status=response.status,
+            referer=response.meta.get("from_url"),
+        )

@@ -1,4 +1,5 @@
 """Line rules applied to flattened text: spaces, site furniture (toolbars, QR prompts, meta and footer lines), related-link lists, a body printed twice."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,9 @@ TOOLBAR_LINE_RE = re.compile(
 TOOLBAR_KEYWORD_RE = re.compile(r"字号|字体|打印|关闭|返回顶部|收藏|分享|纠错|朗读")
 
 
-QR_LINE_RE = re.compile(r"^(?:扫一扫在手机[上中]?(?:查看|打开|浏览)?(?:当前|本)?页面?|(?:微信|手机)扫一扫.{0,20}|扫一扫.{0,12})$")
+QR_LINE_RE = re.compile(
+    r"^(?:扫一扫在手机[上中]?(?:查看|打开|浏览)?(?:当前|本)?页面?|(?:微信|手机)扫一扫.{0,20}|扫一扫.{0,12})$"
+)
 
 
 META_LINE_RE = re.compile(
@@ -34,7 +37,9 @@ FOOTER_LINE_RE = re.compile(
 FOOTER_LINE_MAX = 160
 
 
-RELATED_HEADING_RE = re.compile(r"^(?:相关链接|相关解读|相关文件|相关新闻|相关阅读|相关附件|政策解读|解读材料)\s*[:：]?$")
+RELATED_HEADING_RE = re.compile(
+    r"^(?:相关链接|相关解读|相关文件|相关新闻|相关阅读|相关附件|政策解读|解读材料)\s*[:：]?$"
+)
 
 
 RELATED_ITEM_MAX = 80

@@ -20,38 +20,51 @@ from indexer.selectors import (
 MIN_BODY_CHARS = 40  # a container with less text is an empty template slot
 
 
-BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "br", "center", "dd", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-    "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "title", "ul",
-    "tr", "caption", "ucapcontent",
-})
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "center",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "title",
+        "ul",
+        "tr",
+        "caption",
+        "ucapcontent",
+    }
+)
 
 
-SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "head", "object", "embed", "select", "textarea", "button"})
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+SKIP_TAGS = frozenset(
+    {"script", "style", "noscript", "iframe", "head", "object", "embed", "select", "textarea", "button"}
+)
 
 
 @dataclass(frozen=True)
@@ -127,22 +140,13 @@ def element_text(element: lxml.html.HtmlElement) -> str:
     return "".join(parts)
 
 
-
-
-
-
-
-
-
-
-
-
 def trafilatura_text(tree: lxml.html.HtmlElement) -> str:
     """Extract the main text with trafilatura (fallback when no known container matched)."""
     import trafilatura  # imported lazily: only pages without a known container need it
 
-    result = trafilatura.extract(copy.deepcopy(tree), include_tables=True, include_comments=False,
-                                 include_links=False, output_format="txt")
+    result = trafilatura.extract(
+        copy.deepcopy(tree), include_tables=True, include_comments=False, include_links=False, output_format="txt"
+    )
     return result or ""
 
 

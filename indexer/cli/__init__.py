@@ -1,8 +1,8 @@
 """Command line of the indexer.
 
-    python -m indexer extract FILE... [--url URL]        one JSON record per input (HTML, .txt, .pdf, .docx)
-    python -m indexer reindex --backend elasticsearch   rebuild behind the alias (see es_commands)
-    python -m indexer copy-to-es --db data/reports.sqlite
+python -m indexer extract FILE... [--url URL]        one JSON record per input (HTML, .txt, .pdf, .docx)
+python -m indexer reindex --backend elasticsearch   rebuild behind the alias (see es_commands)
+python -m indexer copy-to-es --db data/reports.sqlite
 """
 
 from __future__ import annotations
@@ -18,8 +18,17 @@ from indexer.errors import NotAReport, UnreadablePage
 from indexer.record import build_record
 
 EXIT_UNREADABLE = 1
-FORMAT_BY_SUFFIX = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".shtml": "html",
-                    ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "wps"}
+FORMAT_BY_SUFFIX = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".doc": "doc",
+    ".wps": "wps",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:

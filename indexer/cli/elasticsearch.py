@@ -9,39 +9,59 @@ line each: id, status, error and the full record); the alias is then left where 
 --allow-failures) and the exit code is 1. `send-to-es REPORT.jsonl` re-sends those documents into the
 index behind the alias (by id, no new index), with its own error report.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Callable, Iterable
+from typing import IO
 
 EXIT_FAILED_DOCUMENTS = 1
 EXIT_ABORTED = 3
 PROGRESS_EVERY = 5000
-ENV = {"url": "ES_URL", "alias": "ES_INDEX", "username": "ES_USERNAME", "password": "ES_PASSWORD",
-       "api_key": "ES_API_KEY", "ca_certs": "ES_CA_CERTS", "shards": "ES_SHARDS", "replicas": "ES_REPLICAS"}
+ENV = {
+    "url": "ES_URL",
+    "alias": "ES_INDEX",
+    "username": "ES_USERNAME",
+    "password": "ES_PASSWORD",
+    "api_key": "ES_API_KEY",
+    "ca_certs": "ES_CA_CERTS",
+    "shards": "ES_SHARDS",
+    "replicas": "ES_REPLICAS",
+}
 REPORT_DIR = Path("data")
 
 
 def add_es_commands(commands: argparse._SubParsersAction) -> None:
     """Add `reindex` and `copy-to-es` to the indexer's sub-commands."""
     reindex = commands.add_parser("reindex", help="rebuild the index into a new versioned index and swap the alias")
-    reindex.add_argument("--backend", choices=["elasticsearch"], required=True,
-                         help="which backend to rebuild (SQLite is re-indexed in place by a crawl)")
-    reindex.add_argument("--source", type=Path, help="read records from a SQLite index file or a JSONL file "
-                                                     "(default: the documents behind the current alias)")
+    reindex.add_argument(
+        "--backend",
+        choices=["elasticsearch"],
+        required=True,
+        help="which backend to rebuild (SQLite is re-indexed in place by a crawl)",
+    )
+    reindex.add_argument(
+        "--source",
+        type=Path,
+        help="read records from a SQLite index file or a JSONL file (default: the documents behind the current alias)",
+    )
     _es_arguments(reindex)
     reindex.set_defaults(handler=run_reindex)
     copy = commands.add_parser("copy-to-es", help="copy a SQLite index into a new Elasticsearch index behind the alias")
     copy.add_argument("--db", type=Path, required=True, help="the SQLite index file, e.g. data/reports.sqlite")
     _es_arguments(copy)
     copy.set_defaults(handler=run_copy_to_es)
-    send = commands.add_parser("send-to-es", help="write records (JSONL, an error report, or SQLite) into the "
-                                                  "index behind the alias, replacing by id (no new index)")
+    send = commands.add_parser(
+        "send-to-es",
+        help="write records (JSONL, an error report, or SQLite) into the "
+        "index behind the alias, replacing by id (no new index)",
+    )
     send.add_argument("source", type=Path, help="a .jsonl file (records or error-report lines) or a SQLite file")
     _es_arguments(send)
     send.set_defaults(handler=run_send_to_es)
@@ -52,13 +72,16 @@ def _es_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--es-url", help="cluster URL (default $ES_URL)")
     parser.add_argument("--alias", help="alias the API searches (default $ES_INDEX or reports)")
     parser.add_argument("--shards", type=int, help="primary shards of the new index (default $ES_SHARDS or 1)")
-    parser.add_argument("--replicas", type=int,
-                        help="replicas of the new index (default $ES_REPLICAS, else auto 0-1)")
+    parser.add_argument("--replicas", type=int, help="replicas of the new index (default $ES_REPLICAS, else auto 0-1)")
     parser.add_argument("--keep-old", action="store_true", help="keep the previous index after the swap")
-    parser.add_argument("--allow-failures", action="store_true",
-                        help="swap the alias even when some documents failed (they are in the error report)")
-    parser.add_argument("--error-report", type=Path,
-                        help="JSONL file for documents that failed (default data/es-errors-<time>.jsonl)")
+    parser.add_argument(
+        "--allow-failures",
+        action="store_true",
+        help="swap the alias even when some documents failed (they are in the error report)",
+    )
+    parser.add_argument(
+        "--error-report", type=Path, help="JSONL file for documents that failed (default data/es-errors-<time>.jsonl)"
+    )
     parser.add_argument("--chunk-size", type=int, default=500, help="documents per bulk request")
     parser.add_argument("--max-retries", type=int, default=6, help="retries of a document answered 429")
     parser.add_argument("--initial-backoff", type=float, default=2.0, help="seconds before the first retry")
@@ -73,19 +96,28 @@ def es_options(args: argparse.Namespace, environ: dict[str, str] | None = None):
     if not url:
         raise ValueError("no Elasticsearch URL: pass --es-url or set ES_URL")
     shards = args.shards if args.shards is not None else int(env.get(ENV["shards"]) or 1)
-    replicas = args.replicas if args.replicas is not None else (
-        int(env[ENV["replicas"]]) if env.get(ENV["replicas"]) else None)
-    return EsOptions(url=url, alias=args.alias or env.get(ENV["alias"]) or DEFAULT_ALIAS,
-                     username=env.get(ENV["username"]), password=env.get(ENV["password"]),
-                     api_key=env.get(ENV["api_key"]), ca_certs=env.get(ENV["ca_certs"]),
-                     shards=shards, replicas=replicas)
+    replicas = (
+        args.replicas
+        if args.replicas is not None
+        else (int(env[ENV["replicas"]]) if env.get(ENV["replicas"]) else None)
+    )
+    return EsOptions(
+        url=url,
+        alias=args.alias or env.get(ENV["alias"]) or DEFAULT_ALIAS,
+        username=env.get(ENV["username"]),
+        password=env.get(ENV["password"]),
+        api_key=env.get(ENV["api_key"]),
+        ca_certs=env.get(ENV["ca_certs"]),
+        shards=shards,
+        replicas=replicas,
+    )
 
 
 def _report_path(args: argparse.Namespace) -> Path:
     """Where failed documents are written."""
     if args.error_report:
         return args.error_report
-    return REPORT_DIR / f"es-errors-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}.jsonl"
+    return REPORT_DIR / f"es-errors-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.jsonl"
 
 
 class ErrorReport:
@@ -113,10 +145,12 @@ class ErrorReport:
 
 def _progress(out: IO[str]) -> Callable:
     """A progress callback printing every PROGRESS_EVERY documents."""
+
     def show(report) -> None:
         done = report.written + report.failed
         if done % PROGRESS_EVERY == 0:
             print(f"… {report.written} written, {report.failed} failed", file=out, flush=True)
+
     return show
 
 
@@ -136,8 +170,9 @@ def _open_session(args: argparse.Namespace) -> tuple | int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    settings = BulkSettings(chunk_size=args.chunk_size, max_retries=args.max_retries,
-                            initial_backoff=args.initial_backoff)
+    settings = BulkSettings(
+        chunk_size=args.chunk_size, max_retries=args.max_retries, initial_backoff=args.initial_backoff
+    )
     return options, connect(options), ErrorReport(_report_path(args)), settings
 
 
@@ -176,14 +211,28 @@ def rebuild_from(args: argparse.Namespace, source: Path | None, out: IO[str] | N
         return session
     options, client, report, settings = session
     records = _records_from(source) if source else alias_records(client, options.alias)
-    print(f"loading {source or 'alias ' + options.alias} into a new index behind {options.alias!r} "
-          f"at {options.url}", file=out, flush=True)
+    print(
+        f"loading {source or 'alias ' + options.alias} into a new index behind {options.alias!r} at {options.url}",
+        file=out,
+        flush=True,
+    )
 
     def load() -> tuple:
-        result = rebuild(client, options, records, sink=report, keep_old=args.keep_old,
-                         allow_failures=args.allow_failures, settings=settings, progress=_progress(out))
-        copied = copy_failures(client, options.alias, sqlite_failures(source)) if (
-            source and source.suffix.lower() not in (".jsonl", ".json", ".ndjson")) else 0
+        result = rebuild(
+            client,
+            options,
+            records,
+            sink=report,
+            keep_old=args.keep_old,
+            allow_failures=args.allow_failures,
+            settings=settings,
+            progress=_progress(out),
+        )
+        copied = (
+            copy_failures(client, options.alias, sqlite_failures(source))
+            if (source and source.suffix.lower() not in (".jsonl", ".json", ".ndjson"))
+            else 0
+        )
         return result, copied
 
     outcome, code = _guarded(load, report, client)
@@ -195,17 +244,29 @@ def rebuild_from(args: argparse.Namespace, source: Path | None, out: IO[str] | N
 
 def _summary(result, report: ErrorReport, copied: int, alias: str, out: IO[str]) -> int:
     """Print what happened; exit code 1 when documents failed."""
-    print(f"index {result.index}: {result.report.written} documents written, {result.report.failed} failed"
-          + (f"; {copied} crawl failures copied" if copied else ""), file=out)
+    print(
+        f"index {result.index}: {result.report.written} documents written, {result.report.failed} failed"
+        + (f"; {copied} crawl failures copied" if copied else ""),
+        file=out,
+    )
     if result.report.failed:
         print(f"failed documents (with their error and record, to re-send): {report.path}", file=out)
     if result.swapped:
-        print(f"alias {alias!r} -> {result.index}" + (f"; deleted {', '.join(result.deleted)}" if result.deleted
-                                                       else (f"; kept {', '.join(result.old_indices)}"
-                                                             if result.old_indices else "")), file=out)
+        print(
+            f"alias {alias!r} -> {result.index}"
+            + (
+                f"; deleted {', '.join(result.deleted)}"
+                if result.deleted
+                else (f"; kept {', '.join(result.old_indices)}" if result.old_indices else "")
+            ),
+            file=out,
+        )
     else:
-        print(f"alias {alias!r} NOT moved (still {', '.join(result.old_indices) or 'absent'}); "
-              f"{result.index} kept for inspection; --allow-failures swaps anyway", file=out)
+        print(
+            f"alias {alias!r} NOT moved (still {', '.join(result.old_indices) or 'absent'}); "
+            f"{result.index} kept for inspection; --allow-failures swaps anyway",
+            file=out,
+        )
     return EXIT_FAILED_DOCUMENTS if result.report.failed else 0
 
 
@@ -233,8 +294,14 @@ def run_send_to_es(args: argparse.Namespace) -> int:
 
     def load():
         ensure_alias(client, options)
-        loaded = bulk_load(client, options.alias, _records_from(args.source), sink=report, settings=settings,
-                           progress=_progress(sys.stdout))
+        loaded = bulk_load(
+            client,
+            options.alias,
+            _records_from(args.source),
+            sink=report,
+            settings=settings,
+            progress=_progress(sys.stdout),
+        )
         client.indices.refresh(index=options.alias)
         return loaded
 

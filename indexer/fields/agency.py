@@ -1,4 +1,5 @@
 """The publishing body: its name (title, signature, opening sentence), kind (agency_type) and level."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,9 @@ from indexer.fields.regions import agency_level, strip_region_prefix
 TITLE_AGENCY_RE = re.compile(r"^(?P<agency>.*?)(?:关于)?(?:19|20)\d{2}\s*年度?(?P<rest>.*)$")
 
 
-AGENCY_BEFORE_TOPIC_RE = re.compile(r"^(?:（|\()?(?:本级)?(?P<agency>.+?)(?:本级)?(?:政府信息公开|政务公开|(?<!政府)信息公开)")
+AGENCY_BEFORE_TOPIC_RE = re.compile(
+    r"^(?:（|\()?(?:本级)?(?P<agency>.+?)(?:本级)?(?:政府信息公开|政务公开|(?<!政府)信息公开)"
+)
 
 
 AGENCY_STRIP_CHARS = " 　\t《》“”\"'：:，,的"
@@ -38,9 +41,28 @@ LEADING_YEAR_AGENCY_RE = re.compile(
 
 # Kinds of body, longest first; the agency's suffix decides.
 AGENCY_TYPES = (
-    "卫生健康委员会", "发展和改革委员会", "人民政府办公厅", "人民政府办公室", "住房和城乡建设局",
-    "管理委员会", "街道办事处", "人民政府", "办公室", "办公厅", "民政局", "民政厅", "信访局",
-    "税务局", "教育局", "教育厅", "公安局", "财政局", "财政厅", "卫生健康局", "卫健委", "管委会",
+    "卫生健康委员会",
+    "发展和改革委员会",
+    "人民政府办公厅",
+    "人民政府办公室",
+    "住房和城乡建设局",
+    "管理委员会",
+    "街道办事处",
+    "人民政府",
+    "办公室",
+    "办公厅",
+    "民政局",
+    "民政厅",
+    "信访局",
+    "税务局",
+    "教育局",
+    "教育厅",
+    "公安局",
+    "财政局",
+    "财政厅",
+    "卫生健康局",
+    "卫健委",
+    "管委会",
 )
 
 
@@ -80,8 +102,12 @@ def signature_agency(text: str) -> str | None:
         if _is_date_line(line):
             continue
         compact = "".join(line.split())
-        if len(compact) <= SIGNATURE_MAX_CHARS and not SIGNATURE_PUNCT_RE.search(compact) \
-                and ORGAN_SUFFIX_RE.search(compact) and not re.search(r"\d", compact):
+        if (
+            len(compact) <= SIGNATURE_MAX_CHARS
+            and not SIGNATURE_PUNCT_RE.search(compact)
+            and ORGAN_SUFFIX_RE.search(compact)
+            and not re.search(r"\d", compact)
+        ):
             return compact
     return None
 

@@ -1,4 +1,5 @@
 """The year a report covers and the date it was published."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +27,15 @@ LEADING_YEAR_RE = re.compile(r"^((?:19|20)\d{2})\s*年(?:度)?\s*[,，]")
 LEADING_YEAR_LINES = 15
 
 
-META_DATE_NAMES = ("PubDate", "pubdate", "PubDateTime", "publishdate", "PublishDate", "firstpublishedtime", "publishtime")
+META_DATE_NAMES = (
+    "PubDate",
+    "pubdate",
+    "PubDateTime",
+    "publishdate",
+    "PublishDate",
+    "firstpublishedtime",
+    "publishtime",
+)
 
 
 NUMERIC_DATE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
@@ -40,7 +49,9 @@ DATE_LABEL_RE = re.compile(
 DATE_LINE_RE = re.compile(r"^" + NUMERIC_DATE + r"$")
 
 
-CN_DATE_LINE_RE = re.compile(r"^(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日$")
+CN_DATE_LINE_RE = re.compile(
+    r"^(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日$"
+)
 
 
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

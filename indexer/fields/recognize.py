@@ -1,4 +1,5 @@
 """Is this an annual disclosure report? Title rules (also the crawler's link pre-filter) and content rules."""
+
 from __future__ import annotations
 
 import re
@@ -52,7 +53,6 @@ MIN_REPORT_CHARS = 200
 
 
 MIN_SECTIONS_UNTITLED = 4
-
 
 
 def lookalike_reason(title: str) -> str | None:

@@ -24,11 +24,42 @@ POLICE_RE = re.compile(r"(?:公网安备|公安备案号?)\s*[:：]?\s*(\d{6})")
 
 
 ICP_PROVINCE_CODES = {
-    "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22", "黑": "23",
-    "沪": "31", "苏": "32", "浙": "33", "皖": "34", "闽": "35", "赣": "36", "鲁": "37", "豫": "41",
-    "鄂": "42", "湘": "43", "粤": "44", "桂": "45", "琼": "46", "渝": "50", "川": "51", "蜀": "51",
-    "贵": "52", "黔": "52", "云": "53", "滇": "53", "藏": "54", "陕": "61", "秦": "61", "甘": "62",
-    "陇": "62", "青": "63", "宁": "64", "新": "65",
+    "京": "11",
+    "津": "12",
+    "冀": "13",
+    "晋": "14",
+    "蒙": "15",
+    "辽": "21",
+    "吉": "22",
+    "黑": "23",
+    "沪": "31",
+    "苏": "32",
+    "浙": "33",
+    "皖": "34",
+    "闽": "35",
+    "赣": "36",
+    "鲁": "37",
+    "豫": "41",
+    "鄂": "42",
+    "湘": "43",
+    "粤": "44",
+    "桂": "45",
+    "琼": "46",
+    "渝": "50",
+    "川": "51",
+    "蜀": "51",
+    "贵": "52",
+    "黔": "52",
+    "云": "53",
+    "滇": "53",
+    "藏": "54",
+    "陕": "61",
+    "秦": "61",
+    "甘": "62",
+    "陇": "62",
+    "青": "63",
+    "宁": "64",
+    "新": "65",
 }
 
 
@@ -156,8 +187,8 @@ def scan(text: str, *, short: bool = True) -> list[Division]:
 
 def _longest_name_at(text: str, i: int, index: DivisionIndex, short: bool) -> str | None:
     """Return the longest division name starting at position `i`, if any."""
-    for length in index.lengths.get(text[i: i + 2], ()):
-        name = text[i: i + length]
+    for length in index.lengths.get(text[i : i + 2], ()):
+        name = text[i : i + length]
         if name in index.by_name and (short or name in index.full_names):
             return name
     return None
@@ -236,8 +267,13 @@ def zone_region(name: str | None) -> Region | None:
     return None
 
 
-def resolve_region(agency: str | None, title: str | None = None, text: str | None = None,
-                   hints: dict | None = None, clues: list[str] | None = None) -> Region | None:
+def resolve_region(
+    agency: str | None,
+    title: str | None = None,
+    text: str | None = None,
+    hints: dict | None = None,
+    clues: list[str] | None = None,
+) -> Region | None:
     """Resolve the report's region from agency, title, text, then seed hints, then page clues."""
     hinted = hint_prefixes(hints)
     prefixes = hinted + list(clues or [])
@@ -287,4 +323,4 @@ def strip_region_prefix(name: str) -> str:
         found = _longest_name_at(name, 0, index, True)
         if not found:
             return name
-        name = name[len(found):]
+        name = name[len(found) :]

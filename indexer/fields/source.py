@@ -1,4 +1,5 @@
 """Bookkeeping fields of a record: canonical URL, content hash, source format."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """The report's title: page metadata and headings, or the first line / a quoted title of a plain text."""
+
 from __future__ import annotations
 
 import re

@@ -19,17 +19,17 @@ from indexer.load import CELL_SEPARATOR
 DOCUMENT_FORMATS = frozenset({"pdf", "docx", "doc", "wps"})
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # Word 97-2003 .doc, WPS, and encrypted Office files
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 .doc, WPS, and encrypted Office files
 RTF_MAGIC = b"{\\rtf"
 DOCX_MAIN_PART = "word/document.xml"
 MAGIC_SEARCH_BYTES = 1024
-MIN_TEXT_CHARS_PER_PAGE = 20                       # less text than this per page: a scan without text layer
-MAX_UNMAPPED_SHARE = 0.2                           # more unmapped glyphs than this: fonts without a Unicode map
+MIN_TEXT_CHARS_PER_PAGE = 20  # less text than this per page: a scan without text layer
+MAX_UNMAPPED_SHARE = 0.2  # more unmapped glyphs than this: fonts without a Unicode map
 UNMAPPED_CHAR_RE = re.compile(r"[\ufffd\ue000-\uf8ff]|\(cid:\d+\)")
 SPACE_CHARS_RE = re.compile(r"\s+")
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
-logging.getLogger("pypdf").setLevel(logging.ERROR)   # pypdf warns on every tolerated quirk of real files
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every tolerated quirk of real files
 
 
 def sniff_document_format(data: bytes) -> str | None:
@@ -52,7 +52,7 @@ def _is_docx(data: bytes) -> bool:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return DOCX_MAIN_PART in archive.namelist()
     except zipfile.BadZipFile:
-        return True   # truncated or damaged: reported as a corrupt DOCX when read
+        return True  # truncated or damaged: reported as a corrupt DOCX when read
 
 
 def extract_document_text(data: bytes, source_format: str) -> str:
@@ -69,8 +69,10 @@ def extract_document_text(data: bytes, source_format: str) -> str:
     if kind == "docx":
         return docx_text(data)
     if kind == "ole":
-        raise UnreadablePage(f"{_old_format_name(source_format)} not supported: convert to docx "
-                             "(or the file is an encrypted Office document)")
+        raise UnreadablePage(
+            f"{_old_format_name(source_format)} not supported: convert to docx "
+            "(or the file is an encrypted Office document)"
+        )
     if kind == "rtf":
         raise UnreadablePage("RTF document (named ." + source_format + ") not supported: convert to docx")
     if kind == "zip":
@@ -84,6 +86,7 @@ def _old_format_name(source_format: str) -> str:
 
 
 # --- DOCX -----------------------------------------------------------------------------------
+
 
 def docx_text(data: bytes) -> str:
     """Return a DOCX body as lines: each paragraph, and each table row as 'cell | cell | …', in order."""
@@ -136,6 +139,7 @@ def _cell_pieces(tc) -> list[str]:
 
 # --- PDF ------------------------------------------------------------------------------------
 
+
 def pdf_text(data: bytes) -> str:
     """Return a PDF's text layer, page after page, line breaks kept."""
     from pypdf import PdfReader  # imported lazily: only attachments need it
@@ -169,10 +173,13 @@ def _checked_pdf_text(pages: list[str]) -> str:
     text = "\n".join(page.strip("\n") for page in pages)
     visible = SPACE_CHARS_RE.sub("", text)
     if len(visible) < MIN_TEXT_CHARS_PER_PAGE * max(len(pages), 1):
-        raise UnreadablePage(f"scanned PDF: no text layer ({len(pages)} pages, {len(visible)} characters of "
-                             "text; OCR needed)")
+        raise UnreadablePage(
+            f"scanned PDF: no text layer ({len(pages)} pages, {len(visible)} characters of text; OCR needed)"
+        )
     unmapped = sum(len(m.group(0)) for m in UNMAPPED_CHAR_RE.finditer(visible))
     if unmapped > MAX_UNMAPPED_SHARE * len(visible):
-        raise UnreadablePage(f"PDF text is not decodable ({unmapped} of {len(visible)} characters are unmapped "
-                             "glyphs: fonts without a Unicode map)")
+        raise UnreadablePage(
+            f"PDF text is not decodable ({unmapped} of {len(visible)} characters are unmapped "
+            "glyphs: fonts without a Unicode map)"
+        )
     return text

@@ -1,4 +1,5 @@
 """Search-result snippets cut from the original (unsegmented) text, shared by all storage backends."""
+
 from __future__ import annotations
 
 import html
@@ -8,8 +9,8 @@ from indexer.search_text.segment import fold
 
 MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
 ELLIPSIS = "…"
-MAX_MATCHES = 2000          # matches considered when choosing the window (bounds the work on huge texts)
-LEAD_FRACTION = 4           # up to width/4 characters of context before the first match
+MAX_MATCHES = 2000  # matches considered when choosing the window (bounds the work on huge texts)
+LEAD_FRACTION = 4  # up to width/4 characters of context before the first match
 SPACE_RE = re.compile(r"\s+")
 
 
@@ -21,7 +22,7 @@ def _matches(text: str, terms: list[str]) -> list[tuple[int, int]]:
     pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
     spans: list[tuple[int, int]] = []
     for m in pattern.finditer(fold(text)):
-        if spans and spans[-1][1] == m.start():          # 适|老化|改造 -> one <mark>
+        if spans and spans[-1][1] == m.start():  # 适|老化|改造 -> one <mark>
             spans[-1] = (spans[-1][0], m.end())
         else:
             spans.append(m.span())

@@ -14,6 +14,7 @@ same word in a report are cut alike and so match.
 jieba cuts each run of Chinese/ASCII word characters independently, so the index side caches
 runs: the table rows and headings every report repeats are cut once per process.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,7 +35,7 @@ USER_DICT = DATA_DIR / "userdict.txt"
 REGION_NAMES = DATA_DIR / "region_names.txt"
 CACHE_DIR_ENV = "JIEBA_CACHE_DIR"
 CACHE_SUBDIR = "gov-reports-jieba"
-DOMAIN_WORD_MIN_FREQ = 2000          # domain words must win against their parts in context
+DOMAIN_WORD_MIN_FREQ = 2000  # domain words must win against their parts in context
 BLOCK_CACHE_SIZE = 100_000
 # jieba's own block splitter: runs of these characters are segmented independently.
 BLOCK_RE = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
@@ -116,7 +117,7 @@ def _inner_words(word: str, freq: dict[str, int]) -> list[str]:
     found = []
     for size in range(2, len(word)):
         for start in range(len(word) - size + 1):
-            sub = word[start:start + size]
+            sub = word[start : start + size]
             if freq.get(sub):
                 found.append(sub)
     return found

@@ -1,4 +1,5 @@
 """Storage backends behind one contract (`base.Backend`); `open_backend` picks one from a target string."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,13 +24,15 @@ def open_backend(target: str | Path, *, read_only: bool = False, es_options: obj
     """
     text = str(target)
     if text.startswith(SQLITE_SCHEME):
-        text = text[len(SQLITE_SCHEME):]
+        text = text[len(SQLITE_SCHEME) :]
     elif "://" in text:
         scheme = text.split("://", 1)[0]
         if scheme in ES_SCHEMES:
             return _open_elasticsearch(text, read_only, es_options)
-        raise ValueError(f"unknown storage backend {scheme!r} in {text!r}; use a file path, sqlite:///path "
-                         f"or an Elasticsearch URL (http(s)://host:9200)")
+        raise ValueError(
+            f"unknown storage backend {scheme!r} in {text!r}; use a file path, sqlite:///path "
+            f"or an Elasticsearch URL (http(s)://host:9200)"
+        )
     if not text:
         raise ValueError("empty storage target; use a file path or sqlite:///path")
     from indexer.storage.sqlite.backend import SqliteBackend

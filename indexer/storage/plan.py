@@ -1,4 +1,5 @@
 """A validated search request, shared by every backend so they accept and reject the same input."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from indexer.storage.base import (
 )
 from indexer.tables.numbers import NUMBERS, Condition, parse_condition
 
-MAX_QUERY_TERMS = 32             # longer queries are cut (AND of 32 words is already very narrow)
-TRUE, FALSE = "true", "false"    # values of the has_failed_checks filter and facet
+MAX_QUERY_TERMS = 32  # longer queries are cut (AND of 32 words is already very narrow)
+TRUE, FALSE = "true", "false"  # values of the has_failed_checks filter and facet
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class QueryPlan:
     facet_limit: int
 
     @classmethod
-    def build(cls, query: SearchQuery, max_limit: int = MAX_LIMIT) -> "QueryPlan":
+    def build(cls, query: SearchQuery, max_limit: int = MAX_LIMIT) -> QueryPlan:
         """Check every part of `query`; raise ValueError with a message for what is not acceptable."""
         _check_names(query)
         if query.offset < 0 or not 0 <= query.limit <= max_limit:
@@ -47,16 +48,27 @@ class QueryPlan:
         where = tuple(c if isinstance(c, Condition) else parse_condition(c) for c in query.where)
         if any(c.name not in NUMBERS for c in where):
             raise ValueError(f"unknown number in a condition; numbers: {', '.join(NUMBERS)}")
-        return cls(tuple(query_terms(query.q)[:MAX_QUERY_TERMS]), filters, where, start, end, query.sort,
-                   query.offset, query.limit, tuple(dict.fromkeys(query.facets)), max(1, query.facet_limit))
+        return cls(
+            tuple(query_terms(query.q)[:MAX_QUERY_TERMS]),
+            filters,
+            where,
+            start,
+            end,
+            query.sort,
+            query.offset,
+            query.limit,
+            tuple(dict.fromkeys(query.facets)),
+            max(1, query.facet_limit),
+        )
 
 
 def _check_names(query: SearchQuery) -> None:
     """Reject unknown filter fields, facet names and sort keys."""
     unknown = [f for f in query.filters if f not in FILTER_FIELDS]
     if unknown:
-        raise ValueError(f"unknown facet field(s) {', '.join(map(repr, unknown))} to filter on; "
-                         f"use {', '.join(FILTER_FIELDS)}")
+        raise ValueError(
+            f"unknown facet field(s) {', '.join(map(repr, unknown))} to filter on; use {', '.join(FILTER_FIELDS)}"
+        )
     unknown = [f for f in query.facets if f not in ALL_FACETS]
     if unknown:
         raise ValueError(f"unknown facet field(s) {', '.join(map(repr, unknown))}; use {', '.join(ALL_FACETS)}")

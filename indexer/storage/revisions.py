@@ -9,6 +9,7 @@ RECORD.md: a record stands for one canonical document, "whichever URLs it was fo
   government column): nothing new is stored; the existing record gains the URL;
 * otherwise the record is stored as it came.
 """
+
 from __future__ import annotations
 
 

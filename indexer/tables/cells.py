@@ -8,11 +8,30 @@ from decimal import Decimal
 from functools import lru_cache
 
 # --- statistics tables (tables.py, numbers.py) ----------------------------------------------
-NUMBER_CHAR_MAP = str.maketrans({"－": "-", "−": "-", "＋": "+", "，": ",", "．": ".", "０": "0", "１": "1",
-                                 "２": "2", "３": "3", "４": "4", "５": "5", "６": "6", "７": "7", "８": "8", "９": "9"})
+NUMBER_CHAR_MAP = str.maketrans(
+    {
+        "－": "-",
+        "−": "-",
+        "＋": "+",
+        "，": ",",
+        "．": ".",
+        "０": "0",
+        "１": "1",
+        "２": "2",
+        "３": "3",
+        "４": "4",
+        "５": "5",
+        "６": "6",
+        "７": "7",
+        "８": "8",
+        "９": "9",
+    }
+)
 
 
-NUMBER_CELL_RE = re.compile(r"(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<unit>万元|元|件|个|项|条|人次|次)?")
+NUMBER_CELL_RE = re.compile(
+    r"(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<unit>万元|元|件|个|项|条|人次|次)?"
+)
 
 
 NULL_CELL_RE = re.compile(r"[—–\-/／\\]+|无|空|暂无")

@@ -107,7 +107,10 @@ def suits_totals(stats: dict, fmt: str) -> dict | None:
 
 
 RULES: tuple[Callable[[dict, str], dict | None], ...] = (
-    applications_balance, applications_results_sum, applications_row_totals, suits_totals,
+    applications_balance,
+    applications_results_sum,
+    applications_row_totals,
+    suits_totals,
 )
 
 

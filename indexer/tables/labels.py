@@ -1,10 +1,12 @@
 """Row labels and column headers of tables 二/三/四 as printed (variants tolerated), matched on folded cell text; the keys are tables/schema.py's."""
+
 from __future__ import annotations
 
 import re
 
-LABEL_FOLD_MAP = str.maketrans({"（": "(", "）": ")", "：": ":", "／": "/", "“": "", "”": "", "\"": "", "‘": "", "’": "",
-                                "．": "."})
+LABEL_FOLD_MAP = str.maketrans(
+    {"（": "(", "）": ")", "：": ":", "／": "/", "“": "", "”": "", '"': "", "‘": "", "’": "", "．": "."}
+)
 
 
 LABEL_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、])")

@@ -7,12 +7,13 @@ conditions (``where=applications.new_received.total>=10``), sort by it and count
 range buckets below. ``TABLE_CELLS`` lists every table cell of both formats in table order,
 with its official label, for exports.
 """
+
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from indexer.tables import schema
 
@@ -71,8 +72,11 @@ def _app(row: str) -> NumberField:
 
 def _suit(group: str, outcome: str) -> NumberField:
     """One outcome of a table-四 group."""
-    return NumberField(f"{group}.{outcome}", f"四·{schema.SUIT_GROUPS[group]}·{schema.SUIT_OUTCOMES[outcome]}",
-                       _cell_rule(group, outcome))
+    return NumberField(
+        f"{group}.{outcome}",
+        f"四·{schema.SUIT_GROUPS[group]}·{schema.SUIT_OUTCOMES[outcome]}",
+        _cell_rule(group, outcome),
+    )
 
 
 _UNAVAILABLE_ROWS = tuple(k for k in schema.APPLICATION_ROWS["2019"] if k.startswith("unavailable_"))
@@ -83,12 +87,21 @@ NUMBER_FIELDS: tuple[NumberField, ...] = (
     _app("carried_over"),
     _app("granted"),
     _app("partly_granted"),
-    NumberField("applications.denied.total", "三·不予公开·总计(各项之和)",
-                _sum_rule(*(("applications", r, "total") for r in schema.DENIED_ROWS))),
-    NumberField("applications.unavailable.total", "三·无法提供·总计(各项之和)",
-                _sum_rule(*(("applications", r, "total") for r in _UNAVAILABLE_ROWS))),
-    NumberField("applications.not_processed.total", "三·不予处理·总计(各项之和)",
-                _sum_rule(*(("applications", r, "total") for r in _NOT_PROCESSED_ROWS))),
+    NumberField(
+        "applications.denied.total",
+        "三·不予公开·总计(各项之和)",
+        _sum_rule(*(("applications", r, "total") for r in schema.DENIED_ROWS)),
+    ),
+    NumberField(
+        "applications.unavailable.total",
+        "三·无法提供·总计(各项之和)",
+        _sum_rule(*(("applications", r, "total") for r in _UNAVAILABLE_ROWS)),
+    ),
+    NumberField(
+        "applications.not_processed.total",
+        "三·不予处理·总计(各项之和)",
+        _sum_rule(*(("applications", r, "total") for r in _NOT_PROCESSED_ROWS)),
+    ),
     _app("total_processed"),
     _suit("review", "total"),
     _suit("review", "corrected"),
@@ -96,8 +109,11 @@ NUMBER_FIELDS: tuple[NumberField, ...] = (
     _suit("litigation_direct", "corrected"),
     _suit("litigation_after_review", "total"),
     _suit("litigation_after_review", "corrected"),
-    NumberField("litigation.total", "四·行政诉讼·总计(直接起诉+复议后起诉)",
-                _sum_rule(("litigation_direct", "total"), ("litigation_after_review", "total"))),
+    NumberField(
+        "litigation.total",
+        "四·行政诉讼·总计(直接起诉+复议后起诉)",
+        _sum_rule(("litigation_direct", "total"), ("litigation_after_review", "total")),
+    ),
 )
 NUMBERS: dict[str, NumberField] = {f.name: f for f in NUMBER_FIELDS}
 NUMBER_NAMES: tuple[str, ...] = tuple(NUMBERS)
@@ -122,12 +138,16 @@ def failed_checks(checks: object) -> list[str] | None:
 # --------------------------------------------------------------------------- range buckets
 # (label, lower bound inclusive, upper bound exclusive); the numbers are counts (≥ 0).
 BUCKETS: tuple[tuple[str, float, float], ...] = (
-    ("0", 0, 1), ("1-9", 1, 10), ("10-99", 10, 100), ("100-999", 100, 1000), ("1000+", 1000, math.inf),
+    ("0", 0, 1),
+    ("1-9", 1, 10),
+    ("10-99", 10, 100),
+    ("100-999", 100, 1000),
+    ("1000+", 1000, math.inf),
 )
 
 
 # --------------------------------------------------------------------------- conditions
-OPERATORS = (">=", "<=", "!=", ">", "<", "=")       # two-character operators first
+OPERATORS = (">=", "<=", "!=", ">", "<", "=")  # two-character operators first
 MAX_CONDITION_LENGTH = 200
 CONDITION_RE = re.compile(r"\s*([A-Za-z0-9_.]+)\s*(>=|<=|!=|>|<|=)\s*([+-]?[0-9]{1,15}(?:\.[0-9]{1,6})?)\s*", re.ASCII)
 CONDITION_SYNTAX = "<number><op><value>, op one of >=, <=, >, <, =, != (e.g. applications.new_received.total>=10)"
@@ -151,8 +171,9 @@ def parse_condition(text: str) -> Condition:
         raise ValueError(f"a condition is at most {MAX_CONDITION_LENGTH} characters: {CONDITION_SYNTAX}")
     match = CONDITION_RE.fullmatch(text)
     if match is None:
-        raise ValueError(f"cannot read condition {_shorten(text)!r}; write {CONDITION_SYNTAX}; "
-                         f"numbers: {', '.join(NUMBER_NAMES)}")
+        raise ValueError(
+            f"cannot read condition {_shorten(text)!r}; write {CONDITION_SYNTAX}; numbers: {', '.join(NUMBER_NAMES)}"
+        )
     name, op, value = match.groups()
     if name not in NUMBERS:
         raise ValueError(f"unknown number {_shorten(name)!r}; numbers: {', '.join(NUMBER_NAMES)}")
@@ -164,8 +185,14 @@ def holds(value: Number | None, condition: Condition) -> bool:
     if value is None:
         return False
     v, target = float(value), condition.value
-    return {">=": v >= target, "<=": v <= target, ">": v > target, "<": v < target,
-            "=": v == target, "!=": v != target}[condition.op]
+    return {
+        ">=": v >= target,
+        "<=": v <= target,
+        ">": v > target,
+        "<": v < target,
+        "=": v == target,
+        "!=": v != target,
+    }[condition.op]
 
 
 def _shorten(text: str, limit: int = 60) -> str:
@@ -206,7 +233,10 @@ def _table_cells() -> tuple[TableCell, ...]:
             cells.append(TableCell(("proactive", row, col), f"二·{row_label}·{schema.PROACTIVE_COLUMNS[col]}"))
     rows = {**schema.APPLICATION_ROWS["2019"], **schema.APPLICATION_ROWS["2021"]}
     order = _union_in_order(schema.APPLICATION_ROWS["2019"], schema.APPLICATION_ROWS["2021"])
-    order = [r for r in order if r not in ("total_processed", "carried_forward")] + ["total_processed", "carried_forward"]
+    order = [r for r in order if r not in ("total_processed", "carried_forward")] + [
+        "total_processed",
+        "carried_forward",
+    ]
     for row in order:
         for col, col_label in schema.APPLICANT_COLUMNS.items():
             cells.append(TableCell(("applications", row, col), f"三·{rows[row]}·{col_label}"))

@@ -3,6 +3,7 @@
 One place for the table template of both formats; the table parser, the checks, the storage
 backends and the CSV export all read it.
 """
+
 from __future__ import annotations
 
 # Table 二 (主动公开): row key -> official label, and the columns of each row per format.
@@ -92,9 +93,7 @@ _OTHER_ROWS = {
     },
 }
 _ROWS_AFTER_OTHER = {"total_processed": "办理结果总计", "carried_forward": "结转下年度继续办理"}
-APPLICATION_ROWS = {
-    fmt: {**_ROWS_BEFORE_OTHER, **_OTHER_ROWS[fmt], **_ROWS_AFTER_OTHER} for fmt in ("2019", "2021")
-}
+APPLICATION_ROWS = {fmt: {**_ROWS_BEFORE_OTHER, **_OTHER_ROWS[fmt], **_ROWS_AFTER_OTHER} for fmt in ("2019", "2021")}
 RESULT_ROWS = {  # the rows that add up to total_processed (applications_results_sum)
     fmt: tuple(k for k in rows if k not in ("new_received", "carried_over", "total_processed", "carried_forward"))
     for fmt, rows in APPLICATION_ROWS.items()
@@ -107,7 +106,19 @@ SUIT_GROUPS = {
     "litigation_direct": "行政诉讼·未经复议直接起诉",
     "litigation_after_review": "行政诉讼·复议后起诉",
 }
-SUIT_OUTCOMES = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
+SUIT_OUTCOMES = {
+    "upheld": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+    "total": "总计",
+}
 SUIT_RESULT_OUTCOMES = ("upheld", "corrected", "other", "pending")
 
-CHECK_RULES = ("applications_balance", "applications_results_sum", "applications_row_totals", "suits_totals", "unparsed")
+CHECK_RULES = (
+    "applications_balance",
+    "applications_results_sum",
+    "applications_row_totals",
+    "suits_totals",
+    "unparsed",
+)

@@ -12,6 +12,7 @@ from ..samples import load_sample
 from ..synthetic import AgencyNames, synthetic_reports
 from .common import SiteInfo
 
+
 @dataclass(frozen=True)
 class ColumnPlan:
     """What goes into a site's column."""
@@ -45,8 +46,15 @@ def _sample_entry(plan: ColumnPlan) -> _Entry:
     """Return the hand-checked sample report as a column entry."""
     sample = load_sample(plan.sample_key, plan.half_width)
     published = date.fromisoformat(sample.published) if sample.published else None
-    return _Entry(plan.sample_title, KIND_REPORT, published, published or plan.sample_date,
-                  sample.facts.agency, sample.blocks, sample.facts)
+    return _Entry(
+        plan.sample_title,
+        KIND_REPORT,
+        published,
+        published or plan.sample_date,
+        sample.facts.agency,
+        sample.blocks,
+        sample.facts,
+    )
 
 
 def _entries(plan: ColumnPlan) -> list[_Entry]:
@@ -55,11 +63,21 @@ def _entries(plan: ColumnPlan) -> list[_Entry]:
     entries = [sample]
     exclude = (sample.facts.agency_type, sample.facts.report_year)
     for report in synthetic_reports(plan.site.key, plan.names, exclude, plan.synthetic_count, plan.half_width):
-        entries.append(_Entry(report.title, KIND_REPORT, report.published, report.published,
-                              report.facts.agency, report.blocks, report.facts))
+        entries.append(
+            _Entry(
+                report.title,
+                KIND_REPORT,
+                report.published,
+                report.published,
+                report.facts.agency,
+                report.blocks,
+                report.facts,
+            )
+        )
     for item in lookalikes(plan.site.name, plan.site.short):
-        entries.append(_Entry(item.title, KIND_LOOKALIKE, item.published, item.published, item.source,
-                              item.blocks, None))
+        entries.append(
+            _Entry(item.title, KIND_LOOKALIKE, item.published, item.published, item.source, item.blocks, None)
+        )
     for title, day in plan.missing:
         entries.append(_Entry(title, KIND_MISSING, day, day, "", (), None))
     return entries
@@ -71,15 +89,24 @@ def column_documents(plan: ColumnPlan, path_for: PathFor) -> list[Document]:
     documents = []
     for index, entry in enumerate(entries):
         doc_id = plan.first_id + index * 7 + (index * 13) % 5
-        documents.append(Document(
-            site=plan.site.key, path=path_for(entry.sort_date, doc_id), title=entry.title, kind=entry.kind,
-            published=entry.published, sort_date=entry.sort_date, source=entry.source, blocks=entry.blocks,
-            facts=entry.facts, list_date=entry.published))
-    documents += attached_documents(plan.attached, plan.site.key, plan.names, plan.half_width, path_for,
-                                    plan.first_id)
+        documents.append(
+            Document(
+                site=plan.site.key,
+                path=path_for(entry.sort_date, doc_id),
+                title=entry.title,
+                kind=entry.kind,
+                published=entry.published,
+                sort_date=entry.sort_date,
+                source=entry.source,
+                blocks=entry.blocks,
+                facts=entry.facts,
+                list_date=entry.published,
+            )
+        )
+    documents += attached_documents(plan.attached, plan.site.key, plan.names, plan.half_width, path_for, plan.first_id)
     return sorted(documents, key=lambda d: (d.sort_date, d.title), reverse=True)
 
 
 def pages(documents: list[Document], size: int) -> list[list[Document]]:
     """Split a column into list pages."""
-    return [documents[i:i + size] for i in range(0, len(documents), size)]
+    return [documents[i : i + size] for i in range(0, len(documents), size)]

@@ -28,18 +28,45 @@ class SiteInfo:
 
 
 SAIHAN = SiteInfo(
-    "saihan", "呼和浩特市赛罕区人民政府", "赛罕区", Region("内蒙古自治区", "呼和浩特市", "赛罕区"),
-    "呼和浩特市赛罕区人民政府", "呼和浩特市赛罕区昭乌达路169号", "0471-4211860",
-    "蒙ICP备10000440号", "蒙公网安备 15010502000249号", "1501050001", "内蒙古凌动信息科技有限公司")
+    "saihan",
+    "呼和浩特市赛罕区人民政府",
+    "赛罕区",
+    Region("内蒙古自治区", "呼和浩特市", "赛罕区"),
+    "呼和浩特市赛罕区人民政府",
+    "呼和浩特市赛罕区昭乌达路169号",
+    "0471-4211860",
+    "蒙ICP备10000440号",
+    "蒙公网安备 15010502000249号",
+    "1501050001",
+    "内蒙古凌动信息科技有限公司",
+)
 LVYUAN = SiteInfo(
-    "lvyuan", "长春市绿园区人民政府", "绿园区", Region("吉林省", "长春市", "绿园区"),
-    "长春市绿园区人民政府办公室", "长春市绿园区景阳大路2999号", "0431-87923109",
-    "吉ICP备05002046号-1", "吉公网安备 22010602000137号", "2201060001", "大汉软件股份有限公司",
-    encoding="gbk")
+    "lvyuan",
+    "长春市绿园区人民政府",
+    "绿园区",
+    Region("吉林省", "长春市", "绿园区"),
+    "长春市绿园区人民政府办公室",
+    "长春市绿园区景阳大路2999号",
+    "0431-87923109",
+    "吉ICP备05002046号-1",
+    "吉公网安备 22010602000137号",
+    "2201060001",
+    "大汉软件股份有限公司",
+    encoding="gbk",
+)
 LINGWU = SiteInfo(
-    "lingwu", "灵武市人民政府", "灵武市", Region("宁夏回族自治区", "银川市", "灵武市"),
-    "灵武市人民政府办公室", "宁夏灵武市朝阳街1号", "0951-4022115",
-    "宁ICP备05001374号", "宁公网安备 64018102000086号", "6401810001", "拓尔思信息技术股份有限公司")
+    "lingwu",
+    "灵武市人民政府",
+    "灵武市",
+    Region("宁夏回族自治区", "银川市", "灵武市"),
+    "灵武市人民政府办公室",
+    "宁夏灵武市朝阳街1号",
+    "0951-4022115",
+    "宁ICP备05001374号",
+    "宁公网安备 64018102000086号",
+    "6401810001",
+    "拓尔思信息技术股份有限公司",
+)
 
 PARAGRAPH_STYLE = {
     "p": '<p style="text-indent:2em;">{}</p>',
@@ -78,20 +105,23 @@ def footer_html(site: SiteInfo) -> str:
 
 def qr_widget() -> str:
     """Return the 扫一扫 QR widget markup."""
-    return ('<div class="article_qrcode"><div id="qrcode"></div>'
-            "<p>扫一扫在手机上查看当前页面</p></div>")
+    return '<div class="article_qrcode"><div id="qrcode"></div><p>扫一扫在手机上查看当前页面</p></div>'
 
 
 def tools_html() -> str:
     """Return the 打印本页 / 关闭窗口 / 返回顶部 bar."""
-    return ('<div class="article_tools"><a href="javascript:window.print();">打印本页</a> '
-            '<a href="javascript:window.close();">关闭窗口</a> <a href="#top">返回顶部</a></div>')
+    return (
+        '<div class="article_tools"><a href="javascript:window.print();">打印本页</a> '
+        '<a href="javascript:window.close();">关闭窗口</a> <a href="#top">返回顶部</a></div>'
+    )
 
 
 def font_bar() -> str:
     """Return the 字号 大 中 小 bar."""
-    return ('<span class="font_size">字号：<a href="javascript:doZoom(18);">大</a> '
-            '<a href="javascript:doZoom(16);">中</a> <a href="javascript:doZoom(14);">小</a></span>')
+    return (
+        '<span class="font_size">字号：<a href="javascript:doZoom(18);">大</a> '
+        '<a href="javascript:doZoom(16);">中</a> <a href="javascript:doZoom(14);">小</a></span>'
+    )
 
 
 def head_meta(site: SiteInfo, doc: Document, column: str, pub_time: str | None) -> str:

@@ -8,7 +8,18 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
-from ..model import DATA_DIR, KIND_MISSING, KIND_REPORT, Document, Portal, ReportFacts, Region, Request, Response, midday
+from ..model import (
+    DATA_DIR,
+    KIND_MISSING,
+    KIND_REPORT,
+    Document,
+    Portal,
+    Region,
+    ReportFacts,
+    Request,
+    Response,
+    midday,
+)
 from .chrome import SiteMap, add_navigation
 from .common import SiteInfo
 
@@ -20,19 +31,39 @@ SEARCH_API = "/pingtan/fjdzapp/search"
 CHANNEL_CLASS = "chnlid=1813"
 CONTENT_TYPE = "text/html; charset=utf-8"
 AGENCY = "平潭综合实验区"
-LIST_ENTRY = re.compile(r'<a href="\./(\d{6}/t(\d{8})_\d+\.htm)" target="_blank" title="([^"]+)">[^<]*</a>\s*'
-                        r"</dd>\s*<dd[^>]*>\s*(\d{4}-\d{2}-\d{2})", re.S)
+LIST_ENTRY = re.compile(
+    r'<a href="\./(\d{6}/t(\d{8})_\d+\.htm)" target="_blank" title="([^"]+)">[^<]*</a>\s*'
+    r"</dd>\s*<dd[^>]*>\s*(\d{4}-\d{2}-\d{2})",
+    re.S,
+)
 ARTICLE_TITLE = re.compile(r'<meta name="ArticleTitle" content="([^"]*)"')
 PUB_DATE = re.compile(r'<meta name="PubDate" content="([^"]*)"')
 
-PINGTAN = SiteInfo("pingtan", "平潭综合实验区", "平潭", Region("福建省", None, None),
-                   "福建省平潭综合实验区管理委员会办公室", "福建省平潭综合实验区金井湾片区", "0591-86178803",
-                   "闽ICP备09032658号", "公安备案号：35012899001-19002", "3590000001", "拓尔思信息技术股份有限公司")
-PATHS = SiteMap("/pingtan/index.htm", "/pingtan/zwgk/yw/index.htm", "/pingtan/bsfw/index.htm",
-                "/pingtan/zwgk/zfxxgk/index.htm", "/pingtan/zwgk/zfxxgk/zfxxgkzn/index.htm",
-                "/pingtan/zwgk/zfxxgk/zfxxgkzd/index.htm", "/pingtan/zwgk/zfxxgk/fdzdgknr/index.htm",
-                COLUMN_INDEX, "政府信息公开年报",
-                (("https://www.gov.cn/", "国务院"), ("https://www.fujian.gov.cn/", "省政府")))
+PINGTAN = SiteInfo(
+    "pingtan",
+    "平潭综合实验区",
+    "平潭",
+    Region("福建省", None, None),
+    "福建省平潭综合实验区管理委员会办公室",
+    "福建省平潭综合实验区金井湾片区",
+    "0591-86178803",
+    "闽ICP备09032658号",
+    "公安备案号：35012899001-19002",
+    "3590000001",
+    "拓尔思信息技术股份有限公司",
+)
+PATHS = SiteMap(
+    "/pingtan/index.htm",
+    "/pingtan/zwgk/yw/index.htm",
+    "/pingtan/bsfw/index.htm",
+    "/pingtan/zwgk/zfxxgk/index.htm",
+    "/pingtan/zwgk/zfxxgk/zfxxgkzn/index.htm",
+    "/pingtan/zwgk/zfxxgk/zfxxgkzd/index.htm",
+    "/pingtan/zwgk/zfxxgk/fdzdgknr/index.htm",
+    COLUMN_INDEX,
+    "政府信息公开年报",
+    (("https://www.gov.cn/", "国务院"), ("https://www.fujian.gov.cn/", "省政府")),
+)
 
 
 def _gold_pages() -> dict[str, dict]:
@@ -80,8 +111,9 @@ def column_documents() -> tuple[list[Document], dict[str, bytes]]:
         if path not in entries:
             title, pub = _page_meta(raw)
             entries[path] = (title, pub[:10])
-    documents = [_document(path, title, date.fromisoformat(day), gold_pages.get(path))
-                 for path, (title, day) in entries.items()]
+    documents = [
+        _document(path, title, date.fromisoformat(day), gold_pages.get(path)) for path, (title, day) in entries.items()
+    ]
     return sorted(documents, key=lambda d: d.sort_date, reverse=True), raw_pages
 
 
@@ -96,11 +128,22 @@ def search_api(column: list[Document]):
         except ValueError:
             return Response(b'{"error": "bad paging"}', "application/json; charset=utf-8", status=400)
         rows = column if args.get("classsql", CHANNEL_CLASS) == CHANNEL_CLASS else []
-        chunk = rows[(page - 1) * prepage: page * prepage]
-        data = [{"doctitle": d.title, "chnldocurl": request.base_url + d.path,
-                 "docreltime": f"{d.sort_date.isoformat()} 00:00:00"} for d in chunk]
-        body = {"total": len(rows), "page": page, "prepage": prepage,
-                "pagecount": math.ceil(len(rows) / prepage), "data": data}
+        chunk = rows[(page - 1) * prepage : page * prepage]
+        data = [
+            {
+                "doctitle": d.title,
+                "chnldocurl": request.base_url + d.path,
+                "docreltime": f"{d.sort_date.isoformat()} 00:00:00",
+            }
+            for d in chunk
+        ]
+        body = {
+            "total": len(rows),
+            "page": page,
+            "prepage": prepage,
+            "pagecount": math.ceil(len(rows) / prepage),
+            "data": data,
+        }
         return Response(json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8")
 
     return handle

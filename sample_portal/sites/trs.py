@@ -64,7 +64,7 @@ class TrsSite:
 
 def _relative(site: TrsSite, doc: Document) -> str:
     """Return a detail link as TRS writes it, relative to the column folder."""
-    return "./" + doc.path[len(site.column_dir):] if doc.path.startswith(site.column_dir) else doc.path
+    return "./" + doc.path[len(site.column_dir) :] if doc.path.startswith(site.column_dir) else doc.path
 
 
 def _list_items(site: TrsSite, docs: list[Document]) -> str:
@@ -72,13 +72,17 @@ def _list_items(site: TrsSite, docs: list[Document]) -> str:
     tag = "b" if site.comment_list else "span"
     return "\n".join(
         f'<li><a href="{d.path if site.comment_list else _relative(site, d)}" target="_blank" title="{escape(d.title)}">{escape(d.title)}</a>'
-        f"<{tag}>{iso(d.list_date)}</{tag}></li>" for d in docs)
+        f"<{tag}>{iso(d.list_date)}</{tag}></li>"
+        for d in docs
+    )
 
 
 def _pager_call(site: TrsSite, page: int, count: int, total: int) -> str:
     """Return the createPageHTML call of a list page."""
     if site.comment_list:
-        return f"<script>createPageHTML('page_div',{count}, {page + 1},'{site.list_name}','{site.ext}',{total});</script>"
+        return (
+            f"<script>createPageHTML('page_div',{count}, {page + 1},'{site.list_name}','{site.ext}',{total});</script>"
+        )
     return f'<script>createPageHTML({count}, {page}, "{site.list_name}", "{site.ext}");</script>'
 
 
@@ -87,20 +91,26 @@ def list_page(site: TrsSite, docs: list[Document], page: int, count: int, total:
     items = _list_items(site, docs)
     pager = _pager_call(site, page, count, total)
     if site.comment_list:
-        listing = (f'<input id="page" type="hidden" value="{page + 1}"><ul class="zwgklist">\n<!--\n{items}\n'
-                   f'<script type="text/javascript" src="/lingwu/js/page.js"></script>{pager}-->\n</ul>'
-                   '<div class="page"><div id="page_div"></div></div>')
+        listing = (
+            f'<input id="page" type="hidden" value="{page + 1}"><ul class="zwgklist">\n<!--\n{items}\n'
+            f'<script type="text/javascript" src="/lingwu/js/page.js"></script>{pager}-->\n</ul>'
+            '<div class="page"><div id="page_div"></div></div>'
+        )
         script = COMMENT_PAGER_JS
     else:
         listing = f'<ul class="list">\n{items}\n</ul><div class="page">{pager}</div>'
         script = PAGER_JS
-    crumb = (f'<div class="crumb"><a href="{site.paths.home}">首页</a> &gt; <a href="{site.paths.zwgk}">政府信息公开</a>'
-             f" &gt; {site.paths.column_text}</div>")
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-            f"<title>{site.paths.column_text}_{site.info.name}</title>"
-            f'<meta name="ColumnName" content="{site.paths.column_text}">{script}</head><body>'
-            f'{nav_html(site.info, site.paths)}<div class="main">{crumb}<div class="list_box">{listing}</div></div>'
-            f"{footer_html(site.info)}</body></html>")
+    crumb = (
+        f'<div class="crumb"><a href="{site.paths.home}">首页</a> &gt; <a href="{site.paths.zwgk}">政府信息公开</a>'
+        f" &gt; {site.paths.column_text}</div>"
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{site.paths.column_text}_{site.info.name}</title>"
+        f'<meta name="ColumnName" content="{site.paths.column_text}">{script}</head><body>'
+        f'{nav_html(site.info, site.paths)}<div class="main">{crumb}<div class="list_box">{listing}</div></div>'
+        f"{footer_html(site.info)}</body></html>"
+    )
 
 
 def _related(site: TrsSite, doc: Document, column: list[Document]) -> str:
@@ -119,16 +129,19 @@ def _body_views(site: TrsSite, doc: Document) -> str:
     screen = f'<div class="article_content"><div class="TRS_Editor">{inner}</div></div>'
     if not site.print_twice:
         return screen
-    return (screen + '<div id="printContent" style="display:none"><div class="article_content">'
-            f'<div class="TRS_Editor">{inner}</div></div></div>')
+    return (
+        screen + '<div id="printContent" style="display:none"><div class="article_content">'
+        f'<div class="TRS_Editor">{inner}</div></div></div>'
+    )
 
 
 def _appendix(doc: Document) -> str:
     """Return the 附件 box under the body: one link per attached file, relative like TRS writes it."""
     if not doc.files:
         return ""
-    links = "".join(f'<p><a href="./{f.path.rsplit("/", 1)[-1]}" target="_blank">{escape(f.label)}</a></p>'
-                    for f in doc.files)
+    links = "".join(
+        f'<p><a href="./{f.path.rsplit("/", 1)[-1]}" target="_blank">{escape(f.label)}</a></p>' for f in doc.files
+    )
     return f'<div class="appendix">{links}</div>'
 
 
@@ -137,15 +150,19 @@ def detail_page(site: TrsSite, doc: Document, column: list[Document]) -> str:
     pub_time = f"{doc.published.isoformat()} 09:{10 + doc.published.day:02d}" if doc.published else None
     info = f"<span>发布时间：{doc.published.isoformat()}</span>" if doc.published else ""
     info += f"<span>来源：{escape(doc.source)}</span>{font_bar()}"
-    crumb = (f'<div class="crumb"><a href="{site.paths.home}">首页</a> &gt; <a href="{site.paths.zwgk}">政府信息公开</a>'
-             f' &gt; <a href="{site.paths.column}">{site.paths.column_text}</a></div>')
+    crumb = (
+        f'<div class="crumb"><a href="{site.paths.home}">首页</a> &gt; <a href="{site.paths.zwgk}">政府信息公开</a>'
+        f' &gt; <a href="{site.paths.column}">{site.paths.column_text}</a></div>'
+    )
     qr_outside = "" if site.qr_in_body else qr_widget()
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(doc.title)}_{site.info.name}</title>\n'
-            f"{head_meta(site.info, doc, site.paths.column_text, pub_time)}</head><body>"
-            f'{nav_html(site.info, site.paths)}<div class="main">{crumb}<div class="article">'
-            f'<h1 class="article_title">{escape(doc.title)}</h1><div class="article_info">{info}</div>'
-            f"{_body_views(site, doc)}{_appendix(doc)}{qr_outside}{tools_html()}{_related(site, doc, column)}</div></div>"
-            f"{footer_html(site.info)}</body></html>")
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(doc.title)}_{site.info.name}</title>\n'
+        f"{head_meta(site.info, doc, site.paths.column_text, pub_time)}</head><body>"
+        f'{nav_html(site.info, site.paths)}<div class="main">{crumb}<div class="article">'
+        f'<h1 class="article_title">{escape(doc.title)}</h1><div class="article_info">{info}</div>'
+        f"{_body_views(site, doc)}{_appendix(doc)}{qr_outside}{tools_html()}{_related(site, doc, column)}</div></div>"
+        f"{footer_html(site.info)}</body></html>"
+    )
 
 
 def add_site(portal: Portal, site: TrsSite) -> None:
@@ -172,8 +189,12 @@ def add_site(portal: Portal, site: TrsSite) -> None:
 def file_response(attached: AttachedFile, doc: Document) -> Response:
     """Return the answer serving an attached file (its own Content-Type, a download file name)."""
     name = attached.path.rsplit("/", 1)[-1]
-    return Response(attached.body, attached.content_type, last_modified=midday(doc.sort_date),
-                    extra_headers=(("Content-Disposition", f'attachment; filename="{name}"'),))
+    return Response(
+        attached.body,
+        attached.content_type,
+        last_modified=midday(doc.sort_date),
+        extra_headers=(("Content-Disposition", f'attachment; filename="{name}"'),),
+    )
 
 
 def _detail_path(site: TrsSite, day: date, doc_id: int) -> str:
@@ -185,30 +206,80 @@ def _detail_path(site: TrsSite, day: date, doc_id: int) -> str:
 
 def saihan() -> TrsSite:
     """呼和浩特市赛罕区人民政府: static pager, body printed twice."""
-    paths = SiteMap("/saihan/index.html", "/saihan/xwzx/index.html", "/saihan/bsfw/index.html",
-                    "/saihan/zwgk/index.html", "/saihan/zwgk/zfxxgkzn/index.html", "/saihan/zwgk/zfxxgkzd/index.html",
-                    "/saihan/zwgk/fdzdgknr/index.html", "/saihan/zwgk/zfxxgknb/index.html", "政府信息公开年报",
-                    (("https://www.gov.cn/", "中国政府网"), ("https://www.nmg.gov.cn/", "内蒙古自治区人民政府")))
+    paths = SiteMap(
+        "/saihan/index.html",
+        "/saihan/xwzx/index.html",
+        "/saihan/bsfw/index.html",
+        "/saihan/zwgk/index.html",
+        "/saihan/zwgk/zfxxgkzn/index.html",
+        "/saihan/zwgk/zfxxgkzd/index.html",
+        "/saihan/zwgk/fdzdgknr/index.html",
+        "/saihan/zwgk/zfxxgknb/index.html",
+        "政府信息公开年报",
+        (("https://www.gov.cn/", "中国政府网"), ("https://www.nmg.gov.cn/", "内蒙古自治区人民政府")),
+    )
     names = AgencyNames("呼和浩特市赛罕区人民政府", "赛罕区", "国家税务总局呼和浩特市赛罕区税务局")
-    plan = ColumnPlan(SAIHAN, names, "saihan-minzheng-2019", "赛罕区民政局2019年政府信息公开工作年度报告",
-                      date(2020, 1, 16), (("赛罕区城市管理综合执法局2020年政府信息公开工作年度报告", date(2021, 1, 22)),),
-                      first_id=7401, half_width=True,
-                      attached=(AttachedCase(DOCX_ONLY, "交通运输局", 2022, "2021", date(2023, 1, 18)),))
-    return TrsSite(SAIHAN, paths, plan, "/saihan/zwgk/zfxxgknb/", "index", "html",
-                   comment_list=False, qr_in_body=False, print_twice=True)
+    plan = ColumnPlan(
+        SAIHAN,
+        names,
+        "saihan-minzheng-2019",
+        "赛罕区民政局2019年政府信息公开工作年度报告",
+        date(2020, 1, 16),
+        (("赛罕区城市管理综合执法局2020年政府信息公开工作年度报告", date(2021, 1, 22)),),
+        first_id=7401,
+        half_width=True,
+        attached=(AttachedCase(DOCX_ONLY, "交通运输局", 2022, "2021", date(2023, 1, 18)),),
+    )
+    return TrsSite(
+        SAIHAN,
+        paths,
+        plan,
+        "/saihan/zwgk/zfxxgknb/",
+        "index",
+        "html",
+        comment_list=False,
+        qr_in_body=False,
+        print_twice=True,
+    )
 
 
 def lingwu() -> TrsSite:
     """灵武市人民政府: list inside an HTML comment, QR widget inside the body."""
-    paths = SiteMap("/lingwu/index.html", "/lingwu/xwzx/index.shtml", "/lingwu/bsfw/index.shtml",
-                    "/lingwu/xxgk/index.shtml", "/lingwu/xxgk/c104220/zwgklist.shtml",
-                    "/lingwu/xxgk/c104221/zwgklist.shtml", "/lingwu/xxgk/c104222/zwgklist.shtml",
-                    "/lingwu/xxgk/c104223/zwgklist.shtml", "政府信息公开年度报告",
-                    (("https://www.gov.cn/", "中国政府网"), ("https://www.nx.gov.cn/", "宁夏回族自治区人民政府")))
+    paths = SiteMap(
+        "/lingwu/index.html",
+        "/lingwu/xwzx/index.shtml",
+        "/lingwu/bsfw/index.shtml",
+        "/lingwu/xxgk/index.shtml",
+        "/lingwu/xxgk/c104220/zwgklist.shtml",
+        "/lingwu/xxgk/c104221/zwgklist.shtml",
+        "/lingwu/xxgk/c104222/zwgklist.shtml",
+        "/lingwu/xxgk/c104223/zwgklist.shtml",
+        "政府信息公开年度报告",
+        (("https://www.gov.cn/", "中国政府网"), ("https://www.nx.gov.cn/", "宁夏回族自治区人民政府")),
+    )
     names = AgencyNames("灵武市人民政府", "灵武市", "国家税务总局灵武市税务局")
-    plan = ColumnPlan(LINGWU, names, "lingwu-minzheng-2024", "灵武市民政局2024年政府信息公开工作年度报告",
-                      date(2025, 1, 21), synthetic_count=19, first_id=4589130, half_width=True,
-                      attached=(AttachedCase(PDF_ONLY, "交通运输局", 2022, "2021", date(2023, 1, 16)),
-                                AttachedCase(PDF_COPY, "住房和城乡建设局", 2023, "2021", date(2024, 1, 25))))
-    return TrsSite(LINGWU, paths, plan, "/lingwu/xxgk/c104223/", "zwgklist", "shtml",
-                   comment_list=True, qr_in_body=True, print_twice=False)
+    plan = ColumnPlan(
+        LINGWU,
+        names,
+        "lingwu-minzheng-2024",
+        "灵武市民政局2024年政府信息公开工作年度报告",
+        date(2025, 1, 21),
+        synthetic_count=19,
+        first_id=4589130,
+        half_width=True,
+        attached=(
+            AttachedCase(PDF_ONLY, "交通运输局", 2022, "2021", date(2023, 1, 16)),
+            AttachedCase(PDF_COPY, "住房和城乡建设局", 2023, "2021", date(2024, 1, 25)),
+        ),
+    )
+    return TrsSite(
+        LINGWU,
+        paths,
+        plan,
+        "/lingwu/xxgk/c104223/",
+        "zwgklist",
+        "shtml",
+        comment_list=True,
+        qr_in_body=True,
+        print_twice=False,
+    )

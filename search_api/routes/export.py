@@ -1,28 +1,40 @@
 """GET /search.csv: the table numbers of every report a search matches, one CSV row per report."""
+
 from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from indexer.tables.numbers import TABLE_CELLS, cell, failed_checks
+
 from ..deps import BackendDep, SettingsDep
 from ..schemas import ErrorMessage, ExportParams
 
 router = APIRouter(tags=["search"])
 
 EXPORT_FILENAME = "reports-stats.csv"
-BOM = "\ufeff"                  # lets Excel read the file as UTF-8
-ROWS_PER_CHUNK = 200            # CSV rows per streamed chunk
+BOM = "\ufeff"  # lets Excel read the file as UTF-8
+ROWS_PER_CHUNK = 200  # CSV rows per streamed chunk
 # (record field, header): the identifying columns, before one column per table cell.
-ID_COLUMNS = (("id", "编号 (id)"), ("url", "网址 (url)"), ("title", "标题 (title)"), ("agency", "发布机关 (agency)"),
-              ("province", "省 (province)"), ("city", "市 (city)"), ("county", "县 (county)"),
-              ("report_year", "报告年度 (report_year)"), ("published", "发布日期 (published)"),
-              ("format", "表格格式 (format)"), ("failed_checks", "未通过的校验 (failed_checks)"))
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")   # a text cell starting so is prefixed with ' for spreadsheets
+ID_COLUMNS = (
+    ("id", "编号 (id)"),
+    ("url", "网址 (url)"),
+    ("title", "标题 (title)"),
+    ("agency", "发布机关 (agency)"),
+    ("province", "省 (province)"),
+    ("city", "市 (city)"),
+    ("county", "县 (county)"),
+    ("report_year", "报告年度 (report_year)"),
+    ("published", "发布日期 (published)"),
+    ("format", "表格格式 (format)"),
+    ("failed_checks", "未通过的校验 (failed_checks)"),
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a text cell starting so is prefixed with ' for spreadsheets
 
 
 def header_row() -> list[str]:
@@ -68,11 +80,18 @@ def csv_chunks(records: Iterable[dict], note: str | None) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-@router.get("/search.csv", response_class=StreamingResponse,
-            responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with BOM"},
-                       400: {"model": ErrorMessage}, 503: {"model": ErrorMessage}})
-def export_reports(params: Annotated[ExportParams, Query()], backend: BackendDep,
-                   settings: SettingsDep) -> StreamingResponse:
+@router.get(
+    "/search.csv",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with BOM"},
+        400: {"model": ErrorMessage},
+        503: {"model": ErrorMessage},
+    },
+)
+def export_reports(
+    params: Annotated[ExportParams, Query()], backend: BackendDep, settings: SettingsDep
+) -> StreamingResponse:
     """Stream the stats of the matching reports as CSV (same filters and sort as /search, at most 10,000 rows).
 
     Headers: X-Total-Count (all matches), X-Row-Count (rows sent), X-Truncated (true when the cap cut the
@@ -82,12 +101,17 @@ def export_reports(params: Annotated[ExportParams, Query()], backend: BackendDep
     result = backend.export(params.to_query(), cap)
     rows = min(result.total, cap)
     truncated = result.total > rows
-    note = (f"truncated: the first {rows} of {result.total} matching reports; narrow the filters to get the rest"
-            if truncated else None)
-    headers = {"Content-Disposition": f'attachment; filename="{EXPORT_FILENAME}"',
-               "X-Total-Count": str(result.total), "X-Row-Count": str(rows),
-               "X-Truncated": "true" if truncated else "false"}
+    note = (
+        f"truncated: the first {rows} of {result.total} matching reports; narrow the filters to get the rest"
+        if truncated
+        else None
+    )
+    headers = {
+        "Content-Disposition": f'attachment; filename="{EXPORT_FILENAME}"',
+        "X-Total-Count": str(result.total),
+        "X-Row-Count": str(rows),
+        "X-Truncated": "true" if truncated else "false",
+    }
     if note:
         headers["X-Export-Note"] = note
-    return StreamingResponse(csv_chunks(result.records, note), media_type="text/csv; charset=utf-8",
-                             headers=headers)
+    return StreamingResponse(csv_chunks(result.records, note), media_type="text/csv; charset=utf-8", headers=headers)

@@ -1,4 +1,5 @@
 """GET /health: is the index readable, and how many reports does it hold."""
+
 from __future__ import annotations
 
 import sqlite3

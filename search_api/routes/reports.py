@@ -1,4 +1,5 @@
 """GET /reports/{id}: one full report record."""
+
 from __future__ import annotations
 
 from typing import Annotated

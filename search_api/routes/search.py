@@ -1,4 +1,5 @@
 """GET /search: full-text search with filters, facets, sorting and pages."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -11,8 +12,7 @@ from ..schemas import ErrorMessage, FacetValue, ReportHit, SearchParams, SearchR
 router = APIRouter(prefix="/search", tags=["search"])
 
 
-@router.get("", response_model=SearchResponse,
-            responses={400: {"model": ErrorMessage}, 503: {"model": ErrorMessage}})
+@router.get("", response_model=SearchResponse, responses={400: {"model": ErrorMessage}, 503: {"model": ErrorMessage}})
 def search_reports(params: Annotated[SearchParams, Query()], backend: BackendDep) -> SearchResponse:
     """Search the reports; facet counts for each field apply every *other* active filter."""
     result = backend.search(params.to_query())

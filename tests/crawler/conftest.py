@@ -1,4 +1,5 @@
 """Fixtures for the crawler tests (helpers live in crawl_helpers.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Test helpers for the crawler: saved real pages wrapped as Scrapy responses with their URLs."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,10 @@ YUANZHOU_LIST_URL = "http://www.yzq.gov.cn/zwgk/zwdt/zwyw/index.html"
 WANZAI_LIST_URL = "http://www.wanzai.gov.cn/news-list-wanzaiyaowen-1.html"
 FENGCHENG_LIST_URL = "http://www.jxfc.gov.cn/n3/n13/index.html"
 HANWEB_COLUMN_URL = "https://www.jiangsu.gov.cn/col/col33718/index.html"
-HANWEB_PROXY_URL = ("https://gxt.jiangsu.gov.cn/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1"
-                    "&path=/&columnid=6278&unitid=1&permissiontype=0")
+HANWEB_PROXY_URL = (
+    "https://gxt.jiangsu.gov.cn/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1"
+    "&path=/&columnid=6278&unitid=1&permissiontype=0"
+)
 
 
 def saved(path: Path) -> bytes:

@@ -1,22 +1,31 @@
 """Pipelines through process_item with built items; the index pipeline writes a real SQLite file."""
+
 import sqlite3
 
 import pytest
 from crawl_helpers import FROZEN_NOW, PINGTAN_LIST_URL, saved
-from sample_files import PINGTAN, PORTAL_PAGES
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from crawler.items import FetchedPage, FetchFailure
 from crawler.pipelines import DuplicatePagePipeline, IndexPipeline
+from sample_files import PINGTAN, PORTAL_PAGES
 
 REPORT_URL = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202403/t20240308_87885.htm"
 
 
 def fetched(url: str, body: bytes, **extra) -> FetchedPage:
     """Build a FetchedPage as the spider would."""
-    fields = dict(url=url, status=200, headers={"Content-Type": "text/html"}, body=body, fetched_at=FROZEN_NOW,
-                  portal="pingtan", region_hint={"province": "福建省"}, referer=PINGTAN_LIST_URL)
+    fields = {
+        "url": url,
+        "status": 200,
+        "headers": {"Content-Type": "text/html"},
+        "body": body,
+        "fetched_at": FROZEN_NOW,
+        "portal": "pingtan",
+        "region_hint": {"province": "福建省"},
+        "referer": PINGTAN_LIST_URL,
+    }
     return FetchedPage(**{**fields, **extra})
 
 
@@ -62,8 +71,12 @@ def failures(db) -> list[tuple]:
 
 def test_index_pipeline_stores_report_and_records_rejects(index, tmp_path):
     db = tmp_path / "db" / "reports.sqlite"
-    page = fetched(REPORT_URL, saved(PINGTAN / "87885.html"),
-                   list_title="平潭综合实验区2023年度政府信息公开工作年度报告", list_date="2024-03-08")
+    page = fetched(
+        REPORT_URL,
+        saved(PINGTAN / "87885.html"),
+        list_title="平潭综合实验区2023年度政府信息公开工作年度报告",
+        list_date="2024-03-08",
+    )
     assert index.process_item(page) is page
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from failures").fetchone() == (0,)
@@ -72,8 +85,14 @@ def test_index_pipeline_stores_report_and_records_rejects(index, tmp_path):
     with pytest.raises(DropItem, match="not_a_report .*: https://gansu.example.gov.cn/notice.html"):
         index.process_item(notice)
 
-    gone = FetchFailure(url="https://www.pingtan.gov.cn/x.htm", reason="HTTP 404", portal="pingtan",
-                        failed_at=FROZEN_NOW, status=404, referer=PINGTAN_LIST_URL)
+    gone = FetchFailure(
+        url="https://www.pingtan.gov.cn/x.htm",
+        reason="HTTP 404",
+        portal="pingtan",
+        failed_at=FROZEN_NOW,
+        status=404,
+        referer=PINGTAN_LIST_URL,
+    )
     assert index.process_item(gone) is gone
     rows = failures(db)
     assert [r[0] for r in rows] == ["not_a_report", "fetch_failed"]
@@ -90,11 +109,17 @@ def test_index_pipeline_record_is_searchable(index):
     assert result.hits[0].record["report_year"] == 2023
 
 
-@pytest.mark.parametrize(("target", "shown"), [
-    ("https://indexer:s3cret@es.example.org:9200/?alias=reports", "https://indexer:***@es.example.org:9200/?alias=reports"),
-    ("data/reports.sqlite", "data/reports.sqlite"),
-    ("http://es.example.org:9200", "http://es.example.org:9200"),
-])
+@pytest.mark.parametrize(
+    ("target", "shown"),
+    [
+        (
+            "https://indexer:s3cret@es.example.org:9200/?alias=reports",
+            "https://indexer:***@es.example.org:9200/?alias=reports",
+        ),
+        ("data/reports.sqlite", "data/reports.sqlite"),
+        ("http://es.example.org:9200", "http://es.example.org:9200"),
+    ],
+)
 def test_storage_password_is_not_logged(target, shown):
     from crawler.pipelines import redact_credentials
 

@@ -1,4 +1,5 @@
 """The settings switchboard: polite defaults, the local profile, environment overrides."""
+
 import importlib
 
 from scrapy.settings import Settings
@@ -16,8 +17,10 @@ def test_polite_defaults():
     assert settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY") == 1.0
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
     assert "gov-report-index" in settings["USER_AGENT"]
-    assert list(settings.getdict("ITEM_PIPELINES")) == ["crawler.pipelines.DuplicatePagePipeline",
-                                                        "crawler.pipelines.IndexPipeline"]
+    assert list(settings.getdict("ITEM_PIPELINES")) == [
+        "crawler.pipelines.DuplicatePagePipeline",
+        "crawler.pipelines.IndexPipeline",
+    ]
     assert settings["TWISTED_REACTOR"].endswith("AsyncioSelectorReactor")
 
 

@@ -1,4 +1,5 @@
 """A second crawl with REPORTS_INCREMENTAL=1 revalidates pages with conditional GETs (304s)."""
+
 from __future__ import annotations
 
 import ast
@@ -23,14 +24,31 @@ def portal_server():
     server, base_url = start_server("127.0.0.1", 0)
     yield server, base_url
     server.shutdown()
+    server.server_close()
 
 
 def crawl(portal: str, db: Path, cache: Path) -> dict:
     """Run one crawl of the sample portal with the HTTP cache on; return Scrapy's final stats."""
-    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings_local", REPORTS_DB=str(db),
-               REPORTS_INCREMENTAL="1", REPORTS_HTTPCACHE_DIR=str(cache))
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "reports", "-a", "seeds=seeds/sample_portal.yaml",
-           "-a", f"portal={portal}", "-L", "INFO"]
+    env = dict(
+        os.environ,
+        SCRAPY_SETTINGS_MODULE="crawler.settings_local",
+        REPORTS_DB=str(db),
+        REPORTS_INCREMENTAL="1",
+        REPORTS_HTTPCACHE_DIR=str(cache),
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "reports",
+        "-a",
+        "seeds=seeds/sample_portal.yaml",
+        "-a",
+        f"portal={portal}",
+        "-L",
+        "INFO",
+    ]
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     match = STATS_RE.search(done.stderr)
@@ -49,8 +67,11 @@ def test_second_crawl_revalidates_instead_of_downloading(portal_server, tmp_path
     served = server.served - served_before
     report_count = len(truth["reports"])
     assert second["httpcache/revalidate"] >= report_count
-    assert served[304] >= report_count                  # unchanged pages came back as 304, without a body
+    assert served[304] >= report_count  # unchanged pages came back as 304, without a body
     assert served[200] < served[304]
-    rows = sqlite3.connect(db).execute("select count(*), max(json_extract(record, '$.version')) "
-                                       "from report_records").fetchone()
-    assert rows == (report_count, 1)          # same reports, and none counted as a new revision
+    rows = (
+        sqlite3.connect(db)
+        .execute("select count(*), max(json_extract(record, '$.version')) from report_records")
+        .fetchone()
+    )
+    assert rows == (report_count, 1)  # same reports, and none counted as a new revision

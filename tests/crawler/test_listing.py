@@ -1,4 +1,5 @@
 """List pages of each CMS family, parsed from saved real pages with their real URLs."""
+
 import json
 
 from crawl_helpers import (
@@ -11,7 +12,6 @@ from crawl_helpers import (
     YUANZHOU_LIST_URL,
     saved,
 )
-from sample_files import PINGTAN, PORTAL_PAGES
 
 from crawler.listing import (
     Entry,
@@ -20,6 +20,7 @@ from crawler.listing import (
     parse_list,
     parse_search_results,
 )
+from sample_files import PINGTAN, PORTAL_PAGES
 
 
 def test_pingtan_static_entries_and_search_api_call():
@@ -27,39 +28,66 @@ def test_pingtan_static_entries_and_search_api_call():
     assert len(page.entries) == 10
     assert page.entries[2] == Entry(
         "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202403/t20240308_87885.htm",
-        "平潭综合实验区2023年度政府信息公开工作年度报告", "2024-03-08")
+        "平潭综合实验区2023年度政府信息公开工作年度报告",
+        "2024-03-08",
+    )
     assert [e.date[:4] for e in page.entries] == [str(y) for y in range(2026, 2016, -1)]
     assert page.next_pages == []
-    assert page.searches == [SearchCall(
-        "https://www.pingtan.gov.cn/fjdzapp/search",
-        {"channelid": "200210", "classsql": "chnlid=1813", "page": "1", "prepage": "10"})]
+    assert page.searches == [
+        SearchCall(
+            "https://www.pingtan.gov.cn/fjdzapp/search",
+            {"channelid": "200210", "classsql": "chnlid=1813", "page": "1", "prepage": "10"},
+        )
+    ]
     assert page.family == "trs-search"
 
 
 def test_search_api_root_is_the_site_root():
-    page = parse_list(saved(PINGTAN / "list-index.html"), "http://127.0.0.1:8765/pingtan/zwgk/zfxxgk/zfxxgknb/index.htm",
-                      site_root="http://127.0.0.1:8765/pingtan/")
+    page = parse_list(
+        saved(PINGTAN / "list-index.html"),
+        "http://127.0.0.1:8765/pingtan/zwgk/zfxxgk/zfxxgknb/index.htm",
+        site_root="http://127.0.0.1:8765/pingtan/",
+    )
     assert page.searches[0].url == "http://127.0.0.1:8765/pingtan/fjdzapp/search"
     assert page.entries[0].url == "http://127.0.0.1:8765/pingtan/zwgk/zfxxgk/zfxxgknb/202603/t20260313_105587.htm"
 
 
 def test_search_answer_entries_and_further_pages():
-    call = SearchCall("https://www.pingtan.gov.cn/fjdzapp/search",
-                      {"channelid": "200210", "classsql": "chnlid=1813", "page": "1", "prepage": "10"})
-    answer = json.dumps({"total": 23, "data": [
-        {"doctitle": "平潭综合实验区2014年度政府信息公开工作年度报告",
-         "chnldocurl": "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201501/t20150120_80430.htm",
-         "docreltime": "2015-01-20 10:00:00"},
-        {"doctitle": "平潭综合实验区2013年度政府信息公开工作年度报告",
-         "chnldocurl": "/zwgk/zfxxgk/zfxxgknb/201401/t20140120_80420.htm", "docreltime": 1390176000000},
-        {"doctitle": "no url"},
-    ]}, ensure_ascii=False).encode()
+    call = SearchCall(
+        "https://www.pingtan.gov.cn/fjdzapp/search",
+        {"channelid": "200210", "classsql": "chnlid=1813", "page": "1", "prepage": "10"},
+    )
+    answer = json.dumps(
+        {
+            "total": 23,
+            "data": [
+                {
+                    "doctitle": "平潭综合实验区2014年度政府信息公开工作年度报告",
+                    "chnldocurl": "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201501/t20150120_80430.htm",
+                    "docreltime": "2015-01-20 10:00:00",
+                },
+                {
+                    "doctitle": "平潭综合实验区2013年度政府信息公开工作年度报告",
+                    "chnldocurl": "/zwgk/zfxxgk/zfxxgknb/201401/t20140120_80420.htm",
+                    "docreltime": 1390176000000,
+                },
+                {"doctitle": "no url"},
+            ],
+        },
+        ensure_ascii=False,
+    ).encode()
     page = parse_search_results(answer, call, site_root="https://www.pingtan.gov.cn/")
     assert page.entries == [
-        Entry("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201501/t20150120_80430.htm",
-              "平潭综合实验区2014年度政府信息公开工作年度报告", "2015-01-20"),
-        Entry("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201401/t20140120_80420.htm",
-              "平潭综合实验区2013年度政府信息公开工作年度报告", "2014-01-20"),
+        Entry(
+            "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201501/t20150120_80430.htm",
+            "平潭综合实验区2014年度政府信息公开工作年度报告",
+            "2015-01-20",
+        ),
+        Entry(
+            "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201401/t20140120_80420.htm",
+            "平潭综合实验区2013年度政府信息公开工作年度报告",
+            "2014-01-20",
+        ),
     ]
     assert [c.formdata["page"] for c in page.searches] == ["2", "3"]
     assert page.searches[0].formdata["classsql"] == "chnlid=1813"
@@ -72,7 +100,9 @@ def test_gansu_commented_list_and_pager():
     assert len(page.entries) == 20
     assert page.entries[0] == Entry(
         "https://jyt.gansu.gov.cn/jyt/c110634/202511/174240943.shtml",
-        "关于开展2024年全域全员全过程使用智慧教育平台专项研究课题结项工作的通知", "2025-11-17")
+        "关于开展2024年全域全员全过程使用智慧教育平台专项研究课题结项工作的通知",
+        "2025-11-17",
+    )
     assert page.entries[-1].date == "2025-06-09"
     # 'page_div' variant counts pages from 1: zwgklist.shtml, zwgklist_2 … _10 (zwgklist_1 repeats page 1)
     assert page.next_pages == [f"https://jyt.gansu.gov.cn/jyt/c110634/zwgklist_{i}.shtml" for i in range(1, 11)]
@@ -88,8 +118,11 @@ def test_gansu_second_page_points_back_to_first():
 def test_yuanzhou_trs_table_list_capped():
     page = parse_list(saved(PORTAL_PAGES / "yuanzhou-list.html"), YUANZHOU_LIST_URL, max_pages=5)
     assert len(page.entries) == 25
-    assert page.entries[0] == Entry("http://www.yzq.gov.cn/zwgk/zwdt/zwyw/201710/t20171013_397991.html",
-                                    "中心城区棚户区改造第二批签约工作启动啦", "2017-10-13")
+    assert page.entries[0] == Entry(
+        "http://www.yzq.gov.cn/zwgk/zwdt/zwyw/201710/t20171013_397991.html",
+        "中心城区棚户区改造第二批签约工作启动啦",
+        "2017-10-13",
+    )
     assert page.next_pages == [f"http://www.yzq.gov.cn/zwgk/zwdt/zwyw/index_{i}.html" for i in range(1, 5)]
 
 
@@ -112,29 +145,42 @@ def test_hanweb_column_records_and_dataproxy_pages():
     page = parse_list(saved(PORTAL_PAGES / "hanweb-column-excerpt.html"), HANWEB_COLUMN_URL, max_pages=4)
     assert page.family == "hanweb"
     assert page.entries == [
-        Entry("https://www.jiangsu.gov.cn/art/2026/9/11/art_33718_11828204.html", "连云港跨里海班列运输提质提速", "2026-09-11"),
-        Entry("https://www.jiangsu.gov.cn/art/2025/12/15/art_33718_11693505.html",
-              "徐州以产业集群培育赋能中小企业高质量发展", "2025-12-15"),
+        Entry(
+            "https://www.jiangsu.gov.cn/art/2026/9/11/art_33718_11828204.html",
+            "连云港跨里海班列运输提质提速",
+            "2026-09-11",
+        ),
+        Entry(
+            "https://www.jiangsu.gov.cn/art/2025/12/15/art_33718_11693505.html",
+            "徐州以产业集群培育赋能中小企业高质量发展",
+            "2025-12-15",
+        ),
     ]
     assert page.next_pages == [
         f"https://www.jiangsu.gov.cn/module/web/jpage/dataproxy.jsp?page={n}&appid=1&webid=1&path=/"
-        "&columnid=33718&unitid=212860&webname=江苏省人民政府&permissiontype=0" for n in (2, 3, 4)]
+        "&columnid=33718&unitid=212860&webname=江苏省人民政府&permissiontype=0"
+        for n in (2, 3, 4)
+    ]
 
 
 def test_hanweb_dataproxy_answers():
     first = parse_list(saved(PORTAL_PAGES / "hanweb-dataproxy-excerpt.xml"), HANWEB_PROXY_URL, max_pages=3)
-    assert [e.date for e in first.entries] == ["2026-06-10", "2026-05-18"]      # the record without a link is skipped
+    assert [e.date for e in first.entries] == ["2026-06-10", "2026-05-18"]  # the record without a link is skipped
     assert first.entries[0].title == "关于印发江苏省“人工智能+制造”实施方案的通知"
     assert first.next_pages == [HANWEB_PROXY_URL.replace("page=1", f"page={n}") for n in (2, 3)]
-    second = parse_list(saved(PORTAL_PAGES / "hanweb-dataproxy-excerpt2.xml"), HANWEB_PROXY_URL.replace("page=1", "page=5"))
+    second = parse_list(
+        saved(PORTAL_PAGES / "hanweb-dataproxy-excerpt2.xml"), HANWEB_PROXY_URL.replace("page=1", "page=5")
+    )
     (entry,) = second.entries
     assert entry.title.startswith("省工业和信息化厅关于印发《江苏省制造强省建设专项资金项目验收管理办法》")
     assert entry.date == "2026-04-17"
 
 
 def test_report_titled_links_without_dates_are_entries():
-    html = ('<ul><li><a href="t1.html">2023年政府信息公开工作年度报告</a></li>'
-            '<li><a href="about.html">关于我们</a></li><li><a href="index_1.html">下一页</a></li></ul>')
+    html = (
+        '<ul><li><a href="t1.html">2023年政府信息公开工作年度报告</a></li>'
+        '<li><a href="about.html">关于我们</a></li><li><a href="index_1.html">下一页</a></li></ul>'
+    )
     page = parse_list(html, "http://www.x.gov.cn/zfxxgknb/index.html")
     assert page.entries == [Entry("http://www.x.gov.cn/zfxxgknb/t1.html", "2023年政府信息公开工作年度报告", None)]
     assert page.next_pages == ["http://www.x.gov.cn/zfxxgknb/index_1.html"]

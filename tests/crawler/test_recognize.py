@@ -1,4 +1,5 @@
 """Report titles vs look-alikes, and the format/problem checks on fetched pages."""
+
 import pytest
 
 from crawler.recognize import (
@@ -62,13 +63,16 @@ def test_other_titles_are_rejected_with_reason(title, why):
     assert why in reason
 
 
-@pytest.mark.parametrize(("url", "content_type", "expected"), [
-    ("http://x.gov.cn/a/t20240308_1.htm", "text/html; charset=GBK", "html"),
-    ("http://x.gov.cn/a/P020240308.pdf", "application/octet-stream", "pdf"),
-    ("http://x.gov.cn/a/report.docx", None, "docx"),
-    ("http://x.gov.cn/a/download.jsp?id=3", "application/msword", "doc"),
-    ("http://x.gov.cn/a/file.wps", "", "wps"),
-])
+@pytest.mark.parametrize(
+    ("url", "content_type", "expected"),
+    [
+        ("http://x.gov.cn/a/t20240308_1.htm", "text/html; charset=GBK", "html"),
+        ("http://x.gov.cn/a/P020240308.pdf", "application/octet-stream", "pdf"),
+        ("http://x.gov.cn/a/report.docx", None, "docx"),
+        ("http://x.gov.cn/a/download.jsp?id=3", "application/msword", "doc"),
+        ("http://x.gov.cn/a/file.wps", "", "wps"),
+    ],
+)
 def test_source_format(url, content_type, expected):
     assert guess_source_format(url, content_type) == expected
 

@@ -1,4 +1,5 @@
 """Spider callbacks called directly on saved pages (city-scrapers style), clock frozen."""
+
 import asyncio
 import json
 
@@ -13,7 +14,6 @@ from crawl_helpers import (
     saved,
     text_response,
 )
-from sample_files import PINGTAN, PORTAL_PAGES
 from scrapy.http import FormRequest, HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TimeoutError
@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import FetchedPage, FetchFailure
 from crawler.spiders.reports import ReportsSpider
+from sample_files import PINGTAN, PORTAL_PAGES
 
 REPORT_URL = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202403/t20240308_87885.htm"
 
@@ -67,34 +68,57 @@ def test_pingtan_list_page_requests_reports_and_search_api(spider):
     assert reports[2].meta["list_date"] == "2024-03-08"
     assert reports[2].meta["from_url"] == PINGTAN_LIST_URL
     (search,) = [r for r in requests if isinstance(r, FormRequest)]
-    assert (search.method, search.url, search.callback) == ("POST", "https://www.pingtan.gov.cn/fjdzapp/search",
-                                                            spider.parse_search)
+    assert (search.method, search.url, search.callback) == (
+        "POST",
+        "https://www.pingtan.gov.cn/fjdzapp/search",
+        spider.parse_search,
+    )
     assert dict(pair.split("=") for pair in search.body.decode().split("&")) == {
-        "channelid": "200210", "classsql": "chnlid%3D1813", "page": "1", "prepage": "10"}
+        "channelid": "200210",
+        "classsql": "chnlid%3D1813",
+        "page": "1",
+        "prepage": "10",
+    }
 
 
 def test_pingtan_search_answer_requests_reports_and_more_pages(spider):
     form = {"channelid": "200210", "classsql": "chnlid=1813", "page": "1", "prepage": "10"}
-    body = json.dumps({"total": 12, "data": [
-        {"doctitle": "平潭综合实验区2014年度政府信息公开工作年度报告",
-         "chnldocurl": "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201501/t20150120_80430.htm",
-         "docreltime": "2015-01-20 10:00:00"},
-        {"doctitle": "平潭综合实验区2015年政府信息公开工作要点",
-         "chnldocurl": "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201503/t20150301_80431.htm",
-         "docreltime": "2015-03-01 10:00:00"},
-    ]}, ensure_ascii=False).encode()
-    response = text_response(body, "https://www.pingtan.gov.cn/fjdzapp/search", seed="pingtan",
-                             method="POST", search_form=form)
+    body = json.dumps(
+        {
+            "total": 12,
+            "data": [
+                {
+                    "doctitle": "平潭综合实验区2014年度政府信息公开工作年度报告",
+                    "chnldocurl": "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201501/t20150120_80430.htm",
+                    "docreltime": "2015-01-20 10:00:00",
+                },
+                {
+                    "doctitle": "平潭综合实验区2015年政府信息公开工作要点",
+                    "chnldocurl": "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201503/t20150301_80431.htm",
+                    "docreltime": "2015-03-01 10:00:00",
+                },
+            ],
+        },
+        ensure_ascii=False,
+    ).encode()
+    response = text_response(
+        body, "https://www.pingtan.gov.cn/fjdzapp/search", seed="pingtan", method="POST", search_form=form
+    )
     requests = requests_of(spider.parse_search(response))
     assert [r.url for r in requests if r.callback == spider.parse_report] == [
-        "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201501/t20150120_80430.htm"]
+        "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201501/t20150120_80430.htm"
+    ]
     (more,) = [r for r in requests if r.callback == spider.parse_search]
     assert b"page=2" in more.body
 
 
 def test_bad_search_answer_is_a_failure(spider):
-    response = text_response(b"<html>busy</html>", "https://www.pingtan.gov.cn/fjdzapp/search", seed="pingtan",
-                             search_form={"page": "1", "prepage": "10"})
+    response = text_response(
+        b"<html>busy</html>",
+        "https://www.pingtan.gov.cn/fjdzapp/search",
+        seed="pingtan",
+        search_form={"page": "1", "prepage": "10"},
+    )
     (failure,) = list(spider.parse_search(response))
     assert isinstance(failure, FetchFailure) and failure.reason.startswith("bad list API answer")
 
@@ -102,8 +126,10 @@ def test_bad_search_answer_is_a_failure(spider):
 def test_gansu_list_follows_pages_but_not_notices(spider):
     response = html_response(saved(PORTAL_PAGES / "gansu-jyt-list.html"), GANSU_LIST_URL, seed="gansu-jyt")
     requests = requests_of(spider.parse_list(response))
-    assert not [r for r in requests if r.callback == spider.parse_report]     # 20 通知, no report
-    assert [r.url for r in requests] == [f"https://jyt.gansu.gov.cn/jyt/c110634/zwgklist_{i}.shtml" for i in range(1, 11)]
+    assert not [r for r in requests if r.callback == spider.parse_report]  # 20 通知, no report
+    assert [r.url for r in requests] == [
+        f"https://jyt.gansu.gov.cn/jyt/c110634/zwgklist_{i}.shtml" for i in range(1, 11)
+    ]
     assert all(r.callback == spider.parse_list for r in requests)
 
 
@@ -111,7 +137,10 @@ def test_list_pages_are_capped_by_setting(spider):
     spider.max_list_pages = 3
     response = html_response(saved(PORTAL_PAGES / "gansu-jyt-list.html"), GANSU_LIST_URL, seed="gansu-jyt")
     assert [r.url.rsplit("/", 1)[1] for r in requests_of(spider.parse_list(response))] == [
-        "zwgklist_1.shtml", "zwgklist_2.shtml", "zwgklist_3.shtml"]
+        "zwgklist_1.shtml",
+        "zwgklist_2.shtml",
+        "zwgklist_3.shtml",
+    ]
 
 
 def test_hanweb_column_requests_dataproxy_pages(spider):
@@ -133,26 +162,44 @@ def test_home_page_goes_to_column_and_hubs(spider):
 
 
 def test_hub_depth_limit(spider):
-    response = html_response(saved(PINGTAN / "list-index.html"), "https://www.pingtan.gov.cn/zwgk/", seed="pingtan",
-                             depth_hub=spider.max_hub_depth)
+    response = html_response(
+        saved(PINGTAN / "list-index.html"),
+        "https://www.pingtan.gov.cn/zwgk/",
+        seed="pingtan",
+        depth_hub=spider.max_hub_depth,
+    )
     assert not [r for r in requests_of(spider.parse_hub(response)) if r.callback == spider.parse_hub]
 
 
 def test_report_page_becomes_fetched_page(spider):
     body = saved(PINGTAN / "87885.html")
-    response = html_response(body, REPORT_URL, seed="pingtan", from_url=PINGTAN_LIST_URL,
-                             list_title="平潭综合实验区2023年度政府信息公开工作年度报告", list_date="2024-03-08")
+    response = html_response(
+        body,
+        REPORT_URL,
+        seed="pingtan",
+        from_url=PINGTAN_LIST_URL,
+        list_title="平潭综合实验区2023年度政府信息公开工作年度报告",
+        list_date="2024-03-08",
+    )
     (page,) = list(spider.parse_report(response))
     assert page == FetchedPage(
-        url=REPORT_URL, status=200, headers={}, body=body, fetched_at=FROZEN_NOW, portal="pingtan",
-        list_title="平潭综合实验区2023年度政府信息公开工作年度报告", list_date="2024-03-08",
-        region_hint={"province": "福建省"}, referer=PINGTAN_LIST_URL, source_format="html")
+        url=REPORT_URL,
+        status=200,
+        headers={},
+        body=body,
+        fetched_at=FROZEN_NOW,
+        portal="pingtan",
+        list_title="平潭综合实验区2023年度政府信息公开工作年度报告",
+        list_date="2024-03-08",
+        region_hint={"province": "福建省"},
+        referer=PINGTAN_LIST_URL,
+        source_format="html",
+    )
 
 
 def test_report_headers_and_pdf_format(spider):
     request = Request("https://www.pingtan.gov.cn/a/P0202403.pdf", meta={"seed": "pingtan"})
-    response = Response(request.url, body=b"%PDF-1.7 ...", headers={"Content-Type": "application/pdf"},
-                        request=request)
+    response = Response(request.url, body=b"%PDF-1.7 ...", headers={"Content-Type": "application/pdf"}, request=request)
     (page,) = list(spider.parse_report(response))
     assert page.source_format == "pdf" and page.headers == {"Content-Type": "application/pdf"}
 
@@ -160,8 +207,9 @@ def test_report_headers_and_pdf_format(spider):
 @pytest.mark.parametrize(("body", "reason"), [(b"", "empty body"), (b"   \r\n", "empty body")])
 def test_empty_report_body_is_a_failure(spider, body, reason):
     (failure,) = list(spider.parse_report(html_response(body, REPORT_URL, seed="pingtan")))
-    assert failure == FetchFailure(url=REPORT_URL, reason=reason, portal="pingtan", failed_at=FROZEN_NOW,
-                                   status=200, referer=None)
+    assert failure == FetchFailure(
+        url=REPORT_URL, reason=reason, portal="pingtan", failed_at=FROZEN_NOW, status=200, referer=None
+    )
 
 
 def test_report_redirected_to_folder_is_a_failure(spider):
@@ -177,12 +225,14 @@ def test_errback_http_error_gives_fetch_failure(spider):
     failure = Failure(HttpError(response, "Ignoring non-200 response"))
     failure.request = request
     (item,) = list(spider.on_error(failure))
-    assert item == FetchFailure(url=REPORT_URL, reason="HTTP 404", portal="pingtan", failed_at=FROZEN_NOW,
-                                status=404, referer=PINGTAN_LIST_URL)
+    assert item == FetchFailure(
+        url=REPORT_URL, reason="HTTP 404", portal="pingtan", failed_at=FROZEN_NOW, status=404, referer=PINGTAN_LIST_URL
+    )
 
 
-@pytest.mark.parametrize(("error", "name"), [(DNSLookupError("www.nowhere.gov.cn"), "DNSLookupError"),
-                                             (TimeoutError("60s"), "TimeoutError")])
+@pytest.mark.parametrize(
+    ("error", "name"), [(DNSLookupError("www.nowhere.gov.cn"), "DNSLookupError"), (TimeoutError("60s"), "TimeoutError")]
+)
 def test_errback_network_errors_give_fetch_failure(spider, error, name):
     request = Request("https://www.nowhere.gov.cn/", meta={"seed": "beijing"})
     failure = Failure(error)

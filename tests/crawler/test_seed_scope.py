@@ -1,4 +1,5 @@
 """SeedScopeMiddleware keeps each seed's requests on that seed's own domains."""
+
 import asyncio
 
 from scrapy import Request
@@ -16,8 +17,10 @@ async def _iterate(values):
 
 def run_output(middleware, values) -> list:
     """Run process_spider_output over a list and collect what passes."""
+
     async def collect():
         return [obj async for obj in middleware.process_spider_output(None, _iterate(values))]
+
     return asyncio.run(collect())
 
 
@@ -27,7 +30,7 @@ def test_requests_outside_their_seed_are_dropped(real_seeds_file):
     crawler.stats.open_spider()
     middleware = SeedScopeMiddleware.from_crawler(crawler)
     inside = Request("https://zwgk.pingtan.gov.cn/a.htm", meta={"seed": "pingtan"})
-    other_seed = Request("https://www.fujian.gov.cn/a.htm", meta={"seed": "pingtan"})   # allowed overall, not here
+    other_seed = Request("https://www.fujian.gov.cn/a.htm", meta={"seed": "pingtan"})  # allowed overall, not here
     unseeded = Request("https://www.fujian.gov.cn/b.htm")
     item = FetchFailure(url="https://x", reason="HTTP 500", portal="pingtan", failed_at="2026-01-01T00:00:00Z")
     assert run_output(middleware, [inside, other_seed, unseeded, item]) == [inside, unseeded, item]

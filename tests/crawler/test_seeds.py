@@ -1,4 +1,5 @@
 """Seed files: both formats, `{portal}` substitution, and clear errors on bad rows."""
+
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,8 @@ def test_csv_and_yaml_sample_seeds_agree():
     yaml_seeds = load_seeds(ROOT / "seeds" / "sample_portal.yaml", portal=PORTAL)
     csv_seeds = load_seeds(ROOT / "seeds" / "sample_portal.csv", portal=PORTAL)
     assert [(s.name, s.start_url, s.allowed_domains, s.region) for s in csv_seeds] == [
-        (s.name, s.start_url, s.allowed_domains, s.region) for s in yaml_seeds]
+        (s.name, s.start_url, s.allowed_domains, s.region) for s in yaml_seeds
+    ]
 
 
 def test_real_portals_cover_31_provinces():
@@ -47,7 +49,7 @@ def test_portal_host_is_allowed_when_substituted():
     seed = load_seeds(ROOT / "seeds" / "sample_portal.yaml", portal="http://localhost:9000/")[0]
     assert seed.start_url == "http://localhost:9000/saihan/index.html"
     assert seed.allowed_domains == ("127.0.0.1", "localhost")
-    assert apply_portal(seed, None) is seed          # nothing left to replace
+    assert apply_portal(seed, None) is seed  # nothing left to replace
 
 
 def test_allows_checks_host_and_subdomains_not_port():
@@ -59,30 +61,52 @@ def test_allows_checks_host_and_subdomains_not_port():
 
 
 def test_csv_with_semicolon_domains(tmp_path):
-    path = write(tmp_path, "s.csv", "name,start_url,allowed_domains,province\n"
-                                    "x,https://www.x.gov.cn/,x.gov.cn; y.gov.cn,福建省\n")
+    path = write(
+        tmp_path,
+        "s.csv",
+        "name,start_url,allowed_domains,province\nx,https://www.x.gov.cn/,x.gov.cn; y.gov.cn,福建省\n",
+    )
     (seed,) = load_seeds(path)
     assert seed.allowed_domains == ("x.gov.cn", "y.gov.cn")
     assert seed.region == {"province": "福建省"} and seed.notes is None
 
 
-@pytest.mark.parametrize(("name", "text", "message"), [
-    ("a.yaml", "- {name: a, start_url: 'ftp://x', allowed_domains: [x.cn]}\n", "row 1 (a): start_url 'ftp://x'"),
-    ("b.yaml", "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn]}\n"
-               "- {start_url: 'http://y.cn/', allowed_domains: [y.cn]}\n", "row 2: 'name' is missing"),
-    ("c.yaml", "- {name: a, start_url: 'http://x.cn/'}\n", "row 1 (a): 'allowed_domains' is missing"),
-    ("d.yaml", "- {name: a, start_url: 'http://x.cn/', allowed_domains: ['http://x.cn']}\n", "bare host names"),
-    ("e.yaml", "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn], regoin: {}}\n", "unknown field(s) regoin"),
-    ("f.yaml", "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn], region: {town: y}}\n", "unknown region key"),
-    ("g.yaml", "seeds: []\n", "non-empty list"),
-    ("h.yaml", "- [a, b]\n", "expected a mapping"),
-    ("i.yaml", "- {name: a, start_url: '{portal}/a/', allowed_domains: [x.cn]}\n", "pass -a portal=BASE_URL"),
-    ("j.yaml", "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn]}\n"
-               "- {name: a, start_url: 'http://y.cn/', allowed_domains: [y.cn]}\n", "used twice"),
-    ("k.yaml", "- {name: a\n", "not valid YAML"),
-    ("l.csv", "name,start_url\na,http://x.cn/\n", "lacks column(s) allowed_domains"),
-    ("m.csv", "name,start_url,allowed_domains\na,http://x.cn/,x.cn\nb,x.cn,x.cn\n", "row 2 (b): start_url 'x.cn'"),
-])
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("a.yaml", "- {name: a, start_url: 'ftp://x', allowed_domains: [x.cn]}\n", "row 1 (a): start_url 'ftp://x'"),
+        (
+            "b.yaml",
+            "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn]}\n"
+            "- {start_url: 'http://y.cn/', allowed_domains: [y.cn]}\n",
+            "row 2: 'name' is missing",
+        ),
+        ("c.yaml", "- {name: a, start_url: 'http://x.cn/'}\n", "row 1 (a): 'allowed_domains' is missing"),
+        ("d.yaml", "- {name: a, start_url: 'http://x.cn/', allowed_domains: ['http://x.cn']}\n", "bare host names"),
+        (
+            "e.yaml",
+            "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn], regoin: {}}\n",
+            "unknown field(s) regoin",
+        ),
+        (
+            "f.yaml",
+            "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn], region: {town: y}}\n",
+            "unknown region key",
+        ),
+        ("g.yaml", "seeds: []\n", "non-empty list"),
+        ("h.yaml", "- [a, b]\n", "expected a mapping"),
+        ("i.yaml", "- {name: a, start_url: '{portal}/a/', allowed_domains: [x.cn]}\n", "pass -a portal=BASE_URL"),
+        (
+            "j.yaml",
+            "- {name: a, start_url: 'http://x.cn/', allowed_domains: [x.cn]}\n"
+            "- {name: a, start_url: 'http://y.cn/', allowed_domains: [y.cn]}\n",
+            "used twice",
+        ),
+        ("k.yaml", "- {name: a\n", "not valid YAML"),
+        ("l.csv", "name,start_url\na,http://x.cn/\n", "lacks column(s) allowed_domains"),
+        ("m.csv", "name,start_url,allowed_domains\na,http://x.cn/,x.cn\nb,x.cn,x.cn\n", "row 2 (b): start_url 'x.cn'"),
+    ],
+)
 def test_bad_seed_files_name_file_and_row(tmp_path, name, text, message):
     path = write(tmp_path, name, text)
     with pytest.raises(SeedError) as error:

@@ -4,6 +4,7 @@ import json
 
 import jsonschema
 import pytest
+
 from sample_files import RECORD_SCHEMA
 
 

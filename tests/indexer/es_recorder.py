@@ -6,6 +6,7 @@ scripted 429 and 400 answers per document id) and canned search responses. It do
 score or aggregate: it is no stand-in for Elasticsearch's semantics, which only the live contract
 suite (tests/storage_contract, ES_URL set) checks.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,13 +34,13 @@ class Request:
 class EsState:
     """What the recorder knows and answers with."""
 
-    indices: dict[str, dict] = field(default_factory=dict)       # name -> settings (flat)
-    aliases: dict[str, set[str]] = field(default_factory=dict)   # alias -> indexes
+    indices: dict[str, dict] = field(default_factory=dict)  # name -> settings (flat)
+    aliases: dict[str, set[str]] = field(default_factory=dict)  # alias -> indexes
     templates: dict[str, dict] = field(default_factory=dict)
-    reject_once: set[str] = field(default_factory=set)           # document ids answered 429 the first time
-    reject_always: set[str] = field(default_factory=set)         # document ids answered 400 every time
-    search_responses: list[dict] = field(default_factory=list)   # answered in turn (then EMPTY_SEARCH)
-    stored: dict[str, dict] = field(default_factory=dict)        # id -> _source answered by _mget
+    reject_once: set[str] = field(default_factory=set)  # document ids answered 429 the first time
+    reject_always: set[str] = field(default_factory=set)  # document ids answered 400 every time
+    search_responses: list[dict] = field(default_factory=list)  # answered in turn (then EMPTY_SEARCH)
+    stored: dict[str, dict] = field(default_factory=dict)  # id -> _source answered by _mget
     requests: list[Request] = field(default_factory=list)
 
     def calls(self, method: str | None = None, contains: str = "") -> list[Request]:
@@ -60,15 +61,18 @@ def _decode(raw: bytes, content_type: str) -> object:
 class _Handler(BaseHTTPRequestHandler):
     state: EsState
 
-    def log_message(self, *args) -> None:        # quiet
+    def log_message(self, *args) -> None:  # quiet
         pass
 
     def _handle(self) -> None:
         parts = urlsplit(self.path)
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        request = Request(self.command, unquote(parts.path),
-                          {k: v[0] for k, v in parse_qs(parts.query).items()},
-                          _decode(raw, self.headers.get("Content-Type", "")))
+        request = Request(
+            self.command,
+            unquote(parts.path),
+            {k: v[0] for k, v in parse_qs(parts.query).items()},
+            _decode(raw, self.headers.get("Content-Type", "")),
+        )
         self.state.requests.append(request)
         status, body = _route(self.state, request)
         self._reply(status, body)
@@ -137,9 +141,14 @@ def _index_route(state: EsState, req: Request, name: str, rest: list[str]) -> tu
     if action == "_search":
         return 200, state.search_responses.pop(0) if state.search_responses else EMPTY_SEARCH
     if action == "_mget":
-        return 200, {"docs": [{"_index": name, "_id": i, "found": True, "_source": state.stored[i]}
-                              if i in state.stored else {"_index": name, "_id": i, "found": False}
-                              for i in req.body["ids"]]}
+        return 200, {
+            "docs": [
+                {"_index": name, "_id": i, "found": True, "_source": state.stored[i]}
+                if i in state.stored
+                else {"_index": name, "_id": i, "found": False}
+                for i in req.body["ids"]
+            ]
+        }
     if action == "_count":
         return 200, {"count": 0}
     return 404, {"error": {"type": "not_handled", "reason": req.path}, "status": 404}
@@ -181,7 +190,7 @@ class Recorder:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "Recorder":
+    def __enter__(self) -> Recorder:
         self.thread.start()
         return self
 

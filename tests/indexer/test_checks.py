@@ -4,7 +4,6 @@ import copy
 import json
 
 import pytest
-from sample_files import SAMPLES
 
 from indexer.record import build_record
 from indexer.tables.checks import (
@@ -15,6 +14,7 @@ from indexer.tables.checks import (
     run_checks,
     suits_totals,
 )
+from sample_files import SAMPLES
 
 LINGWU = json.loads((SAMPLES / "lingwu-minzheng-2024.gold.json").read_text(encoding="utf-8"))["stats"]
 SAIHAN = json.loads((SAMPLES / "saihan-minzheng-2019.gold.json").read_text(encoding="utf-8"))["stats"]
@@ -30,7 +30,9 @@ def changed(stats: dict, path: tuple[str, ...], value) -> dict:
     return stats
 
 
-@pytest.mark.parametrize("rule", [applications_balance, applications_results_sum, applications_row_totals, suits_totals])
+@pytest.mark.parametrize(
+    "rule", [applications_balance, applications_results_sum, applications_row_totals, suits_totals]
+)
 def test_consistent_sample_passes(rule):
     result = rule(LINGWU, "2021")
     assert result["ok"] is True and result["rule"] == rule.__name__
@@ -47,8 +49,7 @@ def test_results_sum_lists_every_failing_column():
     stats = changed(stats, ("applications", "denied_inquiry", "total"), 4)
     result = applications_results_sum(stats, "2021")
     assert not result["ok"]
-    assert result["detail"] == ("natural_person: 2 != 1 (sum of result rows); "
-                                "total: 2 != 6 (sum of result rows)")
+    assert result["detail"] == ("natural_person: 2 != 1 (sum of result rows); total: 2 != 6 (sum of result rows)")
 
 
 def test_results_sum_uses_the_format_rows():
@@ -66,7 +67,10 @@ def test_row_totals_name_the_row():
 def test_suits_totals_name_the_group():
     stats = changed(LINGWU, ("litigation_after_review", "total"), 2)
     assert suits_totals(stats, "2021") == {
-        "rule": "suits_totals", "ok": False, "detail": "litigation_after_review: 0 + 0 + 0 + 0 != 2"}
+        "rule": "suits_totals",
+        "ok": False,
+        "detail": "litigation_after_review: 0 + 0 + 0 + 0 != 2",
+    }
 
 
 def test_merged_rows_only_evaluate_totals():
@@ -89,7 +93,12 @@ def test_decimals_compare_with_tolerance():
 def test_run_checks_adds_unparsed_and_skips_legacy():
     checks = run_checks(LINGWU, "2021", ["proactive.normative_documents: cells '7777166'"])
     assert [c["rule"] for c in checks] == [
-        "applications_balance", "applications_results_sum", "applications_row_totals", "suits_totals", "unparsed"]
+        "applications_balance",
+        "applications_results_sum",
+        "applications_row_totals",
+        "suits_totals",
+        "unparsed",
+    ]
     assert failed_rules(checks) == {"unparsed"}
     assert run_checks(None, "legacy") == []
 
@@ -97,8 +106,10 @@ def test_run_checks_adds_unparsed_and_skips_legacy():
 def test_record_reports_broken_arithmetic():
     """A report whose result rows do not add up to (七)总计 while 一+二 = 三+四 still holds."""
     text = (SAMPLES / "lingwu-minzheng-2024.txt").read_text(encoding="utf-8")
-    broken = text.replace("三、本年度办理结果 | (一)予以公开 | 2 | 0 | 0 | 0 | 0 | 0 | 2",
-                          "三、本年度办理结果 | (一)予以公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1")
+    broken = text.replace(
+        "三、本年度办理结果 | (一)予以公开 | 2 | 0 | 0 | 0 | 0 | 0 | 2",
+        "三、本年度办理结果 | (一)予以公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1",
+    )
     assert broken != text
     record = build_record(broken, source_format="txt")
     assert failed_rules(record["checks"]) == {"applications_results_sum"}

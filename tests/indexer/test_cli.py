@@ -12,8 +12,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 def run_extract(*args: str) -> subprocess.CompletedProcess:
     """Run the extract sub-command from the project root."""
-    return subprocess.run([sys.executable, "-m", "indexer", "extract", *args], cwd=PROJECT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", "extract", *args], cwd=PROJECT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_extract_txt_and_pingtan_page():

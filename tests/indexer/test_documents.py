@@ -1,4 +1,5 @@
 """DOCX and PDF reports: text extraction, records (fields, tables → stats, checks), unreadable files."""
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,10 @@ from sample_portal.portal import build_portal
 
 SAIHAN_HINTS = {"province": "内蒙古自治区", "city": "呼和浩特市", "county": "赛罕区"}
 LINGWU_HINTS = {"province": "宁夏回族自治区", "city": "银川市", "county": "灵武市"}
-MERGED_TABLE = ('<table><tr><td colspan="2" rowspan="2">项目</td><td>自然人</td></tr>'
-                '<tr><td>3</td></tr><tr><td>甲</td><td>乙</td><td>4</td></tr></table>')
+MERGED_TABLE = (
+    '<table><tr><td colspan="2" rowspan="2">项目</td><td>自然人</td></tr>'
+    "<tr><td>3</td></tr><tr><td>甲</td><td>乙</td><td>4</td></tr></table>"
+)
 
 
 def attached(source_format: str, *, copy: bool = False):
@@ -32,10 +35,13 @@ def attached(source_format: str, *, copy: bool = False):
     raise LookupError(source_format)
 
 
-@pytest.mark.parametrize(("source_format", "hints", "url"), [
-    ("docx", SAIHAN_HINTS, "http://127.0.0.1:8765/saihan/zwgk/zfxxgknb/202301/P020230118000000012401.docx"),
-    ("pdf", LINGWU_HINTS, "http://127.0.0.1:8765/lingwu/xxgk/c104223/202301/P020230116000004594130.pdf"),
-])
+@pytest.mark.parametrize(
+    ("source_format", "hints", "url"),
+    [
+        ("docx", SAIHAN_HINTS, "http://127.0.0.1:8765/saihan/zwgk/zfxxgknb/202301/P020230118000000012401.docx"),
+        ("pdf", LINGWU_HINTS, "http://127.0.0.1:8765/lingwu/xxgk/c104223/202301/P020230116000004594130.pdf"),
+    ],
+)
 def test_attached_report_becomes_a_full_record(source_format, hints, url, record_validator):
     doc, file = attached(source_format)
     record = build_record(file.body, url=url, hints=hints, source_format=source_format)
@@ -43,7 +49,7 @@ def test_attached_report_becomes_a_full_record(source_format, hints, url, record
     assert record_validator.is_valid(record), list(record_validator.iter_errors(record))[:3]
     assert (record["title"], record["agency"], record["agency_type"]) == (doc.title, facts.agency, facts.agency_type)
     assert (record["report_year"], record["format"]) == (facts.report_year, facts.format)
-    assert record["published"] == doc.published.isoformat()            # the signature date at the end
+    assert record["published"] == doc.published.isoformat()  # the signature date at the end
     assert (record["province"], record["county"]) == (hints["province"], hints["county"])
     assert record["stats"] == facts.stats
     assert record["checks"] and all(check["ok"] for check in record["checks"])
@@ -63,10 +69,22 @@ def test_docx_tables_are_rows_in_document_order():
     lines = extract_document_text(file.body, "docx").splitlines()
     heading = lines.index("三、收到和处理政府信息公开申请情况")
     new = doc.facts.stats["applications"]["new_received"]
-    assert lines[heading + 1].startswith("(本列数据的勾稽关系为:第一项加第二项之和")   # half-width like the site
-    assert lines[heading + 4] == " | ".join(["一、本年新收政府信息公开申请数量"] + [
-        str(new[k]) for k in ("natural_person", "commercial", "research", "social_welfare", "legal_services",
-                              "other_org", "total")])
+    assert lines[heading + 1].startswith("(本列数据的勾稽关系为:第一项加第二项之和")  # half-width like the site
+    assert lines[heading + 4] == " | ".join(
+        ["一、本年新收政府信息公开申请数量"]
+        + [
+            str(new[k])
+            for k in (
+                "natural_person",
+                "commercial",
+                "research",
+                "social_welfare",
+                "legal_services",
+                "other_org",
+                "total",
+            )
+        ]
+    )
     assert lines[lines.index("四、政府信息公开行政复议、行政诉讼情况") + 1] == "行政复议 | 行政诉讼"
 
 
@@ -76,9 +94,14 @@ def test_docx_merged_cells_are_printed_once_like_html_rows():
 
 
 def test_pdf_keeps_chinese_text_and_line_breaks():
-    data = pdf_bytes("灵武市教育局2022年政府信息公开工作年度报告", (Block("p", "一、总体情况"), Block("p", "全年无申请。")))
+    data = pdf_bytes(
+        "灵武市教育局2022年政府信息公开工作年度报告", (Block("p", "一、总体情况"), Block("p", "全年无申请。"))
+    )
     assert extract_document_text(data, "pdf").splitlines() == [
-        "灵武市教育局2022年政府信息公开工作年度报告", " 一、总体情况", " 全年无申请。"]
+        "灵武市教育局2022年政府信息公开工作年度报告",
+        " 一、总体情况",
+        " 全年无申请。",
+    ]
 
 
 def test_sniffing_beats_a_wrong_declared_format():
@@ -121,19 +144,22 @@ def zip_of(name: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(("make", "source_format", "reason"), [
-    (lambda: attached("pdf")[1].body[:900], "pdf", "corrupt PDF file"),
-    (lambda: b"%PDF-1.4\n" + b"\x00garbage" * 50, "pdf", "corrupt PDF file"),
-    (scanned_pdf, "pdf", "scanned PDF: no text layer"),
-    (lambda: encrypted_pdf("secret"), "pdf", "encrypted PDF: a password is required"),
-    (lambda: zip_of("xl/workbook.xml"), "docx", "not a DOCX file"),
-    (lambda: b"PK\x03\x04" + b"\x00" * 60, "docx", "corrupt DOCX file"),
-    (lambda: attached("docx")[1].body[:2000], "docx", "corrupt DOCX file"),
-    (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "doc", "not supported: convert to docx"),
-    (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "wps", "WPS (.wps) binary format not supported"),
-    (lambda: b"{\\rtf1\\ansi ...}", "doc", "RTF document"),
-    (lambda: b"", "pdf", "empty"),
-])
+@pytest.mark.parametrize(
+    ("make", "source_format", "reason"),
+    [
+        (lambda: attached("pdf")[1].body[:900], "pdf", "corrupt PDF file"),
+        (lambda: b"%PDF-1.4\n" + b"\x00garbage" * 50, "pdf", "corrupt PDF file"),
+        (scanned_pdf, "pdf", "scanned PDF: no text layer"),
+        (lambda: encrypted_pdf("secret"), "pdf", "encrypted PDF: a password is required"),
+        (lambda: zip_of("xl/workbook.xml"), "docx", "not a DOCX file"),
+        (lambda: b"PK\x03\x04" + b"\x00" * 60, "docx", "corrupt DOCX file"),
+        (lambda: attached("docx")[1].body[:2000], "docx", "corrupt DOCX file"),
+        (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "doc", "not supported: convert to docx"),
+        (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "wps", "WPS (.wps) binary format not supported"),
+        (lambda: b"{\\rtf1\\ansi ...}", "doc", "RTF document"),
+        (lambda: b"", "pdf", "empty"),
+    ],
+)
 def test_unreadable_documents_say_why(make, source_format, reason):
     with pytest.raises(UnreadablePage) as caught:
         build_record(make(), source_format=source_format)
@@ -158,8 +184,13 @@ def test_cli_extracts_docx_and_pdf_files(tmp_path):
         paths.append(str(path))
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4\n" + b"\x00" * 40)
-    result = subprocess.run([sys.executable, "-m", "indexer", "extract", *paths, str(broken)],
-                            cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "indexer", "extract", *paths, str(broken)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     docx_record, pdf_record = (json.loads(line) for line in result.stdout.splitlines())
     assert (docx_record["source_format"], pdf_record["source_format"]) == ("docx", "pdf")
     assert docx_record["stats"] == attached("docx")[0].facts.stats

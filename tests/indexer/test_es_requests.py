@@ -6,6 +6,7 @@ client to go on, and records every request. These tests check our request sequen
 atomic _aliases call, search bodies): they are not a stand-in for Elasticsearch's semantics, which
 the live contract suite (tests/storage_contract with ES_URL) checks.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,9 +27,19 @@ FAST = BulkSettings(chunk_size=2, max_retries=3, initial_backoff=0.01)
 
 def rec(rid: str, province: str = "福建省", text: str = "依申请公开。行政复议案件2件。") -> dict:
     """A small record."""
-    return {"id": rid, "url": f"https://example.gov.cn/{rid}", "title": f"{province}政府信息公开工作年度报告",
-            "agency": f"{province}人民政府", "province": province, "report_year": 2021, "published": "2022-01-20",
-            "format": "2021", "text": text, "stats": {"review": {"total": 2}}, "checks": []}
+    return {
+        "id": rid,
+        "url": f"https://example.gov.cn/{rid}",
+        "title": f"{province}政府信息公开工作年度报告",
+        "agency": f"{province}人民政府",
+        "province": province,
+        "report_year": 2021,
+        "published": "2022-01-20",
+        "format": "2021",
+        "text": text,
+        "stats": {"review": {"total": 2}},
+        "checks": [],
+    }
 
 
 @pytest.fixture
@@ -56,7 +67,7 @@ def test_open_creates_template_index_and_alias(es):
     (swap,) = es.state.calls("POST", "/_aliases")
     assert swap.body == {"actions": [{"add": {"index": created[1:], "alias": "reports", "is_write_index": True}}]}
     es.state.requests.clear()
-    backend_for(es).close()                                   # the alias exists now: nothing is created
+    backend_for(es).close()  # the alias exists now: nothing is created
     assert not es.state.calls("PUT")
 
 
@@ -74,22 +85,31 @@ def test_write_sends_bulk_chunks_then_refreshes(es):
 
 def test_write_merges_with_the_stored_revision_and_content(es):
     backend = backend_for(es)
-    stored = {**rec("a"), "urls": ["https://example.gov.cn/a", "https://mirror.gov.cn/a"],
-              "content_hash": "old", "version": 2}
+    stored = {
+        **rec("a"),
+        "urls": ["https://example.gov.cn/a", "https://mirror.gov.cn/a"],
+        "content_hash": "old",
+        "version": 2,
+    }
     es.state.stored["a"] = stored
     mirror_of = {**rec("z"), "content_hash": "same", "version": 1}
-    es.state.search_responses.append({"timed_out": False, "hits": {"total": {"value": 1}, "hits": [
-        {"_id": "z", "_source": mirror_of}]}})
+    es.state.search_responses.append(
+        {"timed_out": False, "hits": {"total": {"value": 1}, "hits": [{"_id": "z", "_source": mirror_of}]}}
+    )
     es.state.requests.clear()
-    backend.write([{**rec("a"), "content_hash": "new", "version": 1},
-                   {**rec("b"), "url": "https://other.gov.cn/b", "content_hash": "same", "version": 1}])
+    backend.write(
+        [
+            {**rec("a"), "content_hash": "new", "version": 1},
+            {**rec("b"), "url": "https://other.gov.cn/b", "content_hash": "same", "version": 1},
+        ]
+    )
     (mget,) = es.state.calls("POST", "/reports/_mget")
     assert mget.body == {"ids": ["a", "b"]}
     (lookup,) = es.state.calls("POST", "/reports/_search")
     assert lookup.body["query"] == {"terms": {"content_hash": ["same"]}}
     sent = es.state.calls(contains="/_bulk")[0].body
-    assert [line["index"]["_id"] for line in sent[::2]] == ["a", "z"]       # b joined the report stored as z
-    assert (sent[1]["version"], sent[1]["urls"]) == (3, stored["urls"])      # a's text changed: revision 3
+    assert [line["index"]["_id"] for line in sent[::2]] == ["a", "z"]  # b joined the report stored as z
+    assert (sent[1]["version"], sent[1]["urls"]) == (3, stored["urls"])  # a's text changed: revision 3
     assert sent[3]["urls"] == ["https://example.gov.cn/z", "https://other.gov.cn/b"]
 
 
@@ -99,7 +119,7 @@ def test_429_is_retried_and_a_rejected_document_reported(es):
     es.state.reject_always.add("c")
     with pytest.raises(BulkWriteError) as err:
         backend.write([rec("a"), rec("b"), rec("c"), rec("d")])
-    assert bulk_ids(es) == [["a", "b"], ["b"], ["c", "d"]]   # b retried alone after its 429
+    assert bulk_ids(es) == [["a", "b"], ["b"], ["c", "d"]]  # b retried alone after its 429
     assert err.value.written == 3
     (failure,) = err.value.failures
     assert (failure["id"], failure["status"], failure["record"]["id"]) == ("c", 400, "c")
@@ -109,9 +129,13 @@ def test_429_is_retried_and_a_rejected_document_reported(es):
 def test_search_sends_the_built_body_and_reads_the_answer(es):
     backend = backend_for(es)
     text = "本机关依申请公开办理规范。行政复议案件2件均维持。"
-    es.state.search_responses.append({"timed_out": False, "hits": {"total": {"value": 1}, "hits": [
-        {"_id": "a", "_source": rec("a", text=text), "sort": [3.5, "a"]}]},
-        "aggregations": {"f0": {"top": {"buckets": [{"key": "福建省", "doc_count": 1}]}}}})
+    es.state.search_responses.append(
+        {
+            "timed_out": False,
+            "hits": {"total": {"value": 1}, "hits": [{"_id": "a", "_source": rec("a", text=text), "sort": [3.5, "a"]}]},
+            "aggregations": {"f0": {"top": {"buckets": [{"key": "福建省", "doc_count": 1}]}}},
+        }
+    )
     query = SearchQuery(q="行政复议", facets=("province",))
     result = backend.search(query)
     (sent,) = es.state.calls("POST", "/reports/_search")
@@ -150,18 +174,42 @@ def test_copy_to_es_relaxes_refresh_swaps_alias_and_deletes_old(es, tmp_path):
     (old,) = es.state.aliases["reports"]
     es.state.reject_once.add("b")
     es.state.requests.clear()
-    code = main(["copy-to-es", "--db", str(db), "--es-url", es.url, "--chunk-size", "2", "--initial-backoff", "0.01",
-                 "--error-report", str(tmp_path / "errors.jsonl")])
+    code = main(
+        [
+            "copy-to-es",
+            "--db",
+            str(db),
+            "--es-url",
+            es.url,
+            "--chunk-size",
+            "2",
+            "--initial-backoff",
+            "0.01",
+            "--error-report",
+            str(tmp_path / "errors.jsonl"),
+        ]
+    )
     assert code == 0 and not (tmp_path / "errors.jsonl").exists()
     (new,) = es.state.aliases["reports"]
-    steps = [(r.method, r.path, r.body) for r in es.state.requests if r.method != "GET" and (
-        "_settings" in r.path or r.path in ("/_aliases", f"/{new}/_refresh", f"/{old}"))]
+    steps = [
+        (r.method, r.path, r.body)
+        for r in es.state.requests
+        if r.method != "GET" and ("_settings" in r.path or r.path in ("/_aliases", f"/{new}/_refresh", f"/{old}"))
+    ]
     assert steps == [
         ("PUT", f"/{new}/_settings", {"index": {"refresh_interval": "-1"}}),
-        ("PUT", f"/{new}/_settings", {"index": {"refresh_interval": None}}),      # back to the default
+        ("PUT", f"/{new}/_settings", {"index": {"refresh_interval": None}}),  # back to the default
         ("POST", f"/{new}/_refresh", None),
-        ("POST", "/_aliases", {"actions": [{"remove": {"index": old, "alias": "reports"}},
-                                           {"add": {"index": new, "alias": "reports", "is_write_index": True}}]}),
+        (
+            "POST",
+            "/_aliases",
+            {
+                "actions": [
+                    {"remove": {"index": old, "alias": "reports"}},
+                    {"add": {"index": new, "alias": "reports", "is_write_index": True}},
+                ]
+            },
+        ),
         ("DELETE", f"/{old}", None),
     ]
     assert bulk_ids(es) == [["a", "b"], ["b"], ["c"]]
@@ -177,8 +225,21 @@ def test_failed_documents_go_to_the_report_and_the_alias_stays(es, tmp_path, cap
     (old,) = es.state.aliases["reports"]
     es.state.reject_always.add("b")
     report = tmp_path / "errors.jsonl"
-    code = main(["reindex", "--backend", "elasticsearch", "--source", str(source), "--es-url", es.url,
-                 "--error-report", str(report), "--initial-backoff", "0.01"])
+    code = main(
+        [
+            "reindex",
+            "--backend",
+            "elasticsearch",
+            "--source",
+            str(source),
+            "--es-url",
+            es.url,
+            "--error-report",
+            str(report),
+            "--initial-backoff",
+            "0.01",
+        ]
+    )
     assert code == 1
     (line,) = [json.loads(x) for x in report.read_text(encoding="utf-8").splitlines()]
     assert (line["id"], line["status"], line["record"]) == ("b", 400, rec("b"))
@@ -195,8 +256,10 @@ def test_reindex_needs_a_url(monkeypatch, capsys):
 
 def test_send_to_es_resends_an_error_report_into_the_alias(es, tmp_path, capsys):
     report = tmp_path / "old-errors.jsonl"
-    report.write_text(json.dumps({"id": "b", "status": 400, "error": {"type": "x"}, "record": rec("b")},
-                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    report.write_text(
+        json.dumps({"id": "b", "status": 400, "error": {"type": "x"}, "record": rec("b")}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
     backend_for(es).close()
     es.state.requests.clear()
     code = main(["send-to-es", str(report), "--es-url", es.url, "--error-report", str(tmp_path / "new.jsonl")])

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import pytest
-from sample_files import PINGTAN, SAMPLES
 
 from indexer.fields.agency import (
     agency_from_title,
@@ -18,6 +17,7 @@ from indexer.fields.source import extract_format
 from indexer.fields.title import extract_title, title_from_text
 from indexer.load.html import load_page
 from indexer.record import build_record
+from sample_files import PINGTAN, SAMPLES
 
 TXT_SAMPLES = ("saihan-minzheng-2019", "lvyuan-minzheng-2020", "lingwu-minzheng-2024")
 PINGTAN_PAGES = ("80678", "80445", "80529", "80576", "80613", "87885")
@@ -55,33 +55,54 @@ def test_pingtan_record_url_and_title():
 
 
 # --- title and agency ----------------------------------------------------------------------
-@pytest.mark.parametrize(("html", "expected"), [
-    ('<meta name="ArticleTitle" content="灵武市民政局2024年政府信息公开工作年度报告">', "灵武市民政局2024年政府信息公开工作年度报告"),
-    ('<div class="article_title">\n 平潭综合实验区2018年度\n 政府信息公开工作年度报告 </div>', "平潭综合实验区2018年度政府信息公开工作年度报告"),
-    ("<h1>赛罕区民政局<br>2019年政府信息公开工作年度报告</h1>", "赛罕区民政局2019年政府信息公开工作年度报告"),
-    ("<title>绿园区2020年政府信息公开工作年度报告_政府信息公开年报_长春市绿园区人民政府</title>", "绿园区2020年政府信息公开工作年度报告"),
-])
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            '<meta name="ArticleTitle" content="灵武市民政局2024年政府信息公开工作年度报告">',
+            "灵武市民政局2024年政府信息公开工作年度报告",
+        ),
+        (
+            '<div class="article_title">\n 平潭综合实验区2018年度\n 政府信息公开工作年度报告 </div>',
+            "平潭综合实验区2018年度政府信息公开工作年度报告",
+        ),
+        ("<h1>赛罕区民政局<br>2019年政府信息公开工作年度报告</h1>", "赛罕区民政局2019年政府信息公开工作年度报告"),
+        (
+            "<title>绿园区2020年政府信息公开工作年度报告_政府信息公开年报_长春市绿园区人民政府</title>",
+            "绿园区2020年政府信息公开工作年度报告",
+        ),
+    ],
+)
 def test_title_from_html(html, expected):
     page = load_page(f"<html><head></head><body>{html}<p>正文</p></body></html>")
     assert extract_title(page, "") == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("绿园区民政局2020年政府信息公开工作年度报告\n\n1、 总体情况", "绿园区民政局2020年政府信息公开工作年度报告"),
-    ("根据《条例》要求,现发布《灵武市民政局2024年政府信息公开工作年度报告》,本报告…", "灵武市民政局2024年政府信息公开工作年度报告"),
-    ("一、总体情况\n2019年,赛罕区民政局在…", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("绿园区民政局2020年政府信息公开工作年度报告\n\n1、 总体情况", "绿园区民政局2020年政府信息公开工作年度报告"),
+        (
+            "根据《条例》要求,现发布《灵武市民政局2024年政府信息公开工作年度报告》,本报告…",
+            "灵武市民政局2024年政府信息公开工作年度报告",
+        ),
+        ("一、总体情况\n2019年,赛罕区民政局在…", None),
+    ],
+)
 def test_title_from_text(text, expected):
     assert title_from_text(text) == expected
 
 
-@pytest.mark.parametrize(("title", "expected"), [
-    ("平潭综合实验区2023年度政府信息公开工作年度报告", "平潭综合实验区"),
-    ("灵武市民政局2024年政府信息公开工作年度报告", "灵武市民政局"),
-    ("2019年度赛罕区民政局政府信息公开工作年度报告", "赛罕区民政局"),
-    ("2019年度政府信息公开工作年度报告", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("平潭综合实验区2023年度政府信息公开工作年度报告", "平潭综合实验区"),
+        ("灵武市民政局2024年政府信息公开工作年度报告", "灵武市民政局"),
+        ("2019年度赛罕区民政局政府信息公开工作年度报告", "赛罕区民政局"),
+        ("2019年度政府信息公开工作年度报告", None),
+        (None, None),
+    ],
+)
 def test_agency_from_title(title, expected):
     assert agency_from_title(title) == expected
 
@@ -92,53 +113,66 @@ def test_signed_agency_wins_when_it_is_the_fuller_name():
     assert extract_agency(None, "一、总体情况\n2019年,赛罕区民政局在领导小组的领导下…") == "赛罕区民政局"
 
 
-@pytest.mark.parametrize(("agency", "expected"), [
-    ("赛罕区民政局", "民政局"),
-    ("北京市朝阳区人民政府", "人民政府"),
-    ("长沙市卫生健康委员会", "卫生健康委员会"),
-    ("呼和浩特市人民政府办公室", "办公室"),
-    ("国家税务总局甘肃省税务局", "税务局"),
-    ("灵武市市场监督管理局", "市场监督管理局"),
-    ("平潭综合实验区", "管理委员会"),
-    ("赛罕区", "人民政府"),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("agency", "expected"),
+    [
+        ("赛罕区民政局", "民政局"),
+        ("北京市朝阳区人民政府", "人民政府"),
+        ("长沙市卫生健康委员会", "卫生健康委员会"),
+        ("呼和浩特市人民政府办公室", "办公室"),
+        ("国家税务总局甘肃省税务局", "税务局"),
+        ("灵武市市场监督管理局", "市场监督管理局"),
+        ("平潭综合实验区", "管理委员会"),
+        ("赛罕区", "人民政府"),
+        (None, None),
+    ],
+)
 def test_agency_type(agency, expected):
     assert extract_agency_type(agency) == expected
 
 
-@pytest.mark.parametrize(("agency", "expected"), [
-    ("赛罕区民政局", "county"),
-    ("呼和浩特市民政局", "city"),
-    ("内蒙古自治区民政厅", "province"),
-    ("北京市民政局", "province"),
-    ("国家税务总局甘肃省税务局", "province"),
-    ("国家税务总局", "central"),
-    ("赛罕区大学路街道办事处", "township"),
-    ("某某镇人民政府", "township"),
-    ("平潭综合实验区", "city"),
-    ("某某局", None),
-])
+@pytest.mark.parametrize(
+    ("agency", "expected"),
+    [
+        ("赛罕区民政局", "county"),
+        ("呼和浩特市民政局", "city"),
+        ("内蒙古自治区民政厅", "province"),
+        ("北京市民政局", "province"),
+        ("国家税务总局甘肃省税务局", "province"),
+        ("国家税务总局", "central"),
+        ("赛罕区大学路街道办事处", "township"),
+        ("某某镇人民政府", "township"),
+        ("平潭综合实验区", "city"),
+        ("某某局", None),
+    ],
+)
 def test_level(agency, expected):
     assert extract_level(agency) == expected
 
 
 # --- regions -------------------------------------------------------------------------------
-@pytest.mark.parametrize(("agency", "kwargs", "expected"), [
-    ("赛罕区民政局", {}, ("内蒙古自治区", "呼和浩特市", "赛罕区", "150105")),
-    ("长春市绿园区民政局", {}, ("吉林省", "长春市", "绿园区", "220106")),
-    ("灵武市民政局", {}, ("宁夏回族自治区", "银川市", "灵武市", "640181")),
-    ("平潭综合实验区", {}, ("福建省", None, None, "350000")),
-    ("北京市朝阳区民政局", {}, ("北京市", "北京市", "朝阳区", "110105")),
-    # 朝阳区 exists in Beijing and Changchun: unresolved unless something picks one.
-    ("朝阳区民政局", {}, None),
-    ("朝阳区民政局", {"hints": {"province": "北京市"}}, ("北京市", "北京市", "朝阳区", "110105")),
-    ("朝阳区民政局", {"clues": page_clues("吉公网安备 22010402000001号")}, ("吉林省", "长春市", "朝阳区", "220104")),
-    ("某某局", {"hints": {"city": "呼和浩特市"}}, ("内蒙古自治区", "呼和浩特市", None, "150100")),
-    ("某某局", {"clues": page_clues("闽ICP备09032658号")}, ("福建省", None, None, "350000")),
-    ("某某局", {"text": "2019年,赛罕区民政局在…"}, ("内蒙古自治区", "呼和浩特市", "赛罕区", "150105")),
-    ("某某局", {}, None),
-])
+@pytest.mark.parametrize(
+    ("agency", "kwargs", "expected"),
+    [
+        ("赛罕区民政局", {}, ("内蒙古自治区", "呼和浩特市", "赛罕区", "150105")),
+        ("长春市绿园区民政局", {}, ("吉林省", "长春市", "绿园区", "220106")),
+        ("灵武市民政局", {}, ("宁夏回族自治区", "银川市", "灵武市", "640181")),
+        ("平潭综合实验区", {}, ("福建省", None, None, "350000")),
+        ("北京市朝阳区民政局", {}, ("北京市", "北京市", "朝阳区", "110105")),
+        # 朝阳区 exists in Beijing and Changchun: unresolved unless something picks one.
+        ("朝阳区民政局", {}, None),
+        ("朝阳区民政局", {"hints": {"province": "北京市"}}, ("北京市", "北京市", "朝阳区", "110105")),
+        (
+            "朝阳区民政局",
+            {"clues": page_clues("吉公网安备 22010402000001号")},
+            ("吉林省", "长春市", "朝阳区", "220104"),
+        ),
+        ("某某局", {"hints": {"city": "呼和浩特市"}}, ("内蒙古自治区", "呼和浩特市", None, "150100")),
+        ("某某局", {"clues": page_clues("闽ICP备09032658号")}, ("福建省", None, None, "350000")),
+        ("某某局", {"text": "2019年,赛罕区民政局在…"}, ("内蒙古自治区", "呼和浩特市", "赛罕区", "150105")),
+        ("某某局", {}, None),
+    ],
+)
 def test_resolve_region(agency, kwargs, expected):
     region = resolve_region(agency, **kwargs)
     got = (region.province, region.city, region.county, region.code) if region else None
@@ -146,43 +180,55 @@ def test_resolve_region(agency, kwargs, expected):
 
 
 # --- years, dates, format ------------------------------------------------------------------
-@pytest.mark.parametrize(("title", "text", "expected"), [
-    ("平潭综合实验区2015年度政府信息公开工作年度报告", "", 2015),
-    (None, "现发布《灵武市民政局2024年政府信息公开工作年度报告》,本报告统计数据从2024年1月1日至12月31日。", 2024),
-    (None, "本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。", 2023),
-    (None, "一、总体情况\n2019年,赛罕区民政局在…", 2019),
-    (None, "一、总体情况\n我局认真落实条例。", None),
-])
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("平潭综合实验区2015年度政府信息公开工作年度报告", "", 2015),
+        (None, "现发布《灵武市民政局2024年政府信息公开工作年度报告》,本报告统计数据从2024年1月1日至12月31日。", 2024),
+        (None, "本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。", 2023),
+        (None, "一、总体情况\n2019年,赛罕区民政局在…", 2019),
+        (None, "一、总体情况\n我局认真落实条例。", None),
+    ],
+)
 def test_report_year(title, text, expected):
     assert extract_report_year(title, text) == expected
 
 
-@pytest.mark.parametrize(("html", "text", "year", "expected"), [
-    ('<meta name="PubDate" content="2024-03-08 15:34">', "", 2023, "2024-03-08"),
-    ('<span class="article_time">时间：2019-01-10 16:13</span>', "", 2018, "2019-01-10"),
-    ('<p>发布日期：2021/2/3</p>', "", 2020, "2021-02-03"),
-    ("", "正文\n长春市绿园区民政局\n2021年01月14日", 2020, "2021-01-14"),
-    ("", "正文\n某某局\n二〇二一年一月十四日", 2020, "2021-01-14"),
-    # A date inside the prose is not a publication date.
-    ("", "2023年6月1日开通“跨省通办”后,共办理异地结婚登记7对。", 2022, None),
-    ("", "本报告统计时间：2024年1月1日至12月31日。", 2024, None),
-    # A date before the covered year cannot be the publication date.
-    ('<meta name="PubDate" content="2010-01-01">', "", 2019, None),
-])
+@pytest.mark.parametrize(
+    ("html", "text", "year", "expected"),
+    [
+        ('<meta name="PubDate" content="2024-03-08 15:34">', "", 2023, "2024-03-08"),
+        ('<span class="article_time">时间：2019-01-10 16:13</span>', "", 2018, "2019-01-10"),
+        ("<p>发布日期：2021/2/3</p>", "", 2020, "2021-02-03"),
+        ("", "正文\n长春市绿园区民政局\n2021年01月14日", 2020, "2021-01-14"),
+        ("", "正文\n某某局\n二〇二一年一月十四日", 2020, "2021-01-14"),
+        # A date inside the prose is not a publication date.
+        ("", "2023年6月1日开通“跨省通办”后,共办理异地结婚登记7对。", 2022, None),
+        ("", "本报告统计时间：2024年1月1日至12月31日。", 2024, None),
+        # A date before the covered year cannot be the publication date.
+        ('<meta name="PubDate" content="2010-01-01">', "", 2019, None),
+    ],
+)
 def test_published(html, text, year, expected):
     page = load_page(f"<html><head>{html}</head><body>{html}<p>{text}</p></body></html>")
     assert extract_published(page, text, year) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数", "2021"),
-    ("（六）其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 0", "2021"),
-    ("信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量", "2019"),
-    ("\t上一年项目数量\n\t本年增/减", "2019"),
-    ("政府集中采购 | 135 | 75394432.52元", "2019"),
-    # Prose that mentions 政府集中采购 is not a table header.
-    ("2018年，我区主动公开政府信息的主要类别有：财政预决算类信息35条，政府集中采购项目类信息55条，行政许可类信息13条。", "legacy"),
-    ("指标名称 | 计量单位 | 2015年度 | 历年累计", "legacy"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数", "2021"),
+        ("（六）其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 0", "2021"),
+        ("信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量", "2019"),
+        ("\t上一年项目数量\n\t本年增/减", "2019"),
+        ("政府集中采购 | 135 | 75394432.52元", "2019"),
+        # Prose that mentions 政府集中采购 is not a table header.
+        (
+            "2018年，我区主动公开政府信息的主要类别有：财政预决算类信息35条，政府集中采购项目类信息55条，行政许可类信息13条。",
+            "legacy",
+        ),
+        ("指标名称 | 计量单位 | 2015年度 | 历年累计", "legacy"),
+    ],
+)
 def test_format(text, expected):
     assert extract_format(text) == expected

@@ -1,9 +1,9 @@
 """Snippets: the densest window of the original text, escaped, matches in <mark>."""
+
 from __future__ import annotations
 
-from sample_files import SAMPLES
-
 from indexer.search_text.highlight import snippet
+from sample_files import SAMPLES
 
 
 def test_window_with_most_matches_wins():
@@ -22,12 +22,12 @@ def test_cut_from_original_text_not_segmented_copy():
 
 def test_html_is_escaped():
     out = snippet('<b>行政复议</b> & "诉讼"', ["行政复议"])
-    assert out == '&lt;b&gt;<mark>行政复议</mark>&lt;/b&gt; &amp; &quot;诉讼&quot;'
+    assert out == "&lt;b&gt;<mark>行政复议</mark>&lt;/b&gt; &amp; &quot;诉讼&quot;"
 
 
 def test_no_terms_gives_the_start():
     text = "一、总体情况\n" + "内容" * 100
-    assert snippet(text, []) == "一、总体情况 " + "内容" * 56 + "内…"      # 120 characters of text
+    assert snippet(text, []) == "一、总体情况 " + "内容" * 56 + "内…"  # 120 characters of text
     assert snippet(text, ["不存在的词"]).startswith("一、总体情况")
 
 

@@ -5,46 +5,52 @@ import hashlib
 import json
 
 import pytest
-from sample_files import PINGTAN, PORTAL_PAGES, SAMPLES, sample_files
 
 from indexer.errors import NotAReport, UnreadablePage
 from indexer.record import build_record, recognize_report
+from sample_files import PINGTAN, PORTAL_PAGES, SAMPLES, sample_files
 
 ALL_REPORTS = sample_files(SAMPLES, "*.txt", at_least=3) + sample_files(PINGTAN, "8*.html", at_least=6)
 REPORT_TEXT = (SAMPLES / "lingwu-minzheng-2024.txt").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("title", "expected"), [
-    ("平潭综合实验区2023年度政府信息公开工作年度报告", True),
-    ("赛罕区民政局2019年政府信息公开工作年度报告", True),
-    ("灵武市2024年政务公开工作年度报告", True),
-    ("呼和浩特市教育局2020年度信息公开年报", True),
-    ("赛罕区2019年政府信息公开工作要点", False),
-    ("关于2019年政务公开工作要点落实情况的函", False),
-    ("关于报送2020年政府信息公开工作年度报告的函", False),
-    ("赛罕区2020年政府工作报告", False),
-    ("赛罕区民政局2020年部门预算公开", False),
-    ("赛罕区民政局2019年度部门决算公开", False),
-    ("2019年度企业年报公示", False),
-    ("企业2020年度报告公示信息", False),
-    ("赛罕区2019年统计年报", False),
-    ("关于做好2019年政府信息公开工作年度报告编制发布工作的通知", False),
-    ("赛罕区政府信息公开指南", False),
-    ("政府信息公开年度报告", False),  # no year
-])
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("平潭综合实验区2023年度政府信息公开工作年度报告", True),
+        ("赛罕区民政局2019年政府信息公开工作年度报告", True),
+        ("灵武市2024年政务公开工作年度报告", True),
+        ("呼和浩特市教育局2020年度信息公开年报", True),
+        ("赛罕区2019年政府信息公开工作要点", False),
+        ("关于2019年政务公开工作要点落实情况的函", False),
+        ("关于报送2020年政府信息公开工作年度报告的函", False),
+        ("赛罕区2020年政府工作报告", False),
+        ("赛罕区民政局2020年部门预算公开", False),
+        ("赛罕区民政局2019年度部门决算公开", False),
+        ("2019年度企业年报公示", False),
+        ("企业2020年度报告公示信息", False),
+        ("赛罕区2019年统计年报", False),
+        ("关于做好2019年政府信息公开工作年度报告编制发布工作的通知", False),
+        ("赛罕区政府信息公开指南", False),
+        ("政府信息公开年度报告", False),  # no year
+    ],
+)
 def test_recognize_titles(title, expected):
     assert recognize_report(title, REPORT_TEXT)[0] is expected
 
 
-@pytest.mark.parametrize(("title", "reason_part"), [
-    ("赛罕区2019年政府信息公开工作要点", "工作要点"),
-    ("关于2019年政务公开工作要点落实情况的函", "工作要点"),
-    ("赛罕区2020年政府工作报告", "政府工作报告"),
-    ("赛罕区民政局2020年部门预算公开", "预算"),
-    ("2019年度企业年报公示", "企业年报"),
-    ("赛罕区2019年统计年报", "统计年报"),
-    ("赛罕区政府信息公开指南", "title does not name"),
-])
+@pytest.mark.parametrize(
+    ("title", "reason_part"),
+    [
+        ("赛罕区2019年政府信息公开工作要点", "工作要点"),
+        ("关于2019年政务公开工作要点落实情况的函", "工作要点"),
+        ("赛罕区2020年政府工作报告", "政府工作报告"),
+        ("赛罕区民政局2020年部门预算公开", "预算"),
+        ("2019年度企业年报公示", "企业年报"),
+        ("赛罕区2019年统计年报", "统计年报"),
+        ("赛罕区政府信息公开指南", "title does not name"),
+    ],
+)
 def test_rejection_reason_is_clear(title, reason_part):
     assert reason_part in recognize_report(title, REPORT_TEXT)[1]
 

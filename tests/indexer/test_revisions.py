@@ -1,8 +1,15 @@
 """Recrawls keep one record per report: URL merging and revision numbers (pure rules)."""
+
 from indexer.storage.revisions import reconcile
 
-OLD = {"id": "a", "url": "http://gov.cn/x/1.htm", "urls": ["http://gov.cn/x/1.htm"], "content_hash": "h1",
-       "version": 1, "title": "某局2023年政府信息公开工作年度报告"}
+OLD = {
+    "id": "a",
+    "url": "http://gov.cn/x/1.htm",
+    "urls": ["http://gov.cn/x/1.htm"],
+    "content_hash": "h1",
+    "version": 1,
+    "title": "某局2023年政府信息公开工作年度报告",
+}
 
 
 def test_new_report_is_stored_as_it_came():

@@ -1,25 +1,45 @@
 """Segmentation: domain words stay whole, queries and documents are cut alike."""
+
 from __future__ import annotations
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sample_files import SAMPLES
 
 from indexer.search_text.segment import query_terms, segment_text
+from sample_files import SAMPLES
 
 SAMPLE_STEMS = ("saihan-minzheng-2019", "lvyuan-minzheng-2020", "lingwu-minzheng-2024")
 
 
-@pytest.mark.parametrize("word", [
-    "政府信息公开", "依申请公开", "主动公开", "三安全一稳定", "行政复议", "行政诉讼", "政策解读", "信息处理费",
-    "不予公开", "部分公开", "政府信息公开工作年度报告", "民政局", "信访局", "税务局", "人民政府", "卫生健康委员会",
-])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "政府信息公开",
+        "依申请公开",
+        "主动公开",
+        "三安全一稳定",
+        "行政复议",
+        "行政诉讼",
+        "政策解读",
+        "信息处理费",
+        "不予公开",
+        "部分公开",
+        "政府信息公开工作年度报告",
+        "民政局",
+        "信访局",
+        "税务局",
+        "人民政府",
+        "卫生健康委员会",
+    ],
+)
 def test_domain_words_are_one_term(word):
     assert query_terms(word) == [word]
 
 
-@pytest.mark.parametrize("name", ["赛罕区", "绿园区", "灵武市", "宁夏回族自治区", "内蒙古自治区", "呼和浩特市", "平潭综合实验区"])
+@pytest.mark.parametrize(
+    "name", ["赛罕区", "绿园区", "灵武市", "宁夏回族自治区", "内蒙古自治区", "呼和浩特市", "平潭综合实验区"]
+)
 def test_region_names_are_one_term(name):
     assert query_terms(name) == [name]
 

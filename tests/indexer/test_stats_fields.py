@@ -1,11 +1,11 @@
 """The registry of searchable numbers, conditions and table cells (indexer.tables.numbers)."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import pytest
-from sample_files import PINGTAN, SAMPLES, sample_files
 
 from indexer.tables import schema as stats_schema
 from indexer.tables.numbers import (
@@ -18,14 +18,30 @@ from indexer.tables.numbers import (
     holds,
     parse_condition,
 )
+from sample_files import PINGTAN, SAMPLES, sample_files
 
-GOLD_WITH_STATS = [p for p in sample_files(SAMPLES, "*.gold.json", at_least=3) + sample_files(PINGTAN, "*.gold.json", at_least=6)
-                   if json.loads(p.read_text(encoding="utf-8")).get("stats")]
-REQUIRED = ("applications.new_received.total", "applications.carried_over.total", "applications.granted.total",
-            "applications.partly_granted.total", "applications.denied.total", "applications.unavailable.total",
-            "applications.not_processed.total", "applications.total_processed.total", "review.total",
-            "review.corrected", "litigation_direct.total", "litigation_direct.corrected",
-            "litigation_after_review.total", "litigation_after_review.corrected", "litigation.total")
+GOLD_WITH_STATS = [
+    p
+    for p in sample_files(SAMPLES, "*.gold.json", at_least=3) + sample_files(PINGTAN, "*.gold.json", at_least=6)
+    if json.loads(p.read_text(encoding="utf-8")).get("stats")
+]
+REQUIRED = (
+    "applications.new_received.total",
+    "applications.carried_over.total",
+    "applications.granted.total",
+    "applications.partly_granted.total",
+    "applications.denied.total",
+    "applications.unavailable.total",
+    "applications.not_processed.total",
+    "applications.total_processed.total",
+    "review.total",
+    "review.corrected",
+    "litigation_direct.total",
+    "litigation_direct.corrected",
+    "litigation_after_review.total",
+    "litigation_after_review.corrected",
+    "litigation.total",
+)
 
 
 def gold_stats(path: Path) -> dict:
@@ -57,7 +73,9 @@ def test_numbers_of_pingtan_2021_report_match_its_table():
     assert numbers["applications.denied.total"] == sum(apps[r]["total"] for r in stats_schema.DENIED_ROWS) == 8
     assert numbers["applications.unavailable.total"] == 25
     assert numbers["review.total"] == stats["review"]["total"] == 3
-    assert numbers["litigation.total"] == stats["litigation_direct"]["total"] + stats["litigation_after_review"]["total"]
+    assert (
+        numbers["litigation.total"] == stats["litigation_direct"]["total"] + stats["litigation_after_review"]["total"]
+    )
 
 
 @pytest.mark.parametrize("path", GOLD_WITH_STATS, ids=lambda p: p.stem)
@@ -69,43 +87,62 @@ def test_every_gold_number_is_computed(path):
 def test_missing_cells_are_null_never_zero():
     assert set(compute_numbers(None).values()) == {None}
     assert set(compute_numbers({}).values()) == {None}
-    partial = {"applications": {"denied_third_party": {"total": 4}, "granted": {"natural_person": 3}},
-               "litigation_direct": {"total": 2}, "review": {"total": "3"}}
+    partial = {
+        "applications": {"denied_third_party": {"total": 4}, "granted": {"natural_person": 3}},
+        "litigation_direct": {"total": 2},
+        "review": {"total": "3"},
+    }
     numbers = compute_numbers(partial)
-    assert numbers["applications.denied.total"] == 4               # the rows present are added up
-    assert numbers["applications.granted.total"] is None           # a cell of another column is not the total
+    assert numbers["applications.denied.total"] == 4  # the rows present are added up
+    assert numbers["applications.granted.total"] is None  # a cell of another column is not the total
     assert numbers["applications.unavailable.total"] is None
     assert numbers["litigation.total"] == 2
-    assert numbers["review.total"] is None                         # not a number
+    assert numbers["review.total"] is None  # not a number
 
 
 def test_failed_checks():
     assert failed_checks([]) is None and failed_checks(None) is None
-    checks = [{"rule": "suits_totals", "ok": False, "detail": "review"}, {"rule": "unparsed", "ok": True, "detail": ""},
-              {"rule": "applications_balance", "ok": False, "detail": "total"},
-              {"rule": "suits_totals", "ok": False, "detail": "litigation_direct"}]
+    checks = [
+        {"rule": "suits_totals", "ok": False, "detail": "review"},
+        {"rule": "unparsed", "ok": True, "detail": ""},
+        {"rule": "applications_balance", "ok": False, "detail": "total"},
+        {"rule": "suits_totals", "ok": False, "detail": "litigation_direct"},
+    ]
     assert failed_checks(checks) == ["applications_balance", "suits_totals"]
     assert failed_checks([{"rule": "unparsed", "ok": True, "detail": ""}]) == []
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("applications.new_received.total>=10", Condition("applications.new_received.total", ">=", 10)),
-    (" review.total != 0 ", Condition("review.total", "!=", 0)),
-    ("litigation.total<2.5", Condition("litigation.total", "<", 2.5)),
-    ("applications.denied.total=-1", Condition("applications.denied.total", "=", -1)),
-    ("review.corrected>0", Condition("review.corrected", ">", 0)),
-    ("review.corrected<=3", Condition("review.corrected", "<=", 3)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("applications.new_received.total>=10", Condition("applications.new_received.total", ">=", 10)),
+        (" review.total != 0 ", Condition("review.total", "!=", 0)),
+        ("litigation.total<2.5", Condition("litigation.total", "<", 2.5)),
+        ("applications.denied.total=-1", Condition("applications.denied.total", "=", -1)),
+        ("review.corrected>0", Condition("review.corrected", ">", 0)),
+        ("review.corrected<=3", Condition("review.corrected", "<=", 3)),
+    ],
+)
 def test_parse_condition(text, expected):
     assert parse_condition(text) == expected
 
 
-@pytest.mark.parametrize("text, message", [
-    ("applications.total>=1", "unknown number"), ("title>=1", "unknown number"), ("review.total", "cannot read"),
-    ("review.total>=", "cannot read"), ("review.total=>1", "cannot read"), ("review.total>=1e9", "cannot read"),
-    ("review.total>=nan", "cannot read"), ("review.total>=1 OR 1=1", "cannot read"), ("", "cannot read"),
-    ("review.total>=" + "9" * 300, "at most"), ("review.total==1", "cannot read"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("applications.total>=1", "unknown number"),
+        ("title>=1", "unknown number"),
+        ("review.total", "cannot read"),
+        ("review.total>=", "cannot read"),
+        ("review.total=>1", "cannot read"),
+        ("review.total>=1e9", "cannot read"),
+        ("review.total>=nan", "cannot read"),
+        ("review.total>=1 OR 1=1", "cannot read"),
+        ("", "cannot read"),
+        ("review.total>=" + "9" * 300, "at most"),
+        ("review.total==1", "cannot read"),
+    ],
+)
 def test_bad_conditions_name_the_valid_numbers(text, message):
     with pytest.raises(ValueError, match=message) as err:
         parse_condition(text)
@@ -122,9 +159,14 @@ def test_table_cells_cover_both_formats_in_table_order():
     keys = [c.key for c in TABLE_CELLS]
     assert len(keys) == len(set(keys))
     assert keys.index("proactive.regulations.new_made") < keys.index("applications.new_received.natural_person")
-    assert keys.index("applications.other.total") < keys.index("applications.other_other.total") \
-        < keys.index("applications.total_processed.total") < keys.index("applications.carried_forward.total") \
-        < keys.index("review.upheld") < keys.index("litigation_after_review.total")
+    assert (
+        keys.index("applications.other.total")
+        < keys.index("applications.other_other.total")
+        < keys.index("applications.total_processed.total")
+        < keys.index("applications.carried_forward.total")
+        < keys.index("review.upheld")
+        < keys.index("litigation_after_review.total")
+    )
     cell = {c.key: c for c in TABLE_CELLS}["applications.new_received.natural_person"]
     assert cell.header == "三·本年新收政府信息公开申请数量·自然人 (applications.new_received.natural_person)"
 

@@ -1,15 +1,16 @@
 """The SQLite backend: write, re-index, search, facets, sorting, failures, read-only use."""
+
 from __future__ import annotations
 
 import json
 import sqlite3
 
 import pytest
-from sample_files import SAMPLES
 
 from indexer.storage import SearchQuery, open_backend
 from indexer.storage.base import QueryTimeout
 from indexer.storage.sqlite.backend import SqliteBackend
+from sample_files import SAMPLES
 
 SAMPLE_STEMS = ("saihan-minzheng-2019", "lvyuan-minzheng-2020", "lingwu-minzheng-2024")
 
@@ -18,19 +19,45 @@ def sample_record(stem: str) -> dict:
     """A record from a sample's text and gold fields."""
     gold = json.loads((SAMPLES / f"{stem}.gold.json").read_text(encoding="utf-8"))
     url = f"http://www.example.gov.cn/{stem}.html"
-    return {"id": stem, "url": url, "urls": [url], "title": f"{gold['agency']}{gold['report_year']}年政府信息公开工作年度报告",
-            "agency": gold["agency"], "agency_type": "民政局", "level": "county", "province": gold["province"],
-            "city": gold["city"], "county": gold["county"], "report_year": gold["report_year"],
-            "published": gold["published"], "format": gold["format"],
-            "text": (SAMPLES / f"{stem}.txt").read_text(encoding="utf-8"), "stats": gold.get("stats"), "checks": []}
+    return {
+        "id": stem,
+        "url": url,
+        "urls": [url],
+        "title": f"{gold['agency']}{gold['report_year']}年政府信息公开工作年度报告",
+        "agency": gold["agency"],
+        "agency_type": "民政局",
+        "level": "county",
+        "province": gold["province"],
+        "city": gold["city"],
+        "county": gold["county"],
+        "report_year": gold["report_year"],
+        "published": gold["published"],
+        "format": gold["format"],
+        "text": (SAMPLES / f"{stem}.txt").read_text(encoding="utf-8"),
+        "stats": gold.get("stats"),
+        "checks": [],
+    }
 
 
 def synthetic(rid: str, province: str, year: int, published: str | None, text: str, **extra) -> dict:
     """A short synthetic record."""
-    return {"id": rid, "url": f"https://example.gov.cn/{rid}", "urls": [], "title": f"{province}{year}年政府信息公开工作年度报告",
-            "agency": f"{province}人民政府", "agency_type": "人民政府", "level": "province", "province": province,
-            "city": None, "county": None, "report_year": year, "published": published, "format": "2021",
-            "text": text, **extra}
+    return {
+        "id": rid,
+        "url": f"https://example.gov.cn/{rid}",
+        "urls": [],
+        "title": f"{province}{year}年政府信息公开工作年度报告",
+        "agency": f"{province}人民政府",
+        "agency_type": "人民政府",
+        "level": "province",
+        "province": province,
+        "city": None,
+        "county": None,
+        "report_year": year,
+        "published": published,
+        "format": "2021",
+        "text": text,
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -73,7 +100,8 @@ def test_search_finds_terms_with_snippet_from_original_text(backend):
 def test_subword_query_matches_longer_word(backend):
     # 复议 is only ever written inside 行政复议
     assert set(hit_ids(backend.search(SearchQuery(q="复议", limit=50)))) == set(
-        hit_ids(backend.search(SearchQuery(q="行政复议", limit=50))))
+        hit_ids(backend.search(SearchQuery(q="行政复议", limit=50)))
+    )
 
 
 def test_all_terms_required(backend):
@@ -83,9 +111,9 @@ def test_all_terms_required(backend):
 def test_facets_apply_other_filters(backend):
     result = backend.search(SearchQuery(filters={"province": ["福建省"], "report_year": ["2022"]}))
     assert hit_ids(result) == ["p-2"]
-    assert dict(result.facets["province"]) == {"福建省": 1, "广东省": 2}        # year=2022 only
-    assert dict(result.facets["report_year"]) == {"2021": 1, "2022": 1}        # province=福建省 only
-    assert dict(result.facets["level"]) == {"province": 1}                     # both filters
+    assert dict(result.facets["province"]) == {"福建省": 1, "广东省": 2}  # year=2022 only
+    assert dict(result.facets["report_year"]) == {"2021": 1, "2022": 1}  # province=福建省 only
+    assert dict(result.facets["level"]) == {"province": 1}  # both filters
 
 
 def test_facets_follow_the_query(backend):
@@ -106,7 +134,7 @@ def test_reindex_same_id_updates_in_place(backend, tmp_path):
         assert conn.execute("select count(*) from reports where id = 'p-3'").fetchone() == (1,)
         assert conn.execute("select count(*) from reports_fts").fetchone() == (7,)
         matches = conn.execute("select rowid from reports_fts where reports_fts match '广东省'").fetchall()
-        assert len(matches) == 2                       # p-3 and p-4, no stale copy
+        assert len(matches) == 2  # p-3 and p-4, no stale copy
 
 
 def test_reindex_twice_in_one_batch_keeps_the_last(backend):
@@ -117,12 +145,27 @@ def test_reindex_twice_in_one_batch_keeps_the_last(backend):
     assert backend.search(SearchQuery(q="第一版")).total == 0
 
 
-@pytest.mark.parametrize("sort, expected", [
-    ("published", ["lvyuan-minzheng-2020", "p-1", "p-2", "p-3", "lingwu-minzheng-2024", "p-4", "saihan-minzheng-2019"]),
-    ("-published", ["p-2", "p-3", "p-1", "lvyuan-minzheng-2020", "lingwu-minzheng-2024", "p-4", "saihan-minzheng-2019"]),
-    ("report_year", ["saihan-minzheng-2019", "lvyuan-minzheng-2020", "p-1", "p-2", "p-3", "p-4", "lingwu-minzheng-2024"]),
-    ("-report_year", ["lingwu-minzheng-2024", "p-2", "p-3", "p-4", "p-1", "lvyuan-minzheng-2020", "saihan-minzheng-2019"]),
-])
+@pytest.mark.parametrize(
+    "sort, expected",
+    [
+        (
+            "published",
+            ["lvyuan-minzheng-2020", "p-1", "p-2", "p-3", "lingwu-minzheng-2024", "p-4", "saihan-minzheng-2019"],
+        ),
+        (
+            "-published",
+            ["p-2", "p-3", "p-1", "lvyuan-minzheng-2020", "lingwu-minzheng-2024", "p-4", "saihan-minzheng-2019"],
+        ),
+        (
+            "report_year",
+            ["saihan-minzheng-2019", "lvyuan-minzheng-2020", "p-1", "p-2", "p-3", "p-4", "lingwu-minzheng-2024"],
+        ),
+        (
+            "-report_year",
+            ["lingwu-minzheng-2024", "p-2", "p-3", "p-4", "p-1", "lvyuan-minzheng-2020", "saihan-minzheng-2019"],
+        ),
+    ],
+)
 def test_sorting_nulls_last_ties_by_id(backend, sort, expected):
     assert hit_ids(backend.search(SearchQuery(sort=sort, limit=20))) == expected
 
@@ -146,32 +189,51 @@ def test_pagination(backend):
     assert pages[-1] == []
 
 
-@pytest.mark.parametrize("query, message", [
-    (SearchQuery(filters={"agency": ["x"]}), "unknown facet"),
-    (SearchQuery(facets=("title",)), "unknown facet"),
-    (SearchQuery(sort="title"), "sort"),
-    (SearchQuery(limit=-1), "limit"),
-    (SearchQuery(published_from="2020-02-30"), "published_from"),
-    (SearchQuery(published_from="2021-01-01", published_to="2020-01-01"), "after"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        (SearchQuery(filters={"agency": ["x"]}), "unknown facet"),
+        (SearchQuery(facets=("title",)), "unknown facet"),
+        (SearchQuery(sort="title"), "sort"),
+        (SearchQuery(limit=-1), "limit"),
+        (SearchQuery(published_from="2020-02-30"), "published_from"),
+        (SearchQuery(published_from="2021-01-01", published_to="2020-01-01"), "after"),
+    ],
+)
 def test_bad_queries_raise_value_error(backend, query, message):
     with pytest.raises(ValueError, match=message):
         backend.search(query)
 
 
-@pytest.mark.parametrize("q", ['"', "行政复议 AND", "NEAR(a b)", "* ^ :", "'; DROP TABLE reports; --", "🙂", "{title}: x"])
+@pytest.mark.parametrize(
+    "q", ['"', "行政复议 AND", "NEAR(a b)", "* ^ :", "'; DROP TABLE reports; --", "🙂", "{title}: x"]
+)
 def test_fts_syntax_in_queries_is_harmless(backend, q):
     backend.search(SearchQuery(q=q))
     assert backend.count() == 7
 
 
 def test_failures_table(backend):
-    backend.record_failure({"url": "https://x.gov.cn/a.html", "reason": "HTTP 404", "portal": "x",
-                            "kind": "fetch_failed", "status": 404, "at": "2025-01-01T00:00:00+00:00"})
+    backend.record_failure(
+        {
+            "url": "https://x.gov.cn/a.html",
+            "reason": "HTTP 404",
+            "portal": "x",
+            "kind": "fetch_failed",
+            "status": 404,
+            "at": "2025-01-01T00:00:00+00:00",
+        }
+    )
     backend.record_failure({"url": "https://x.gov.cn/b.html", "reason": "title is a notice", "kind": "not_a_report"})
     rows = backend.failures()
-    assert rows[0] == {"url": "https://x.gov.cn/a.html", "reason": "HTTP 404", "portal": "x",
-                       "kind": "fetch_failed", "status": 404, "at": "2025-01-01T00:00:00+00:00"}
+    assert rows[0] == {
+        "url": "https://x.gov.cn/a.html",
+        "reason": "HTTP 404",
+        "portal": "x",
+        "kind": "fetch_failed",
+        "status": 404,
+        "at": "2025-01-01T00:00:00+00:00",
+    }
     assert rows[1]["kind"] == "not_a_report" and rows[1]["at"]
     with pytest.raises(ValueError, match="kind"):
         backend.record_failure({"url": "https://x.gov.cn/c.html", "kind": "oops"})
@@ -195,7 +257,7 @@ def test_read_only_backend_searches_but_does_not_write(backend, tmp_path):
 
 def test_time_limit(backend):
     backend.write([synthetic(f"bulk-{i}", "江西省", 2020, None, "政府信息公开工作。" * 50) for i in range(300)])
-    backend.search(SearchQuery(q="政府信息公开"))           # facet cache warm
+    backend.search(SearchQuery(q="政府信息公开"))  # facet cache warm
     backend.time_limit = 0.0
     with pytest.raises(QueryTimeout):
         backend.search(SearchQuery(q="政府信息公开"))
@@ -204,6 +266,6 @@ def test_time_limit(backend):
 def test_open_backend_targets(tmp_path):
     assert isinstance(open_backend(f"sqlite:///{tmp_path / 'a.sqlite'}"), SqliteBackend)
     with pytest.raises(ValueError, match="unknown storage backend 'ftp'"):
-        open_backend("ftp://localhost/reports")     # http(s):// opens Elasticsearch (tests/storage_contract)
+        open_backend("ftp://localhost/reports")  # http(s):// opens Elasticsearch (tests/storage_contract)
     with pytest.raises(ValueError):
         open_backend("")

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sample_files import PINGTAN, SAMPLES, sample_files
 
 from indexer.clean.page import CleanText
 from indexer.load.html import load_page
 from indexer.record import build_record, prepare
 from indexer.tables.checks import failed_rules
 from indexer.tables.reader import detect_format, read_tables
+from sample_files import PINGTAN, SAMPLES, sample_files
 from sample_portal.server import start_server
 
 TEXT_SAMPLES = [p.stem for p in sample_files(SAMPLES, "*.txt", at_least=3)]
@@ -93,8 +93,14 @@ def test_pingtan_80613_cells_read_by_hand():
     assert stats["proactive"]["normative_documents"] == {"issued": 69, "repealed": 3, "in_force": 665}
     assert stats["proactive"]["fees"] == {"amount_10k_yuan": 24252.311082}
     assert stats["applications"]["new_received"] == {
-        "natural_person": 64, "commercial": 0, "research": 0, "social_welfare": 2,
-        "legal_services": 0, "other_org": 4, "total": 70}
+        "natural_person": 64,
+        "commercial": 0,
+        "research": 0,
+        "social_welfare": 2,
+        "legal_services": 0,
+        "other_org": 4,
+        "total": 70,
+    }
     assert stats["applications"]["carried_forward"]["natural_person"] == 1
     assert stats["applications"]["other_other"]["total"] == 1
     assert stats["review"] == {"upheld": 1, "corrected": 0, "other": 2, "pending": 0, "total": 3}
@@ -181,27 +187,50 @@ def test_html_suits_without_total_headers_read_by_position():
     assert stats["review"]["total"] == 3 and stats["litigation_direct"]["total"] == 5
 
 
-@pytest.mark.parametrize(("text", "row", "expected"), [
-    # spaces inside labels, full-width brackets, a dash meaning null, a negative change
-    ("信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量\n规    章 | 0 | — | 0",
-     "regulations", {"new_made": 0, "new_published": None, "total_published": 0}),
-    ("信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量\n行政许可 | 12 | -25 | 3",
-     "licensing", {"prev_items": 12, "change": -25, "decisions": 3}),
-    # 本年增/减 split over two cells, 本年新 / 制作数量 split headers
-    ("信息内容 | 上一年项目数量 | 本年增 | /减 | 处理决定数量\n行政处罚 | 7 | －2 | 无",
-     "penalties", {"prev_items": 7, "change": -2, "decisions": None}),
-    ("信息内容\n本年新\n制作数量\n本年新\n公开数量\n对外公开总数量\n规范性文件\n3\n3\n9",
-     "normative_documents", {"new_made": 3, "new_published": 3, "total_published": 9}),
-    # amounts: unit printed in the cell, or in the header; 万元 untouched
-    ("信息内容 | 采购项目数量 | 采购总金额\n政府集中采购 | 135 | 75394432.52元",
-     "procurement", {"items": 135, "amount_10k_yuan": 7539.443252}),
-    ("信息内容 | 采购项目数量 | 采购总金额（单位：元）\n政府集中采购 | 2 | 21962400",
-     "procurement", {"items": 2, "amount_10k_yuan": 2196.24}),
-    ("信息内容 | 本年收费金额（单位：万元）\n行政事业性收费 | 2196.24",
-     "fees", {"amount_10k_yuan": 2196.24}),
-    ("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n行政规范性文件 | 1 | 2 | 3",
-     "normative_documents", {"issued": 1, "repealed": 2, "in_force": 3}),
-])
+@pytest.mark.parametrize(
+    ("text", "row", "expected"),
+    [
+        # spaces inside labels, full-width brackets, a dash meaning null, a negative change
+        (
+            "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量\n规    章 | 0 | — | 0",
+            "regulations",
+            {"new_made": 0, "new_published": None, "total_published": 0},
+        ),
+        (
+            "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量\n行政许可 | 12 | -25 | 3",
+            "licensing",
+            {"prev_items": 12, "change": -25, "decisions": 3},
+        ),
+        # 本年增/减 split over two cells, 本年新 / 制作数量 split headers
+        (
+            "信息内容 | 上一年项目数量 | 本年增 | /减 | 处理决定数量\n行政处罚 | 7 | －2 | 无",
+            "penalties",
+            {"prev_items": 7, "change": -2, "decisions": None},
+        ),
+        (
+            "信息内容\n本年新\n制作数量\n本年新\n公开数量\n对外公开总数量\n规范性文件\n3\n3\n9",
+            "normative_documents",
+            {"new_made": 3, "new_published": 3, "total_published": 9},
+        ),
+        # amounts: unit printed in the cell, or in the header; 万元 untouched
+        (
+            "信息内容 | 采购项目数量 | 采购总金额\n政府集中采购 | 135 | 75394432.52元",
+            "procurement",
+            {"items": 135, "amount_10k_yuan": 7539.443252},
+        ),
+        (
+            "信息内容 | 采购项目数量 | 采购总金额（单位：元）\n政府集中采购 | 2 | 21962400",
+            "procurement",
+            {"items": 2, "amount_10k_yuan": 2196.24},
+        ),
+        ("信息内容 | 本年收费金额（单位：万元）\n行政事业性收费 | 2196.24", "fees", {"amount_10k_yuan": 2196.24}),
+        (
+            "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n行政规范性文件 | 1 | 2 | 3",
+            "normative_documents",
+            {"issued": 1, "repealed": 2, "in_force": 3},
+        ),
+    ],
+)
 def test_proactive_rows(text, row, expected):
     assert text_tables(text).stats["proactive"][row] == expected
 
@@ -209,20 +238,31 @@ def test_proactive_rows(text, row, expected):
 def test_glued_cells_are_null_and_reported():
     result = text_tables("信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量\n规范性文件7777166")
     assert result.stats["proactive"]["normative_documents"] == dict.fromkeys(
-        ("new_made", "new_published", "total_published"))
+        ("new_made", "new_published", "total_published")
+    )
     assert result.unparsed == ["proactive.normative_documents: cells '7777166'"]
-    record_checks = [c for c in build_record(
-        (SAMPLES / "lingwu-minzheng-2024.txt").read_text(encoding="utf-8").replace(
-            "行政规范性文件 | 0 | 0 | 0", "行政规范性文件0000"), source_format="txt")["checks"] if not c["ok"]]
+    record_checks = [
+        c
+        for c in build_record(
+            (SAMPLES / "lingwu-minzheng-2024.txt")
+            .read_text(encoding="utf-8")
+            .replace("行政规范性文件 | 0 | 0 | 0", "行政规范性文件0000"),
+            source_format="txt",
+        )["checks"]
+        if not c["ok"]
+    ]
     assert [c["rule"] for c in record_checks] == ["unparsed"]
     assert "normative_documents" in record_checks[0]["detail"]
 
 
 def test_merged_application_row_gives_only_total():
-    html = ("<table><tr><td>申请人情况</td></tr><tr><td colspan=3>一、本年新收政府信息公开申请数量</td>"
-            "<td colspan=7>0</td></tr><tr><td colspan=3>二、上年结转政府信息公开申请数量</td>"
-            + "".join(f"<td>{v}</td>" for v in (1, 0, 0, 0, 0, 0, 1)) + "</tr></table>"
-            "<table><tr><td>信息内容</td><td>本年新制作数量</td></tr></table>")
+    html = (
+        "<table><tr><td>申请人情况</td></tr><tr><td colspan=3>一、本年新收政府信息公开申请数量</td>"
+        "<td colspan=7>0</td></tr><tr><td colspan=3>二、上年结转政府信息公开申请数量</td>"
+        + "".join(f"<td>{v}</td>" for v in (1, 0, 0, 0, 0, 0, 1))
+        + "</tr></table>"
+        "<table><tr><td>信息内容</td><td>本年新制作数量</td></tr></table>"
+    )
     stats = html_tables(html).stats
     assert stats["applications"]["new_received"] == {"total": 0}
     assert stats["applications"]["carried_over"]["natural_person"] == 1
@@ -231,27 +271,35 @@ def test_merged_application_row_gives_only_total():
 def test_application_row_with_missing_cells_is_unparsed():
     result = text_tables("本年新制作数量\n申请人情况\n一、本年新收政府信息公开申请数量 | 1 | 2 | 3")
     assert result.stats["applications"]["new_received"] == dict.fromkeys(
-        ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"))
+        ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
+    )
     assert result.unparsed and "new_received" in result.unparsed[0]
 
 
 def test_2021_other_rows_need_their_group():
-    text = ("本年制发件数\n申请人情况 | 自然人 | 其他 | 总计\n(六)其他处理 | 1.申请人无正当理由逾期不补正 | 1 | 0 | 0 | 0 | 0 | 0 | 1\n"
-            "2.申请人逾期未按收费通知要求缴纳费用 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n3.其他 | 2 | 0 | 0 | 0 | 0 | 0 | 2\n"
-            "(七)总计 | 3 | 0 | 0 | 0 | 0 | 0 | 3")
+    text = (
+        "本年制发件数\n申请人情况 | 自然人 | 其他 | 总计\n(六)其他处理 | 1.申请人无正当理由逾期不补正 | 1 | 0 | 0 | 0 | 0 | 0 | 1\n"
+        "2.申请人逾期未按收费通知要求缴纳费用 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n3.其他 | 2 | 0 | 0 | 0 | 0 | 0 | 2\n"
+        "(七)总计 | 3 | 0 | 0 | 0 | 0 | 0 | 3"
+    )
     applications = text_tables(text).stats["applications"]
     assert list(applications) == ["other_no_correction", "other_no_fee", "other_other", "total_processed"]
     assert applications["other_other"]["total"] == 2
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数", "2021"),
-    ("信息内容\t上一年项目数量\t本年增/减\t处理决定数量", "2019"),
-    ("行政规范性文件 | 0 | 0 | 0", "2021"),
-    ("规范性文件 | 0 | 0 | 0\n其他对外管理服务事项 | 0 | 0 | 0", "2019"),
-    ("2018年，我区主动公开政府信息的主要类别有：财政预决算类信息35条，政府集中采购项目类信息55条，行政许可类信息13条。",
-     "legacy"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数", "2021"),
+        ("信息内容\t上一年项目数量\t本年增/减\t处理决定数量", "2019"),
+        ("行政规范性文件 | 0 | 0 | 0", "2021"),
+        ("规范性文件 | 0 | 0 | 0\n其他对外管理服务事项 | 0 | 0 | 0", "2019"),
+        (
+            "2018年，我区主动公开政府信息的主要类别有：财政预决算类信息35条，政府集中采购项目类信息55条，行政许可类信息13条。",
+            "legacy",
+        ),
+    ],
+)
 def test_detect_format(text, expected):
     assert detect_format(text) == expected
 

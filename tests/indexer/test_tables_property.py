@@ -21,7 +21,9 @@ from sample_portal.render_tables import render_tables
 
 COUNTS = st.integers(min_value=0, max_value=99999)
 CHANGES = st.integers(min_value=-999, max_value=999)
-AMOUNTS = st.decimals(min_value=0, max_value=10**6, places=2).map(lambda d: int(d) if d == d.to_integral() else float(d))
+AMOUNTS = st.decimals(min_value=0, max_value=10**6, places=2).map(
+    lambda d: int(d) if d == d.to_integral() else float(d)
+)
 SHAPES = ("html", "bars", "lines", "tabs")
 
 
@@ -35,7 +37,8 @@ def _application_row(merged: bool) -> st.SearchStrategy:
     if merged:
         return COUNTS.map(lambda total: {"total": total})
     return st.lists(COUNTS, min_size=6, max_size=6).map(
-        lambda parts: {**dict(zip(APPLICANT_COLUMNS, parts)), "total": sum(parts)})
+        lambda parts: {**dict(zip(APPLICANT_COLUMNS, parts)), "total": sum(parts)}
+    )
 
 
 @st.composite
@@ -51,8 +54,11 @@ def stats_of(draw, fmt: str) -> dict:
 def _rows(html: str) -> list[list[str]]:
     """Cells of each rendered table row, as printed."""
     tables = lxml.html.fragments_fromstring(html)
-    return [[" ".join(td.itertext()).strip() for td in ROW_CELLS_XPATH(tr)]
-            for table in tables for tr in TABLE_ROWS_XPATH(table)]
+    return [
+        [" ".join(td.itertext()).strip() for td in ROW_CELLS_XPATH(tr)]
+        for table in tables
+        for tr in TABLE_ROWS_XPATH(table)
+    ]
 
 
 def flatten(html: str, shape: str) -> str:
@@ -92,8 +98,10 @@ def test_tables_read_back_exactly(fmt, data, shape, half):
 @given(yuan=st.decimals(min_value=0, max_value=10**9, places=2), shape=st.sampled_from(SHAPES))
 def test_amounts_printed_in_yuan_become_10k_yuan(yuan, shape):
     """A 元 amount in the cell is converted exactly (75394432.52元 → 7539.443252)."""
-    html = ("<table><tr><td>信息内容</td><td>采购项目数量</td><td>采购总金额</td></tr>"
-            f"<tr><td>政府集中采购</td><td>1</td><td>{yuan}元</td></tr></table>")
+    html = (
+        "<table><tr><td>信息内容</td><td>采购项目数量</td><td>采购总金额</td></tr>"
+        f"<tr><td>政府集中采购</td><td>1</td><td>{yuan}元</td></tr></table>"
+    )
     if shape == "html":
         page = load_page(f"<html><body>{html}</body></html>", "html")
         result = read_tables(CleanText("", page.tree.find("body"), "test"))

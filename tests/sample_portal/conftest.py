@@ -1,4 +1,5 @@
 """A real sample portal server on a free port, shared by the module's tests."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """HTTP and HTML-table helpers for the sample portal tests (the portal itself is never mocked)."""
+
 from __future__ import annotations
 
 import urllib.error

@@ -1,4 +1,5 @@
 """Attachment cases of the portal: a 详见附件 page with a DOCX, a PDF listed directly, an HTML page with a PDF copy."""
+
 from __future__ import annotations
 
 import io
@@ -18,12 +19,17 @@ def files_by_role(truth: dict, role: str, linked: bool) -> list[dict]:
 def page_links(url: str) -> dict[str, str]:
     """Map the link texts of a detail page to absolute URLs."""
     tree = lxml.html.fromstring(fetch(url).body.decode("utf-8"))
-    return {" ".join(a.text_content().split()): urllib.parse.urljoin(url, a.get("href")) for a in tree.xpath("//a[@href]")}
+    return {
+        " ".join(a.text_content().split()): urllib.parse.urljoin(url, a.get("href")) for a in tree.xpath("//a[@href]")
+    }
 
 
 def test_every_file_is_served_with_its_type_and_magic(truth):
     assert {(f["source_format"], f["role"], bool(f["linked_from"])) for f in truth["files"]} == {
-        ("docx", "report", True), ("pdf", "report", False), ("pdf", "copy", True)}
+        ("docx", "report", True),
+        ("pdf", "report", False),
+        ("pdf", "copy", True),
+    }
     for file in truth["files"]:
         answer = fetch(file["url"])
         assert answer.status == 200 and answer.body.startswith(MAGIC[file["source_format"]]), file["url"]

@@ -1,4 +1,5 @@
 """The portal over real HTTP: every truth URL, HEAD, robots.txt, Last-Modified, the CLI."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,11 @@ from sample_portal import truth as truth_for
 ROOT = Path(__file__).resolve().parents[2]
 
 
-CONTENT_TYPES = {"html": "text/html", "pdf": "application/pdf",
-                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+CONTENT_TYPES = {
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def test_every_report_and_lookalike_answers_200_with_last_modified(portal, truth):
@@ -84,8 +88,13 @@ def test_unknown_path_is_404_and_post_to_a_page_is_405(portal):
 
 def test_cli_prints_base_url_and_writes_port_file(tmp_path):
     port_file = tmp_path / "portal.url"
-    proc = subprocess.Popen([sys.executable, "-m", "sample_portal", "--port", "0", "--port-file", str(port_file)],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True, env=dict(os.environ))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sample_portal", "--port", "0", "--port-file", str(port_file)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
     try:
         first_line = proc.stdout.readline().strip()
         for _ in range(50):
@@ -98,3 +107,4 @@ def test_cli_prints_base_url_and_writes_port_file(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        proc.stdout.close()

@@ -1,4 +1,5 @@
 """Discovery and list pagination of each CMS, read the way a crawler must read them."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,12 @@ import lxml.html
 import pytest
 from portal_helpers import fetch
 
-SITES = {"saihan": "/saihan/index.html", "lvyuan": "/lvyuan/index.html",
-         "lingwu": "/lingwu/index.html", "pingtan": "/pingtan/index.htm"}
+SITES = {
+    "saihan": "/saihan/index.html",
+    "lvyuan": "/lvyuan/index.html",
+    "lingwu": "/lingwu/index.html",
+    "pingtan": "/pingtan/index.htm",
+}
 TRS_PAGER = re.compile(r'createPageHTML\((\d+), (\d+), "index", "html"\)')
 COMMENT_PAGER = re.compile(r"createPageHTML\('page_div',(\d+), (\d+),'zwgklist','shtml',(\d+)\)")
 COMMENT = re.compile(r"<!--(.*?)-->", re.S)
@@ -31,8 +36,9 @@ def site_urls(truth: dict, site: str) -> set[str]:
 def links(html: bytes | str, base: str) -> dict[str, str]:
     """Map link text to absolute URL."""
     tree = lxml.html.fromstring(html)
-    return {" ".join(a.text_content().split()): urllib.parse.urljoin(base, a.get("href"))
-            for a in tree.xpath("//a[@href]")}
+    return {
+        " ".join(a.text_content().split()): urllib.parse.urljoin(base, a.get("href")) for a in tree.xpath("//a[@href]")
+    }
 
 
 def column_url(portal: str, site: str) -> str:
@@ -101,8 +107,11 @@ def test_lvyuan_hanweb_datastore_and_dataproxy_cover_the_whole_column(portal, tr
         assert f"<totalrecord>{total}</totalrecord>" in xml
         seen |= {urllib.parse.urljoin(first, h) for h in HANWEB_RECORD.findall(xml)}
     assert seen == site_urls(truth, "lvyuan")
-    everything = fetch(proxy.split("?")[0] + f"?startrecord=1&endrecord={total}&perpage={per_page}", method="POST",
-                       form={"col": "1", "appid": "1", "webid": "12", "path": "/", "columnid": "3301"})
+    everything = fetch(
+        proxy.split("?")[0] + f"?startrecord=1&endrecord={total}&perpage={per_page}",
+        method="POST",
+        form={"col": "1", "appid": "1", "webid": "12", "path": "/", "columnid": "3301"},
+    )
     assert len(HANWEB_RECORD.findall(everything.body.decode("gbk"))) == total
 
 
@@ -110,8 +119,13 @@ def test_pingtan_search_api_lists_the_whole_column_across_pages(portal, truth):
     api = f"{portal}/pingtan/fjdzapp/search"
     entries, page = [], 1
     while True:
-        body = json.loads(fetch(api, method="POST", form={"channelid": "200210", "classsql": "chnlid=1813",
-                                                          "page": str(page), "prepage": "5"}).text)
+        body = json.loads(
+            fetch(
+                api,
+                method="POST",
+                form={"channelid": "200210", "classsql": "chnlid=1813", "page": str(page), "prepage": "5"},
+            ).text
+        )
         assert body["page"] == page and body["prepage"] == 5
         entries += body["data"]
         if len(entries) >= body["total"] or not body["data"]:
@@ -121,15 +135,24 @@ def test_pingtan_search_api_lists_the_whole_column_across_pages(portal, truth):
     assert {"doctitle", "chnldocurl", "docreltime"} <= set(entries[0])
     listed = {e["chnldocurl"] for e in entries}
     static_page = f"{portal}/pingtan/zwgk/zfxxgk/zfxxgknb/index.htm"
-    static = {urllib.parse.urljoin(static_page, a.get("href"))
-              for a in lxml.html.fromstring(fetch(static_page).body).xpath("//dl/dd/a[@href]")}
+    static = {
+        urllib.parse.urljoin(static_page, a.get("href"))
+        for a in lxml.html.fromstring(fetch(static_page).body).xpath("//dl/dd/a[@href]")
+    }
     assert len(static) == 10 and static < listed
-    assert listed - static == {f"{portal}/pingtan/zwgk/zfxxgk/zfxxgknb/201204/t20120420_80678.htm",
-                               f"{portal}/pingtan/zwgk/zfxxgk/zfxxgknb/201601/t20160112_80445.htm"}
+    assert listed - static == {
+        f"{portal}/pingtan/zwgk/zfxxgk/zfxxgknb/201204/t20120420_80678.htm",
+        f"{portal}/pingtan/zwgk/zfxxgk/zfxxgknb/201601/t20160112_80445.htm",
+    }
     assert listed == site_urls(truth, "pingtan")
 
 
 def test_pingtan_search_api_other_channel_is_empty(portal):
-    body = json.loads(fetch(f"{portal}/pingtan/fjdzapp/search", method="POST",
-                            form={"channelid": "200210", "classsql": "chnlid=9999", "page": "1", "prepage": "10"}).text)
+    body = json.loads(
+        fetch(
+            f"{portal}/pingtan/fjdzapp/search",
+            method="POST",
+            form={"channelid": "200210", "classsql": "chnlid=9999", "page": "1", "prepage": "10"},
+        ).text
+    )
     assert body["total"] == 0 and body["data"] == []

@@ -1,4 +1,5 @@
 """The three hand-checked samples on their sites, and the real Pingtan pages, against their gold."""
+
 from __future__ import annotations
 
 import json
@@ -7,29 +8,42 @@ import re
 import lxml.html
 import pytest
 from portal_helpers import fetch, numeric_cells, table_grid
+
 from sample_files import PINGTAN, SAMPLES
 
 SAMPLE_OF_SITE = {"saihan": "saihan-minzheng-2019", "lvyuan": "lvyuan-minzheng-2020", "lingwu": "lingwu-minzheng-2024"}
-TITLES = {"saihan": "赛罕区民政局2019年政府信息公开工作年度报告",
-          "lvyuan": "长春市绿园区民政局2020年政府信息公开工作年度报告",
-          "lingwu": "灵武市民政局2024年政府信息公开工作年度报告"}
+TITLES = {
+    "saihan": "赛罕区民政局2019年政府信息公开工作年度报告",
+    "lvyuan": "长春市绿园区民政局2020年政府信息公开工作年度报告",
+    "lingwu": "灵武市民政局2024年政府信息公开工作年度报告",
+}
 BODY = {"saihan": "//div[@class='TRS_Editor']", "lingwu": "//div[@class='TRS_Editor']", "lvyuan": "//div[@id='zoom']"}
 PROACTIVE_ORDER = {
-    "2019": [("regulations", ("new_made", "new_published", "total_published")),
-             ("normative_documents", ("new_made", "new_published", "total_published")),
-             ("licensing", ("prev_items", "change", "decisions")),
-             ("other_services", ("prev_items", "change", "decisions")),
-             ("penalties", ("prev_items", "change", "decisions")),
-             ("enforcement", ("prev_items", "change", "decisions")),
-             ("fees", ("prev_items", "change")), ("procurement", ("items", "amount_10k_yuan"))],
-    "2021": [("regulations", ("issued", "repealed", "in_force")),
-             ("normative_documents", ("issued", "repealed", "in_force")),
-             ("licensing", ("decisions",)), ("penalties", ("decisions",)), ("enforcement", ("decisions",)),
-             ("fees", ("amount_10k_yuan",))],
+    "2019": [
+        ("regulations", ("new_made", "new_published", "total_published")),
+        ("normative_documents", ("new_made", "new_published", "total_published")),
+        ("licensing", ("prev_items", "change", "decisions")),
+        ("other_services", ("prev_items", "change", "decisions")),
+        ("penalties", ("prev_items", "change", "decisions")),
+        ("enforcement", ("prev_items", "change", "decisions")),
+        ("fees", ("prev_items", "change")),
+        ("procurement", ("items", "amount_10k_yuan")),
+    ],
+    "2021": [
+        ("regulations", ("issued", "repealed", "in_force")),
+        ("normative_documents", ("issued", "repealed", "in_force")),
+        ("licensing", ("decisions",)),
+        ("penalties", ("decisions",)),
+        ("enforcement", ("decisions",)),
+        ("fees", ("amount_10k_yuan",)),
+    ],
 }
 COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
-SUITS = [(g, c) for g in ("review", "litigation_direct", "litigation_after_review")
-         for c in ("upheld", "corrected", "other", "pending", "total")]
+SUITS = [
+    (g, c)
+    for g in ("review", "litigation_direct", "litigation_after_review")
+    for c in ("upheld", "corrected", "other", "pending", "total")
+]
 
 
 def printed(value: int | float) -> str:
@@ -47,8 +61,11 @@ def sample_text_lines(site: str) -> list[str]:
     lines = (SAMPLES / f"{SAMPLE_OF_SITE[site]}.txt").read_text(encoding="utf-8").splitlines()
     repeat = [i for i, line in enumerate(lines) if line == lines[0]]
     lines = lines[: repeat[1]] if len(repeat) > 1 else lines
-    keep = [line.replace("[bookmark: _GoBack]", "").strip() for line in lines if "发布总数量" in line or (
-        ("。" in line or re.match(r"(一|二|三|四|五|六|\d)、", line)) and "|" not in line)]
+    keep = [
+        line.replace("[bookmark: _GoBack]", "").strip()
+        for line in lines
+        if "发布总数量" in line or (("。" in line or re.match(r"(一|二|三|四|五|六|\d)、", line)) and "|" not in line)
+    ]
     return [line for line in keep if "ICP" not in line]
 
 
@@ -89,11 +106,13 @@ def test_tables_are_real_tables_with_gold_numbers(pages, site):
     expected = gold(site)
     stats, fmt = expected["stats"], expected["format"]
     proactive, applications, suits = tree.xpath(BODY[site])[0].xpath(".//table")
-    assert numeric_cells(proactive) == [printed(stats["proactive"][row][col])
-                                        for row, cols in PROACTIVE_ORDER[fmt] for col in cols]
+    assert numeric_cells(proactive) == [
+        printed(stats["proactive"][row][col]) for row, cols in PROACTIVE_ORDER[fmt] for col in cols
+    ]
     rows = list(stats["applications"].values())
-    want = [printed(v) for row in rows for v in ([row["total"]] if set(row) == {"total"} else
-                                                 [row[c] for c in COLUMNS])]
+    want = [
+        printed(v) for row in rows for v in ([row["total"]] if set(row) == {"total"} else [row[c] for c in COLUMNS])
+    ]
     assert numeric_cells(applications) == want
     grid = table_grid(applications)
     assert len({len(r) for r in grid}) == 1 and len(grid[0]) == 10
@@ -127,8 +146,18 @@ def test_saihan_body_printed_twice_with_footer(pages):
     _, tree, html = pages["saihan"]
     assert len(tree.xpath(BODY["saihan"])) == 2
     assert html.count("全年共公开28份") == 2
-    for boilerplate in ("蒙ICP备10000440号", "蒙公网安备 15010502000249号", "政府网站标识码：1501050001",
-                        "字号", "打印本页", "关闭窗口", "返回顶部", "扫一扫在手机上查看当前页面", "相关链接", "技术支持"):
+    for boilerplate in (
+        "蒙ICP备10000440号",
+        "蒙公网安备 15010502000249号",
+        "政府网站标识码：1501050001",
+        "字号",
+        "打印本页",
+        "关闭窗口",
+        "返回顶部",
+        "扫一扫在手机上查看当前页面",
+        "相关链接",
+        "技术支持",
+    ):
         assert boilerplate in html
 
 
@@ -162,7 +191,12 @@ def test_pingtan_pages_served_byte_for_byte(portal, truth, page_id):
     assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
     assert answer.body == (PINGTAN / f"{page_id}.html").read_bytes()
     entry = next(r for r in truth["reports"] if r["url"] == url)
-    assert (entry["province"], entry["city"], entry["county"], entry["agency"]) == ("福建省", None, None, "平潭综合实验区")
+    assert (entry["province"], entry["city"], entry["county"], entry["agency"]) == (
+        "福建省",
+        None,
+        None,
+        "平潭综合实验区",
+    )
 
 
 def test_pingtan_list_page_served_byte_for_byte(portal):

@@ -1,4 +1,5 @@
 """Synthetic reports and look-alikes: counts, formats, dates, consistent numbers, varied wording."""
+
 from __future__ import annotations
 
 import collections
@@ -65,8 +66,12 @@ def test_published_dates_in_first_quarter_after_the_year(truth):
 
 def test_region_values(truth):
     regions = {r["site"]: (r["province"], r["city"], r["county"]) for r in truth["reports"]}
-    assert regions == {"saihan": ("内蒙古自治区", "呼和浩特市", "赛罕区"), "lvyuan": ("吉林省", "长春市", "绿园区"),
-                       "lingwu": ("宁夏回族自治区", "银川市", "灵武市"), "pingtan": ("福建省", None, None)}
+    assert regions == {
+        "saihan": ("内蒙古自治区", "呼和浩特市", "赛罕区"),
+        "lvyuan": ("吉林省", "长春市", "绿园区"),
+        "lingwu": ("宁夏回族自治区", "银川市", "灵武市"),
+        "pingtan": ("福建省", None, None),
+    }
 
 
 def test_synthetic_numbers_are_consistent(truth):
@@ -78,7 +83,10 @@ def test_synthetic_numbers_are_consistent(truth):
             continue  # the saihan sample prints only merged totals
         results = [k for k in apps if k not in BALANCE_ROWS_EXCLUDED]
         for c in APPLICANTS + ("total",):
-            assert apps["new_received"][c] + apps["carried_over"][c] == apps["total_processed"][c] + apps["carried_forward"][c]
+            assert (
+                apps["new_received"][c] + apps["carried_over"][c]
+                == apps["total_processed"][c] + apps["carried_forward"][c]
+            )
             assert apps["total_processed"][c] == sum(apps[k][c] for k in results)
         for row in apps.values():
             assert row["total"] == sum(row[c] for c in APPLICANTS)
@@ -112,14 +120,31 @@ def test_lookalikes_look_like_detail_pages(truth):
         raw = fetch(l["url"]).body
         html = raw.decode("gbk") if l["site"] == "lvyuan" else raw.decode("utf-8")
         assert "ICP备" in html and "打印本页" in html and lxml.html.fromstring(html).xpath(BODY)
-        for word in ("工作要点落实情况的函", "工作要点", "政府工作报告", "预算公开", "决算公开", "企业年报", "统计年报"):
+        for word in (
+            "工作要点落实情况的函",
+            "工作要点",
+            "政府工作报告",
+            "预算公开",
+            "决算公开",
+            "企业年报",
+            "统计年报",
+        ):
             kinds[word] += word in l["title"]
     assert all(kinds[w] >= 3 for w in kinds), kinds
 
 
 def test_generation_is_deterministic_across_processes(truth):
     code = "import json, sample_portal; print(json.dumps(sample_portal.truth('http://h:1'), ensure_ascii=False))"
-    runs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                           env=dict(os.environ, PYTHONHASHSEED=seed)).stdout for seed in ("1", "2")]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, PYTHONHASHSEED=seed),
+        ).stdout
+        for seed in ("1", "2")
+    ]
     assert runs[0] == runs[1]
     assert len(json.loads(runs[0])["reports"]) == len(truth["reports"])

@@ -1,4 +1,5 @@
 """SEARCH_BACKEND=elasticsearch settings are validated at start; the API opens the configured backend."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,24 +32,30 @@ def test_elasticsearch_settings_from_environment(monkeypatch):
     monkeypatch.setenv("ES_INDEX", "reports-test")
     settings = Settings()
     assert (settings.es_url, settings.es_index, settings.es_api_key.get_secret_value()) == (
-        "https://es.example.org:9200", "reports-test", "c2VjcmV0")
+        "https://es.example.org:9200",
+        "reports-test",
+        "c2VjcmV0",
+    )
     assert "c2VjcmV0" not in repr(settings)
 
 
-@pytest.mark.parametrize("extra, message", [
-    ({"es_url": "es.example.org:9200"}, "http"),
-    ({"es_username": "elastic"}, "ES_PASSWORD"),
-    ({"es_username": "elastic", "es_password": "x", "es_api_key": "k"}, "not both"),
-    ({"es_ca_certs": "/nonexistent/ca.pem"}, "not a file"),
-    ({"es_index": "Reports!"}, "pattern"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"es_url": "es.example.org:9200"}, "http"),
+        ({"es_username": "elastic"}, "ES_PASSWORD"),
+        ({"es_username": "elastic", "es_password": "x", "es_api_key": "k"}, "not both"),
+        ({"es_ca_certs": "/nonexistent/ca.pem"}, "not a file"),
+        ({"es_index": "Reports!"}, "pattern"),
+    ],
+)
 def test_bad_elasticsearch_settings(extra, message):
     with pytest.raises(ValidationError, match=message):
         Settings(search_backend="elasticsearch", **{"es_url": "http://127.0.0.1:9200", **extra})
 
 
 def test_unreachable_cluster_fails_at_start():
-    settings = Settings(search_backend="elasticsearch", es_url="http://127.0.0.1:9")   # nothing listens on port 9
+    settings = Settings(search_backend="elasticsearch", es_url="http://127.0.0.1:9")  # nothing listens on port 9
     with pytest.raises(ConnectionError, match="cannot reach Elasticsearch"):
         with TestClient(create_app(settings)):
             pass

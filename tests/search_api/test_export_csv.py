@@ -1,4 +1,5 @@
 """GET /search.csv: one row per matching report, a column per table cell, headers a spreadsheet user reads."""
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,19 @@ from search_api.main import create_app
 from search_api.routes.export import record_row
 
 NEW = "applications.new_received.total"
-ID_KEYS = ("id", "url", "title", "agency", "province", "city", "county", "report_year", "published", "format",
-           "failed_checks")
+ID_KEYS = (
+    "id",
+    "url",
+    "title",
+    "agency",
+    "province",
+    "city",
+    "county",
+    "report_year",
+    "published",
+    "format",
+    "failed_checks",
+)
 KEY_RE = re.compile(r"\(([a-z0-9_.]+)\)$")
 
 
@@ -40,13 +52,13 @@ def test_headers_and_file_metadata(client):
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["content-disposition"] == 'attachment; filename="reports-stats.csv"'
     assert response.headers["x-total-count"] == "3" and response.headers["x-truncated"] == "false"
-    assert response.content.startswith("\ufeff".encode("utf-8"))       # BOM: Excel reads UTF-8
+    assert response.content.startswith("\ufeff".encode("utf-8"))  # BOM: Excel reads UTF-8
     header = read_csv(response.text)[0]
     assert [KEY_RE.search(h).group(1) for h in header] == [*ID_KEYS, *(c.key for c in TABLE_CELLS)]
     assert "三·本年新收政府信息公开申请数量·自然人 (applications.new_received.natural_person)" in header
     assert "四·行政复议·结果纠正 (review.corrected)" in header
     assert "二·行政事业性收费·金额(万元) (proactive.fees.amount_10k_yuan)" in header
-    assert all(re.search(r"[\u4e00-\u9fff]", h) for h in header)        # every header has its Chinese label
+    assert all(re.search(r"[\u4e00-\u9fff]", h) for h in header)  # every header has its Chinese label
 
 
 def test_rows_equal_the_stats_of_the_matching_reports(client, all_records):
@@ -62,10 +74,10 @@ def test_rows_equal_the_stats_of_the_matching_reports(client, all_records):
         for key in ID_KEYS[1:-1]:
             assert values[key] == ("" if record[key] is None else str(record[key]))
         assert values["failed_checks"] == " ".join(failed_checks(record["checks"]) or [])
-        for key, number in leaves(record["stats"]):                    # every cell the report has …
+        for key, number in leaves(record["stats"]):  # every cell the report has …
             assert float(values[key]) == number
         present = {key for key, _ in leaves(record["stats"])}
-        assert all(values[c.key] == "" for c in TABLE_CELLS if c.key not in present)   # … and nothing else
+        assert all(values[c.key] == "" for c in TABLE_CELLS if c.key not in present)  # … and nothing else
 
 
 def test_fractional_and_merged_cells(client):
@@ -74,19 +86,22 @@ def test_fractional_and_merged_cells(client):
     assert values["id"] == "syn-fj-3"
     assert values["proactive.fees.amount_10k_yuan"] == "7539.443252"
     assert values["applications.new_received.natural_person"] == "140"
-    assert values["applications.granted.natural_person"] == ""          # a merged row gives only its total
+    assert values["applications.granted.natural_person"] == ""  # a merged row gives only its total
     assert values["applications.granted.total"] == "100"
 
 
 def test_reports_without_stats_have_empty_cells(client):
     header, *rows = read_csv(client.get("/search.csv", params={"format": "legacy"}).text)
     assert [r[0] for r in rows] == ["syn-gd-2"]
-    assert rows[0][len(ID_KEYS):] == [""] * len(TABLE_CELLS)
+    assert rows[0][len(ID_KEYS) :] == [""] * len(TABLE_CELLS)
 
 
 def test_failed_check_filter_in_export(client):
     header, *rows = read_csv(client.get("/search.csv", params={"has_failed_checks": "true", "sort": "published"}).text)
-    assert [(r[0], r[10]) for r in rows] == [("syn-gd-1", "suits_totals unparsed"), ("syn-fj-3", "applications_balance")]
+    assert [(r[0], r[10]) for r in rows] == [
+        ("syn-gd-1", "suits_totals unparsed"),
+        ("syn-fj-3", "applications_balance"),
+    ]
 
 
 def test_cap_truncates_with_headers_and_a_note(db_path, all_records):
@@ -100,18 +115,27 @@ def test_cap_truncates_with_headers_and_a_note(db_path, all_records):
     assert [r[0] for r in rows[:2]] == ["syn-gd-2", "saihan-minzheng-2019"]
 
 
-@pytest.mark.parametrize("params", [{"page": 2}, {"size": 10}, {"facets": "province"}, {"sort": "title"},
-                                    {"where": "x>1"}, {"color": "red"}])
+@pytest.mark.parametrize(
+    "params", [{"page": 2}, {"size": 10}, {"facets": "province"}, {"sort": "title"}, {"where": "x>1"}, {"color": "red"}]
+)
 def test_export_rejects_parameters_it_does_not_take(client, params):
     response = client.get("/search.csv", params=params)
     assert response.status_code == 422 and response.json()["detail"][0]["msg"]
 
 
 def test_text_cells_cannot_become_formulas():
-    row = record_row({"id": "x", "title": "=HYPERLINK(\"http://evil\")", "agency": "+1", "url": "@SUM(A1)",
-                      "stats": {"proactive": {"fees": {"change": -3}}}, "checks": []})
-    assert row[1:4] == ["'@SUM(A1)", "'=HYPERLINK(\"http://evil\")", "'+1"]
-    assert row[11 + [c.key for c in TABLE_CELLS].index("proactive.fees.change")] == "-3"   # numbers stay numbers
+    row = record_row(
+        {
+            "id": "x",
+            "title": '=HYPERLINK("http://evil")',
+            "agency": "+1",
+            "url": "@SUM(A1)",
+            "stats": {"proactive": {"fees": {"change": -3}}},
+            "checks": [],
+        }
+    )
+    assert row[1:4] == ["'@SUM(A1)", '\'=HYPERLINK("http://evil")', "'+1"]
+    assert row[11 + [c.key for c in TABLE_CELLS].index("proactive.fees.change")] == "-3"  # numbers stay numbers
 
 
 def test_cell_reader_matches_export(all_records):

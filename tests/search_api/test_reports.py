@@ -1,4 +1,5 @@
 """GET /reports/{id} and GET /health."""
+
 from __future__ import annotations
 
 
@@ -18,8 +19,12 @@ def test_unknown_report_is_404_with_message(client):
 
 
 def test_health_counts_reports(client, all_records):
-    assert client.get("/health").json() == {"status": "ok", "backend": "sqlite", "reports": len(all_records),
-                                            "detail": None}
+    assert client.get("/health").json() == {
+        "status": "ok",
+        "backend": "sqlite",
+        "reports": len(all_records),
+        "detail": None,
+    }
 
 
 def test_full_record_has_stats_and_checks(client, all_records):

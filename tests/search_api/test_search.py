@@ -1,4 +1,5 @@
 """GET /search against a real SQLite index built from the sample reports."""
+
 from __future__ import annotations
 
 import html
@@ -33,7 +34,7 @@ def test_snippets_are_cut_from_the_original_text_with_marks(client, texts, term)
         assert f"<mark>{term}</mark>" in hit["snippet"]
         plain = html.unescape(MARK_RE.sub(r"\1", hit["snippet"])).strip("…")
         original = re.sub(r"\s+", " ", texts[hit["id"]])
-        assert plain.strip() in original           # unsegmented: no spaces between Chinese words
+        assert plain.strip() in original  # unsegmented: no spaces between Chinese words
         assert "text" not in hit
 
 
@@ -102,15 +103,20 @@ def test_published_range(client):
     assert ids(body) == {"syn-fj-1", "syn-fj-2"}
 
 
-@pytest.mark.parametrize("sort, key, descending", [
-    ("published", "published", False), ("-published", "published", True),
-    ("report_year", "report_year", False), ("-report_year", "report_year", True),
-])
+@pytest.mark.parametrize(
+    "sort, key, descending",
+    [
+        ("published", "published", False),
+        ("-published", "published", True),
+        ("report_year", "report_year", False),
+        ("-report_year", "report_year", True),
+    ],
+)
 def test_sorting_nulls_last_ties_by_id(client, all_records, sort, key, descending):
     got = [h["id"] for h in client.get("/search", params={"sort": sort, "size": 100}).json()["data"]]
     present = [r for r in all_records if r[key] is not None]
     present.sort(key=lambda r: r["id"])
-    present.sort(key=lambda r: r[key], reverse=descending)          # stable: ties stay in id order
+    present.sort(key=lambda r: r[key], reverse=descending)  # stable: ties stay in id order
     missing = sorted(r["id"] for r in all_records if r[key] is None)
     assert got == [r["id"] for r in present] + missing
 
@@ -118,7 +124,9 @@ def test_sorting_nulls_last_ties_by_id(client, all_records, sort, key, descendin
 def test_pages_partition_the_results(client, all_records):
     seen = []
     for page in range(1, 5):
-        seen += [h["id"] for h in client.get("/search", params={"sort": "published", "size": 3, "page": page}).json()["data"]]
+        seen += [
+            h["id"] for h in client.get("/search", params={"sort": "published", "size": 3, "page": page}).json()["data"]
+        ]
     assert sorted(seen) == sorted(r["id"] for r in all_records)
 
 
@@ -132,19 +140,28 @@ def test_selected_facets_only(client):
     assert set(body["facets"]) == {"province", "format"}
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"size": 0}, "size"), ({"size": 101}, "size"), ({"page": 0}, "page"),
-    ({"sort": "title"}, "sort"), ({"report_year": "twenty"}, "report_year"),
-    ({"published_from": "2020-13-01"}, "published_from"), ({"facets": "agency"}, "facets"),
-    ({"level": "village"}, "level"), ({"format": "2020"}, "format"), ({"q": "x" * 10_000}, "q"),
-    ({"color": "red"}, "color"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"size": 0}, "size"),
+        ({"size": 101}, "size"),
+        ({"page": 0}, "page"),
+        ({"sort": "title"}, "sort"),
+        ({"report_year": "twenty"}, "report_year"),
+        ({"published_from": "2020-13-01"}, "published_from"),
+        ({"facets": "agency"}, "facets"),
+        ({"level": "village"}, "level"),
+        ({"format": "2020"}, "format"),
+        ({"q": "x" * 10_000}, "q"),
+        ({"color": "red"}, "color"),
+    ],
+)
 def test_bad_parameters_get_422_with_a_message(client, params, field):
     response = client.get("/search", params=params)
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert any(field in err["loc"] for err in detail) and all(err["msg"] for err in detail)
-    assert len(response.text) < 2000            # a huge input is not echoed back
+    assert len(response.text) < 2000  # a huge input is not echoed back
 
 
 def test_reversed_date_range_is_422(client):

@@ -1,4 +1,5 @@
 """GET /search with number conditions (where), numeric sorts, check filters and facets."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,15 +30,23 @@ def facet(body: dict, name: str) -> dict[str, int]:
 def expected_ids(records: list[dict], where: list[str]) -> set[str]:
     """The records satisfying every condition, computed in Python."""
     conditions = [parse_condition(w) for w in where]
-    return {r["id"] for r in records
-            if all(holds(compute_numbers(r["stats"])[c.name], c) for c in conditions)}
+    return {r["id"] for r in records if all(holds(compute_numbers(r["stats"])[c.name], c) for c in conditions)}
 
 
-@pytest.mark.parametrize("where", [
-    [f"{NEW}>=10"], [f"{NEW}>=1"], [f"{NEW}=0"], [f"{NEW}!=0"], [f"{NEW} < 100"],
-    ["applications.denied.total>=3"], ["litigation.total>0"], ["review.corrected>=1"],
-    [f"{NEW}>=1", "applications.denied.total<5"],
-])
+@pytest.mark.parametrize(
+    "where",
+    [
+        [f"{NEW}>=10"],
+        [f"{NEW}>=1"],
+        [f"{NEW}=0"],
+        [f"{NEW}!=0"],
+        [f"{NEW} < 100"],
+        ["applications.denied.total>=3"],
+        ["litigation.total>0"],
+        ["review.corrected>=1"],
+        [f"{NEW}>=1", "applications.denied.total<5"],
+    ],
+)
 def test_where_filters_like_python(client, all_records, where):
     body = client.get("/search", params={"where": where, "size": 100}).json()
     assert ids(body) == expected_ids(all_records, where) and body["total"] == len(ids(body))
@@ -74,8 +83,8 @@ def test_failed_check_filters_and_facets(client, all_records):
     assert facet(everything, "has_failed_checks") == {"false": 4, "true": 2}
     assert facet(everything, "failed_check") == {"applications_balance": 1, "suits_totals": 1, "unparsed": 1}
     guangdong = client.get("/search", params={"province": "广东省", "failed_check": "suits_totals"}).json()
-    assert facet(guangdong, "failed_check") == {"suits_totals": 1, "unparsed": 1}      # own filter ignored
-    assert facet(guangdong, "province") == {"广东省": 1}                               # other filter kept
+    assert facet(guangdong, "failed_check") == {"suits_totals": 1, "unparsed": 1}  # own filter ignored
+    assert facet(guangdong, "province") == {"广东省": 1}  # other filter kept
 
 
 def test_numeric_bucket_facets(client):
@@ -85,18 +94,21 @@ def test_numeric_bucket_facets(client):
     assert [f["value"] for f in body["facets"][NEW]] == ["0", "1-9", "10-99", "100-999", "1000+"]
     fujian = client.get("/search", params={"facets": NEW, "province": "福建省", "where": f"{NEW}>=100"}).json()
     assert ids(fujian) == {"syn-fj-3"}
-    assert facet(fujian, NEW) == {"0": 1, "1-9": 0, "10-99": 0, "100-999": 1, "1000+": 0}   # its own where ignored
+    assert facet(fujian, NEW) == {"0": 1, "1-9": 0, "10-99": 0, "100-999": 1, "1000+": 0}  # its own where ignored
 
 
-@pytest.mark.parametrize("where, fragment", [
-    ("applications.total>=1", "unknown number"),
-    ("title>=1", "unknown number"),
-    ("applications.new_received.total", "cannot read"),
-    ("applications.new_received.total>=ten", "cannot read"),
-    ("applications.new_received.total=>1", "cannot read"),
-    ("applications.new_received.total>=1;DROP TABLE reports", "cannot read"),
-    ("", "cannot read"),
-])
+@pytest.mark.parametrize(
+    "where, fragment",
+    [
+        ("applications.total>=1", "unknown number"),
+        ("title>=1", "unknown number"),
+        ("applications.new_received.total", "cannot read"),
+        ("applications.new_received.total>=ten", "cannot read"),
+        ("applications.new_received.total=>1", "cannot read"),
+        ("applications.new_received.total>=1;DROP TABLE reports", "cannot read"),
+        ("", "cannot read"),
+    ],
+)
 def test_bad_where_is_422_listing_the_numbers(client, where, fragment):
     response = client.get("/search", params={"where": where})
     assert response.status_code == 422
@@ -106,12 +118,18 @@ def test_bad_where_is_422_listing_the_numbers(client, where, fragment):
     assert client.get("/search.csv", params={"where": where}).status_code == 422
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"sort": "applications.total"}, "sort"), ({"sort": "--review.total"}, "sort"),
-    ({"facets": "applications.total"}, "facets"), ({"has_failed_checks": "maybe"}, "has_failed_checks"),
-    ({"failed_check": "no_such_rule"}, "failed_check"), ({"where": ["review.total>=1"] * 21}, "where"),
-    ({"where": "review.total>=" + "1" * 300}, "where"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"sort": "applications.total"}, "sort"),
+        ({"sort": "--review.total"}, "sort"),
+        ({"facets": "applications.total"}, "facets"),
+        ({"has_failed_checks": "maybe"}, "has_failed_checks"),
+        ({"failed_check": "no_such_rule"}, "failed_check"),
+        ({"where": ["review.total>=1"] * 21}, "where"),
+        ({"where": "review.total>=" + "1" * 300}, "where"),
+    ],
+)
 def test_bad_number_parameters_are_422(client, params, field):
     response = client.get("/search", params=params)
     assert response.status_code == 422
@@ -119,10 +137,28 @@ def test_bad_number_parameters_are_422(client, params, field):
     assert len(response.text) < 3000
 
 
-HOSTILE_WHERE = ["'", '"', "review.total>='1'", "review.total>=1 OR 1=1", "review.total>=1--", "review.total>=NULL",
-                 "review.total>=1e400", "review.total>=-0", "review.total>=99999999999999999999",
-                 "review.total>=0x10", "🙂>=1", "review.total>=１", "review.total\x00>=1", "review.total>=1\n",
-                 "n_review_total>=1", "reports.docid>=1", "review.total>=inf", "review.total>=nan", "%", "=" * 50]
+HOSTILE_WHERE = [
+    "'",
+    '"',
+    "review.total>='1'",
+    "review.total>=1 OR 1=1",
+    "review.total>=1--",
+    "review.total>=NULL",
+    "review.total>=1e400",
+    "review.total>=-0",
+    "review.total>=99999999999999999999",
+    "review.total>=0x10",
+    "🙂>=1",
+    "review.total>=１",
+    "review.total\x00>=1",
+    "review.total>=1\n",
+    "n_review_total>=1",
+    "reports.docid>=1",
+    "review.total>=inf",
+    "review.total>=nan",
+    "%",
+    "=" * 50,
+]
 
 
 @pytest.mark.parametrize("where", HOSTILE_WHERE)
@@ -133,11 +169,18 @@ def test_hostile_where_never_500(client, where):
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(where=st.one_of(st.text(max_size=80),
-                       st.builds(lambda n, op, v: f"{n}{op}{v}", st.sampled_from(NUMBER_NAMES),
-                                 st.sampled_from([">=", "<=", ">", "<", "=", "!=", "==", "<>"]),
-                                 st.one_of(st.integers(-10**20, 10**20), st.floats(allow_nan=True), st.text(max_size=5)))),
-       sort=st.sampled_from(["relevance", NEW, f"-{NEW}", "-litigation.total"]))
+@given(
+    where=st.one_of(
+        st.text(max_size=80),
+        st.builds(
+            lambda n, op, v: f"{n}{op}{v}",
+            st.sampled_from(NUMBER_NAMES),
+            st.sampled_from([">=", "<=", ">", "<", "=", "!=", "==", "<>"]),
+            st.one_of(st.integers(-(10**20), 10**20), st.floats(allow_nan=True), st.text(max_size=5)),
+        ),
+    ),
+    sort=st.sampled_from(["relevance", NEW, f"-{NEW}", "-litigation.total"]),
+)
 def test_any_where_never_500(client, where, sort):
     response = client.get("/search", params={"where": where, "sort": sort, "facets": [NEW, "failed_check"]})
     assert response.status_code in (200, 422), response.text

@@ -4,6 +4,7 @@ Records: the three sample reports (.txt) and the six real Pingtan report pages, 
 project's own `build_record`, plus synthetic records with table numbers, failed checks, nulls and
 a negative number. The Elasticsearch run uses a unique alias per test session and deletes it after.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,15 +13,14 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sample_files import PINGTAN, SAMPLES, sample_files
 
 from indexer.record import build_record
 from indexer.storage import open_backend
 from indexer.tables.schema import CHECK_RULES
+from sample_files import PINGTAN, SAMPLES, sample_files
 
 ES_URL_ENV = "ES_URL"
-ES_SKIP_REASON = "ES_URL not set: live Elasticsearch contract tests skipped"
-BACKENDS = ("sqlite", "elasticsearch")
+BACKENDS = ("sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch))
 
 
 def _checks(failed: list[str] | None) -> list[dict]:
@@ -43,19 +43,54 @@ def _sample_url(path: Path) -> str:
 def sample_records() -> list[dict]:
     """The sample texts and Pingtan pages, read by build_record."""
     paths = sample_files(SAMPLES, "*.txt", at_least=3) + sample_files(PINGTAN, "[0-9]*.html", at_least=6)
-    return [build_record(p.read_bytes(), url=_sample_url(p), fetched_at="2025-03-01T08:00:00+00:00",
-                         source_format="txt" if p.suffix == ".txt" else "html") for p in paths]
+    return [
+        build_record(
+            p.read_bytes(),
+            url=_sample_url(p),
+            fetched_at="2025-03-01T08:00:00+00:00",
+            source_format="txt" if p.suffix == ".txt" else "html",
+        )
+        for p in paths
+    ]
 
 
-def _syn(rid: str, province: str, city: str | None, agency_type: str, year: int, published: str | None,
-         fmt: str, text: str, stats: dict | None = None, failed: list[str] | None = None) -> dict:
+def _syn(
+    rid: str,
+    province: str,
+    city: str | None,
+    agency_type: str,
+    year: int,
+    published: str | None,
+    fmt: str,
+    text: str,
+    stats: dict | None = None,
+    failed: list[str] | None = None,
+) -> dict:
     """A short synthetic record."""
     url = f"https://example.gov.cn/contract/{rid}.html"
-    return {"id": rid, "url": url, "urls": [url], "title": f"{province}{agency_type}{year}年政府信息公开工作年度报告",
-            "agency": f"{city or province}{agency_type}", "agency_type": agency_type, "level": "city" if city else "province",
-            "province": province, "city": city, "county": None, "region_code": None, "report_year": year,
-            "published": published, "format": fmt, "text": text, "stats": stats, "checks": _checks(failed),
-            "source_format": "html", "fetched_at": None, "content_hash": None, "version": 1}
+    return {
+        "id": rid,
+        "url": url,
+        "urls": [url],
+        "title": f"{province}{agency_type}{year}年政府信息公开工作年度报告",
+        "agency": f"{city or province}{agency_type}",
+        "agency_type": agency_type,
+        "level": "city" if city else "province",
+        "province": province,
+        "city": city,
+        "county": None,
+        "region_code": None,
+        "report_year": year,
+        "published": published,
+        "format": fmt,
+        "text": text,
+        "stats": stats,
+        "checks": _checks(failed),
+        "source_format": "html",
+        "fetched_at": None,
+        "content_hash": None,
+        "version": 1,
+    }
 
 
 def _apps(new: float | None, granted: float | None = None) -> dict:
@@ -71,22 +106,76 @@ def _apps(new: float | None, granted: float | None = None) -> dict:
 def synthetic_records() -> list[dict]:
     """Records with numbers in every bucket, nulls, failures, a negative change and a missing date."""
     return [
-        _syn("syn-a", "广东省", "广州市", "信访局", 2021, "2022-01-20", "2021",
-             "广州市信访局全年收到政府信息公开申请1200件。行政复议案件5件。",
-             {**_apps(1200, 900), "review": {"total": 5, "corrected": 1}}, ["applications_balance"]),
-        _syn("syn-b", "广东省", "深圳市", "税务局", 2022, "2023-01-18", "2021",
-             "深圳市税务局主动公开信息。依申请公开办理规范。",
-             {**_apps(150, 100), "review": {"total": 0}}, []),
-        _syn("syn-c", "广东省", None, "人民政府", 2022, "2023-03-30", "2021",
-             "广东省人民政府加强政策解读。行政复议案件2件均维持。",
-             {**_apps(12), "litigation_direct": {"total": 2}}, ["suits_totals", "unparsed"]),
-        _syn("syn-d", "浙江省", "杭州市", "信访局", 2020, None, "2019",
-             "杭州市信访局2020年政府信息公开工作。全年未收到政府信息公开申请。",
-             {**_apps(0), "proactive": {"regulations": {"change": -3}}}, []),
-        _syn("syn-e", "浙江省", "宁波市", "民政局", 2020, "2021-02-02", "2019",
-             "宁波市民政局做好信息公开。不予公开3件,部分公开1件。", _apps(7, 3), ["applications_row_totals"]),
-        _syn("syn-f", "浙江省", None, "人民政府", 2018, "2019-03-01", "legacy",
-             "浙江省人民政府2018年政府信息公开工作年度报告。因政府信息公开申请行政复议的情况:无。"),
+        _syn(
+            "syn-a",
+            "广东省",
+            "广州市",
+            "信访局",
+            2021,
+            "2022-01-20",
+            "2021",
+            "广州市信访局全年收到政府信息公开申请1200件。行政复议案件5件。",
+            {**_apps(1200, 900), "review": {"total": 5, "corrected": 1}},
+            ["applications_balance"],
+        ),
+        _syn(
+            "syn-b",
+            "广东省",
+            "深圳市",
+            "税务局",
+            2022,
+            "2023-01-18",
+            "2021",
+            "深圳市税务局主动公开信息。依申请公开办理规范。",
+            {**_apps(150, 100), "review": {"total": 0}},
+            [],
+        ),
+        _syn(
+            "syn-c",
+            "广东省",
+            None,
+            "人民政府",
+            2022,
+            "2023-03-30",
+            "2021",
+            "广东省人民政府加强政策解读。行政复议案件2件均维持。",
+            {**_apps(12), "litigation_direct": {"total": 2}},
+            ["suits_totals", "unparsed"],
+        ),
+        _syn(
+            "syn-d",
+            "浙江省",
+            "杭州市",
+            "信访局",
+            2020,
+            None,
+            "2019",
+            "杭州市信访局2020年政府信息公开工作。全年未收到政府信息公开申请。",
+            {**_apps(0), "proactive": {"regulations": {"change": -3}}},
+            [],
+        ),
+        _syn(
+            "syn-e",
+            "浙江省",
+            "宁波市",
+            "民政局",
+            2020,
+            "2021-02-02",
+            "2019",
+            "宁波市民政局做好信息公开。不予公开3件,部分公开1件。",
+            _apps(7, 3),
+            ["applications_row_totals"],
+        ),
+        _syn(
+            "syn-f",
+            "浙江省",
+            None,
+            "人民政府",
+            2018,
+            "2019-03-01",
+            "legacy",
+            "浙江省人民政府2018年政府信息公开工作年度报告。因政府信息公开申请行政复议的情况:无。",
+        ),
     ]
 
 
@@ -106,9 +195,14 @@ def _open_elasticsearch() -> tuple[object, str]:
     from indexer.storage.elasticsearch.admin import EsOptions
 
     alias = f"contract-{uuid.uuid4().hex[:12]}"
-    options = EsOptions(url=os.environ[ES_URL_ENV], alias=alias, username=os.environ.get("ES_USERNAME"),
-                        password=os.environ.get("ES_PASSWORD"), api_key=os.environ.get("ES_API_KEY"),
-                        ca_certs=os.environ.get("ES_CA_CERTS"))
+    options = EsOptions(
+        url=os.environ[ES_URL_ENV],
+        alias=alias,
+        username=os.environ.get("ES_USERNAME"),
+        password=os.environ.get("ES_PASSWORD"),
+        api_key=os.environ.get("ES_API_KEY"),
+        ca_certs=os.environ.get("ES_CA_CERTS"),
+    )
     return open_backend(options.url, es_options=options), alias
 
 
@@ -122,10 +216,8 @@ def _drop(backend) -> None:
 
 
 def _make_backend(name: str, tmp_path_factory):
-    """Open a fresh backend of this kind, skipping Elasticsearch without ES_URL."""
+    """Open a fresh backend of this kind (Elasticsearch cases are marked, and skipped without ES_URL)."""
     if name == "elasticsearch":
-        if not os.environ.get(ES_URL_ENV):
-            pytest.skip(ES_SKIP_REASON)
         return _open_elasticsearch()[0]
     return _open_sqlite(tmp_path_factory)
 
@@ -154,11 +246,3 @@ def reference(tmp_path_factory, contract_records):
     backend.write(contract_records)
     yield backend
     backend.close()
-
-
-def pytest_terminal_summary(terminalreporter) -> None:
-    """Say in every run's summary, not only with -rs, why the live Elasticsearch cases did not run."""
-    skipped = [r for r in terminalreporter.stats.get("skipped", []) if ES_SKIP_REASON in str(r.longrepr)]
-    if skipped:
-        terminalreporter.write_line(f"{len(skipped)} Elasticsearch contract cases skipped: {ES_SKIP_REASON} "
-                                    f"(ES_URL=http://127.0.0.1:9200 make test runs them)", yellow=True)

@@ -5,6 +5,7 @@ Expected values come from the records themselves (a plain-Python reading of the 
 same totals, same facet counts, same hits in the same order for deterministic sorts, the same set
 for relevance. The Elasticsearch cases need a live node (ES_URL) and are skipped otherwise.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -43,12 +44,17 @@ def test_write_get_count(fresh, contract_records):
     assert fresh.write(contract_records) == len(contract_records)
     assert fresh.count() == len(contract_records)
     first = contract_records[0]
-    assert fresh.get(first["id"]) == first                      # the full record, text and stats included
+    assert fresh.get(first["id"]) == first  # the full record, text and stats included
 
 
 def test_upsert_replaces_in_place(fresh, contract_records):
     fresh.write(contract_records[:3])
-    changed = {**contract_records[1], "title": "改过的标题", "text": "更新后的正文提到街道办事处。", "province": "海南省"}
+    changed = {
+        **contract_records[1],
+        "title": "改过的标题",
+        "text": "更新后的正文提到街道办事处。",
+        "province": "海南省",
+    }
     assert fresh.write([changed]) == 1
     assert fresh.count() == 3
     assert fresh.get(changed["id"])["title"] == "改过的标题"
@@ -92,21 +98,24 @@ def test_record_failure(fresh):
         fresh.record_failure({"url": "http://127.0.0.1/y.html", "kind": "exploded"})
     with pytest.raises(ValueError):
         fresh.record_failure({"kind": "unreadable"})
-    assert fresh.count() == 0                                   # failures are not reports
+    assert fresh.count() == 0  # failures are not reports
     assert [f["url"] for f in fresh.failures()] == ["http://127.0.0.1/x.html"]
 
 
 # --------------------------------------------------------------------------- text
-@pytest.mark.parametrize("q, must_include", [
-    ("行政复议", {"syn-a", "syn-c"}),
-    ("信访局 政府信息公开", {"syn-a", "syn-d"}),
-    ("宁波市民政局", {"syn-e"}),
-])
+@pytest.mark.parametrize(
+    "q, must_include",
+    [
+        ("行政复议", {"syn-a", "syn-c"}),
+        ("信访局 政府信息公开", {"syn-a", "syn-d"}),
+        ("宁波市民政局", {"syn-e"}),
+    ],
+)
 def test_words(loaded, contract_records, q, must_include):
     found = everything(loaded, q=q)
     assert must_include <= set(found)
     words = q.split()
-    for rid in found:                                        # every hit holds every word somewhere
+    for rid in found:  # every hit holds every word somewhere
         record = next(r for r in contract_records if r["id"] == rid)
         blob = f"{record['title']} {record['agency']} {record['text']}"
         assert all(w in blob for w in words), rid
@@ -118,8 +127,26 @@ def test_snippet_cut_from_original_text(loaded):
     assert hit.record["agency"] == "广东省人民政府" and hit.score is not None
 
 
-@pytest.mark.parametrize("q", ['"', "' OR 1=1 --", "AND OR NOT", "title:行政", "*", "行政复议)(", "\\", "NEAR(a b)",
-                               "a" * 400, "｛｝【】", "<script>", "-", "^3", "行政复议~2", "/regex/"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "' OR 1=1 --",
+        "AND OR NOT",
+        "title:行政",
+        "*",
+        "行政复议)(",
+        "\\",
+        "NEAR(a b)",
+        "a" * 400,
+        "｛｝【】",
+        "<script>",
+        "-",
+        "^3",
+        "行政复议~2",
+        "/regex/",
+    ],
+)
 def test_hostile_text_is_plain_words(loaded, q):
     try:
         result = loaded.search(SearchQuery(q=q))
@@ -129,39 +156,59 @@ def test_hostile_text_is_plain_words(loaded, q):
 
 
 # --------------------------------------------------------------------------- filters
-@pytest.mark.parametrize("filters, keep", [
-    ({"province": [FUJIAN]}, lambda r: r["province"] == FUJIAN),
-    ({"province": [GUANGDONG, ZHEJIANG]}, lambda r: r["province"] in (GUANGDONG, ZHEJIANG)),
-    ({"report_year": ["2020", "2022"]}, lambda r: r["report_year"] in (2020, 2022)),
-    ({"format": ["legacy"]}, lambda r: r["format"] == "legacy"),
-    ({"agency_type": ["信访局"], "level": ["city"]}, lambda r: r["agency_type"] == "信访局" and r["level"] == "city"),
-    ({"city": ["广州市"]}, lambda r: r["city"] == "广州市"),
-    ({"province": ["不存在省"]}, lambda r: False),
-    ({"has_failed_checks": ["true"]}, lambda r: bool(failed_checks(r["checks"]))),
-    ({"has_failed_checks": ["false"]}, lambda r: failed_checks(r["checks"]) == []),
-    ({"failed_check": ["suits_totals", "applications_balance"]},
-     lambda r: bool(set(failed_checks(r["checks"]) or []) & {"suits_totals", "applications_balance"})),
-])
+@pytest.mark.parametrize(
+    "filters, keep",
+    [
+        ({"province": [FUJIAN]}, lambda r: r["province"] == FUJIAN),
+        ({"province": [GUANGDONG, ZHEJIANG]}, lambda r: r["province"] in (GUANGDONG, ZHEJIANG)),
+        ({"report_year": ["2020", "2022"]}, lambda r: r["report_year"] in (2020, 2022)),
+        ({"format": ["legacy"]}, lambda r: r["format"] == "legacy"),
+        (
+            {"agency_type": ["信访局"], "level": ["city"]},
+            lambda r: r["agency_type"] == "信访局" and r["level"] == "city",
+        ),
+        ({"city": ["广州市"]}, lambda r: r["city"] == "广州市"),
+        ({"province": ["不存在省"]}, lambda r: False),
+        ({"has_failed_checks": ["true"]}, lambda r: bool(failed_checks(r["checks"]))),
+        ({"has_failed_checks": ["false"]}, lambda r: failed_checks(r["checks"]) == []),
+        (
+            {"failed_check": ["suits_totals", "applications_balance"]},
+            lambda r: bool(set(failed_checks(r["checks"]) or []) & {"suits_totals", "applications_balance"}),
+        ),
+    ],
+)
 def test_filters(loaded, contract_records, filters, keep):
     assert set(everything(loaded, filters=filters)) == all_ids(contract_records, keep)
 
 
 def test_published_range(loaded, contract_records):
     found = everything(loaded, published_from="2021-01-01", published_to="2023-01-31")
-    assert set(found) == all_ids(contract_records, lambda r: r["published"] and "2021-01-01" <= r["published"] <= "2023-01-31")
+    assert set(found) == all_ids(
+        contract_records, lambda r: r["published"] and "2021-01-01" <= r["published"] <= "2023-01-31"
+    )
     with pytest.raises(ValueError):
         loaded.search(SearchQuery(published_from="2023-02-30"))
     with pytest.raises(ValueError):
         loaded.search(SearchQuery(published_from="2023-01-02", published_to="2023-01-01"))
 
 
-@pytest.mark.parametrize("where", [[f"{NEW}>=100"], [f"{NEW}<10"], [f"{NEW}=0"], [f"{NEW}!=0"],
-                                   [f"{NEW}>10", f"{REVIEW}>=1"], [f"{REVIEW}<=0"], ["litigation.total>1"]])
+@pytest.mark.parametrize(
+    "where",
+    [
+        [f"{NEW}>=100"],
+        [f"{NEW}<10"],
+        [f"{NEW}=0"],
+        [f"{NEW}!=0"],
+        [f"{NEW}>10", f"{REVIEW}>=1"],
+        [f"{REVIEW}<=0"],
+        ["litigation.total>1"],
+    ],
+)
 def test_where(loaded, contract_records, where):
     from indexer.tables.numbers import holds, parse_condition
 
     conditions = [parse_condition(w) for w in where]
-    keep = lambda r: all(holds(number(r, c.name), c) for c in conditions)   # noqa: E731
+    keep = lambda r: all(holds(number(r, c.name), c) for c in conditions)  # noqa: E731
     assert set(everything(loaded, where=where)) == all_ids(contract_records, keep)
 
 
@@ -171,10 +218,18 @@ def test_malformed_where_is_value_error(loaded, where):
         loaded.search(SearchQuery(where=[where]))
 
 
-@pytest.mark.parametrize("query", [SearchQuery(filters={"colour": ["red"]}), SearchQuery(facets=("colour",)),
-                                   SearchQuery(sort="colour"), SearchQuery(limit=1001), SearchQuery(offset=-1),
-                                   SearchQuery(filters={"has_failed_checks": ["maybe"]}),
-                                   SearchQuery(filters={"failed_check": ["two words"]})])
+@pytest.mark.parametrize(
+    "query",
+    [
+        SearchQuery(filters={"colour": ["red"]}),
+        SearchQuery(facets=("colour",)),
+        SearchQuery(sort="colour"),
+        SearchQuery(limit=1001),
+        SearchQuery(offset=-1),
+        SearchQuery(filters={"has_failed_checks": ["maybe"]}),
+        SearchQuery(filters={"failed_check": ["two words"]}),
+    ],
+)
 def test_bad_queries_are_value_errors(loaded, query):
     with pytest.raises(ValueError):
         loaded.search(query)
@@ -182,21 +237,30 @@ def test_bad_queries_are_value_errors(loaded, query):
 
 # --------------------------------------------------------------------------- facets
 def test_facets_count_other_filters_only(loaded, contract_records):
-    result = loaded.search(SearchQuery(filters={"province": [GUANGDONG], "report_year": ["2022"]},
-                                       facets=("province", "report_year", "agency_type")))
-    province = dict(result.facets["province"])           # ignores its own selection, applies report_year
-    assert province == {p: n for p in {r["province"] for r in contract_records}
-                        if (n := len(all_ids(contract_records, lambda r: r["province"] == p and r["report_year"] == 2022)))}
-    years = dict(result.facets["report_year"])           # applies province only
+    result = loaded.search(
+        SearchQuery(
+            filters={"province": [GUANGDONG], "report_year": ["2022"]},
+            facets=("province", "report_year", "agency_type"),
+        )
+    )
+    province = dict(result.facets["province"])  # ignores its own selection, applies report_year
+    assert province == {
+        p: n
+        for p in {r["province"] for r in contract_records}
+        if (n := len(all_ids(contract_records, lambda r: r["province"] == p and r["report_year"] == 2022)))
+    }
+    years = dict(result.facets["report_year"])  # applies province only
     assert years == {"2021": 1, "2022": 2}
-    assert dict(result.facets["agency_type"]) == {"税务局": 1, "人民政府": 1}   # applies both
+    assert dict(result.facets["agency_type"]) == {"税务局": 1, "人民政府": 1}  # applies both
     assert result.total == 2
 
 
 def test_facet_order_limit_and_selected_values(loaded, contract_records):
     result = loaded.search(SearchQuery(facets=("province",), facet_limit=1, filters={"province": [ZHEJIANG]}))
-    counts = [(p, len(all_ids(contract_records, lambda r: r["province"] == p)))
-              for p in {r["province"] for r in contract_records if r["province"]}]
+    counts = [
+        (p, len(all_ids(contract_records, lambda r: r["province"] == p)))
+        for p in {r["province"] for r in contract_records if r["province"]}
+    ]
     top = sorted(counts, key=lambda kv: (-kv[1], kv[0]))[0]
     assert result.facets["province"] == [top, (ZHEJIANG, 3)]
     missing = loaded.search(SearchQuery(facets=("province",), filters={"province": ["不存在省"]}))
@@ -206,7 +270,7 @@ def test_facet_order_limit_and_selected_values(loaded, contract_records):
 def test_default_facets_and_check_facets(loaded, contract_records):
     result = loaded.search(SearchQuery(filters={"failed_check": ["suits_totals"]}))
     assert set(result.facets) == set(DEFAULT_FACETS)
-    failed = dict(result.facets["failed_check"])         # ignores its own filter
+    failed = dict(result.facets["failed_check"])  # ignores its own filter
     assert failed == {"applications_balance": 1, "suits_totals": 1, "unparsed": 1, "applications_row_totals": 1}
     assert dict(result.facets["has_failed_checks"]) == {"true": 1}
     evaluated = all_ids(contract_records, lambda r: failed_checks(r["checks"]) is not None)
@@ -220,7 +284,7 @@ def test_number_bucket_facets(loaded, contract_records):
     expected = [("0", 0), ("1-9", 0), ("10-99", 0), ("100-999", 0), ("1000+", 0)]
     edges = [(0, 1), (1, 10), (10, 100), (100, 1000), (1000, float("inf"))]
     counts = [sum(1 for v in values if v is not None and lo <= v < hi) for lo, hi in edges]
-    assert result.facets[NEW] == [(label, n) for (label, _), n in zip(expected, counts)]   # own condition ignored
+    assert result.facets[NEW] == [(label, n) for (label, _), n in zip(expected, counts)]  # own condition ignored
     review = [number(r, REVIEW) for r in contract_records if (number(r, NEW) or 0) >= 10 and number(r, NEW) is not None]
     assert [label for label, _ in result.facets[REVIEW]] == ["0", "1-9", "10-99", "100-999", "1000+"]
     assert sum(n for _, n in result.facets[REVIEW]) == sum(1 for v in review if v is not None)
@@ -277,8 +341,9 @@ def test_same_answers_as_sqlite(loaded, reference, query):
     assert got.total == want.total
     assert got.facets == want.facets
     if query.sort == "relevance" and query.q:
-        assert set(ids(got)) == set(ids(want))          # scores differ between BM25 implementations
+        assert set(ids(got)) == set(ids(want))  # scores differ between BM25 implementations
     else:
         assert ids(got) == ids(want)
-    assert [h.snippet for h in sorted(got.hits, key=lambda h: h.id)] == \
-           [h.snippet for h in sorted(want.hits, key=lambda h: h.id)]
+    assert [h.snippet for h in sorted(got.hits, key=lambda h: h.id)] == [
+        h.snippet for h in sorted(want.hits, key=lambda h: h.id)
+    ]

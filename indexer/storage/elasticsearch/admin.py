@@ -11,14 +11,15 @@
 * Record sources for a rebuild: the current alias (point in time + search_after over ``_source``),
   a SQLite index file, or a JSONL file (records, or the lines of an error report).
 """
+
 from __future__ import annotations
 
 import json
 from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from elastic_transport import TransportError
@@ -38,14 +39,22 @@ ES_SCHEME_PREFIX = "elasticsearch+"
 ES_SCHEMES = ("http", "https", "elasticsearch+http", "elasticsearch+https")
 REQUEST_TIMEOUT_S = 30.0
 BULK_CHUNK = 500
-BULK_MAX_RETRIES = 6             # 429 answers retried with backoff 2, 4, 8 … s (capped)
+BULK_MAX_RETRIES = 6  # 429 answers retried with backoff 2, 4, 8 … s (capped)
 BULK_INITIAL_BACKOFF_S = 2.0
 BULK_MAX_BACKOFF_S = 120.0
-SCROLL_BATCH = 1000              # documents per search_after page when reading an alias
+SCROLL_BATCH = 1000  # documents per search_after page when reading an alias
 PIT_KEEP_ALIVE = "5m"
-FAILURES_MAPPING = {"dynamic": False, "properties": {"url": {"type": "keyword"}, "kind": {"type": "keyword"},
-                                                     "portal": {"type": "keyword"}, "status": {"type": "integer"},
-                                                     "at": {"type": "keyword"}, "seq": {"type": "long"}}}
+FAILURES_MAPPING = {
+    "dynamic": False,
+    "properties": {
+        "url": {"type": "keyword"},
+        "kind": {"type": "keyword"},
+        "portal": {"type": "keyword"},
+        "status": {"type": "integer"},
+        "at": {"type": "keyword"},
+        "seq": {"type": "long"},
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ class EsOptions:
     api_key: str | None = None
     ca_certs: str | None = None
     shards: int = 1
-    replicas: int | None = None            # None: auto 0-1 (no replica on a single node)
+    replicas: int | None = None  # None: auto 0-1 (no replica on a single node)
     request_timeout: float = REQUEST_TIMEOUT_S
 
 
@@ -88,8 +97,9 @@ def connect(options: EsOptions) -> Elasticsearch:
 # --------------------------------------------------------------------------- template, indexes, alias
 def put_template(client: Elasticsearch, options: EsOptions) -> None:
     """Create or update the index template of `<alias>-v*` indexes."""
-    client.indices.put_index_template(name=options.alias,
-                                      body=index_template(options.alias, options.shards, options.replicas))
+    client.indices.put_index_template(
+        name=options.alias, body=index_template(options.alias, options.shards, options.replicas)
+    )
 
 
 def alias_indices(client: Elasticsearch, alias: str) -> list[str]:
@@ -118,8 +128,10 @@ def ensure_alias(client: Elasticsearch, options: EsOptions) -> None:
     if client.indices.exists_alias(name=options.alias):
         return
     if client.indices.exists(index=options.alias):
-        raise ValueError(f"{options.alias!r} is an index, not an alias; choose another alias (ES_INDEX) "
-                         f"or reindex it into a versioned index")
+        raise ValueError(
+            f"{options.alias!r} is an index, not an alias; choose another alias (ES_INDEX) "
+            f"or reindex it into a versioned index"
+        )
     swap_alias(client, options.alias, create_index(client, options), [])
 
 
@@ -162,7 +174,7 @@ class BulkReport:
 
     written: int = 0
     failed: int = 0
-    failures: list[dict] = field(default_factory=list)     # kept only when no sink was given
+    failures: list[dict] = field(default_factory=list)  # kept only when no sink was given
 
 
 class BulkAborted(Exception):
@@ -191,13 +203,19 @@ def failure_entry(record: object, status: int | None, error: object) -> dict:
     return {"id": rid, "status": status, "error": error, "record": record}
 
 
-def bulk_load(client: Elasticsearch, index: str, records: Iterable[dict], *,
-              sink: Callable[[dict], None] | None = None, settings: BulkSettings = BulkSettings(),
-              progress: Callable[[BulkReport], None] | None = None) -> BulkReport:
+def bulk_load(
+    client: Elasticsearch,
+    index: str,
+    records: Iterable[dict],
+    *,
+    sink: Callable[[dict], None] | None = None,
+    settings: BulkSettings = BulkSettings(),
+    progress: Callable[[BulkReport], None] | None = None,
+) -> BulkReport:
     """Index `records` into `index` with streaming_bulk; every failed document goes to `sink` with its error."""
     report = BulkReport()
     report_failure = sink or report.failures.append
-    pending: dict[str, deque[dict]] = defaultdict(deque)      # sent, not yet answered (one chunk or so)
+    pending: dict[str, deque[dict]] = defaultdict(deque)  # sent, not yet answered (one chunk or so)
 
     def actions() -> Iterator[dict]:
         for record in records:
@@ -212,9 +230,16 @@ def bulk_load(client: Elasticsearch, index: str, records: Iterable[dict], *,
 
     try:
         for ok, item in helpers.streaming_bulk(
-                client, actions(), chunk_size=settings.chunk_size, max_retries=settings.max_retries,
-                initial_backoff=settings.initial_backoff, max_backoff=settings.max_backoff,
-                raise_on_error=False, raise_on_exception=False, yield_ok=True):
+            client,
+            actions(),
+            chunk_size=settings.chunk_size,
+            max_retries=settings.max_retries,
+            initial_backoff=settings.initial_backoff,
+            max_backoff=settings.max_backoff,
+            raise_on_error=False,
+            raise_on_exception=False,
+            yield_ok=True,
+        ):
             info = next(iter(item.values()))
             record = _take(pending, str(info.get("_id")))
             if ok:
@@ -251,8 +276,13 @@ def alias_records(client: Elasticsearch, alias: str, batch: int = SCROLL_BATCH) 
     after = None
     try:
         while True:
-            body: dict = {"size": batch, "query": {"match_all": {}}, "sort": [{"_shard_doc": "asc"}],
-                          "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE}, "track_total_hits": False}
+            body: dict = {
+                "size": batch,
+                "query": {"match_all": {}},
+                "sort": [{"_shard_doc": "asc"}],
+                "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE},
+                "track_total_hits": False,
+            }
             if after is not None:
                 body["search_after"] = after
             hits = client.search(body=body).body["hits"]["hits"]
@@ -306,10 +336,17 @@ class RebuildResult:
     deleted: list[str]
 
 
-def rebuild(client: Elasticsearch, options: EsOptions, records: Iterable[dict], *,
-            sink: Callable[[dict], None] | None = None, keep_old: bool = False, allow_failures: bool = False,
-            settings: BulkSettings = BulkSettings(),
-            progress: Callable[[BulkReport], None] | None = None) -> RebuildResult:
+def rebuild(
+    client: Elasticsearch,
+    options: EsOptions,
+    records: Iterable[dict],
+    *,
+    sink: Callable[[dict], None] | None = None,
+    keep_old: bool = False,
+    allow_failures: bool = False,
+    settings: BulkSettings = BulkSettings(),
+    progress: Callable[[BulkReport], None] | None = None,
+) -> RebuildResult:
     """Load `records` into a new versioned index, then move the alias to it in one call (no downtime).
 
     The alias is not moved when some document failed, unless `allow_failures`; the new index is

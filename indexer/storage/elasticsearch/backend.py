@@ -7,11 +7,12 @@ every other document was written. Searches run one request (from/size) while the
 ``es_query.MAX_WINDOW``; deeper pages walk the sorted matches with search_after inside a point in time.
 Snippets are cut from the original text by ``highlight.snippet``, like the SQLite backend.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Iterable, Iterator
 
 from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
@@ -50,9 +51,9 @@ from indexer.storage.elasticsearch.query import (
 from indexer.storage.revisions import reconcile
 
 QUERY_TIME_LIMIT_S = 2.0
-REQUEST_SLACK_S = 3.0            # the HTTP timeout is the search time limit plus this
-SNIPPET_WIDTH = 120              # as the SQLite backend
-EXPORT_BATCH = 1000              # records per search_after page of an export
+REQUEST_SLACK_S = 3.0  # the HTTP timeout is the search time limit plus this
+SNIPPET_WIDTH = 120  # as the SQLite backend
+EXPORT_BATCH = 1000  # records per search_after page of an export
 PIT_KEEP_ALIVE = "1m"
 MAX_FAILURES_LISTED = 10_000
 
@@ -62,8 +63,10 @@ class BulkWriteError(Exception):
 
     def __init__(self, report: BulkReport):
         first = report.failures[0] if report.failures else {}
-        super().__init__(f"{report.failed} document(s) not written (written: {report.written}); "
-                         f"first: {first.get('id')!r}: {first.get('error')}")
+        super().__init__(
+            f"{report.failed} document(s) not written (written: {report.written}); "
+            f"first: {first.get('id')!r}: {first.get('error')}"
+        )
         self.failures = report.failures
         self.written = report.written
 
@@ -71,8 +74,15 @@ class BulkWriteError(Exception):
 class ElasticsearchBackend:
     """Reports in an Elasticsearch alias; the alias, template and first index are created if missing."""
 
-    def __init__(self, options: EsOptions, *, read_only: bool = False, client: Elasticsearch | None = None,
-                 time_limit: float = QUERY_TIME_LIMIT_S, bulk: BulkSettings = BulkSettings()):
+    def __init__(
+        self,
+        options: EsOptions,
+        *,
+        read_only: bool = False,
+        client: Elasticsearch | None = None,
+        time_limit: float = QUERY_TIME_LIMIT_S,
+        bulk: BulkSettings = BulkSettings(),
+    ):
         self.options = options
         self.alias = options.alias
         self.read_only = read_only
@@ -104,8 +114,12 @@ class ElasticsearchBackend:
         hashes = sorted({r["content_hash"] for r in records if r["id"] not in by_id and r.get("content_hash")})
         by_hash: dict[str, dict] = {}
         if hashes:
-            answer = self.client.search(index=self.alias, query={"terms": {CONTENT_HASH_FIELD: hashes}},
-                                        sort=[{ID_FIELD: "asc"}], size=MAX_WINDOW)
+            answer = self.client.search(
+                index=self.alias,
+                query={"terms": {CONTENT_HASH_FIELD: hashes}},
+                sort=[{ID_FIELD: "asc"}],
+                size=MAX_WINDOW,
+            )
             for hit in answer["hits"]["hits"]:
                 by_hash.setdefault(hit["_source"].get("content_hash"), hit["_source"])
         return [reconcile(r, by_id.get(r["id"]), by_hash.get(r.get("content_hash"))) for r in records]
@@ -113,7 +127,7 @@ class ElasticsearchBackend:
     def record_failure(self, failure: dict) -> None:
         """Keep a crawl failure or rejected page in the `<alias>-failures` index."""
         self._require_writable()
-        row = {**failure_row(failure), "seq": time.time_ns()}     # seq keeps insertion order
+        row = {**failure_row(failure), "seq": time.time_ns()}  # seq keeps insertion order
         index = ensure_failures_index(self.client, self.alias)
         self.client.index(index=index, document=row, refresh="wait_for")
 
@@ -148,14 +162,17 @@ class ElasticsearchBackend:
         """Run a search: total, facets and the page of hits (deep pages through search_after)."""
         plan = QueryPlan.build(query)
         if plan.offset + plan.limit <= MAX_WINDOW:
-            response = self._search(search_body(plan, size=plan.limit, offset=plan.offset,
-                                                timeout_ms=self._timeout_ms()))
+            response = self._search(
+                search_body(plan, size=plan.limit, offset=plan.offset, timeout_ms=self._timeout_ms())
+            )
             hits = response["hits"]["hits"]
         else:
             response, hits = self._deep_page(plan)
-        return SearchResult(total=int(response["hits"]["total"]["value"]),
-                            hits=[self._hit(h, plan) for h in hits],
-                            facets=read_facets(plan, response.get("aggregations", {})))
+        return SearchResult(
+            total=int(response["hits"]["total"]["value"]),
+            hits=[self._hit(h, plan) for h in hits],
+            facets=read_facets(plan, response.get("aggregations", {})),
+        )
 
     def export(self, query: SearchQuery, max_rows: int = MAX_EXPORT_ROWS) -> ExportResult:
         """The matching records (no text) in the query's order, at most `max_rows`, read in search_after pages."""
@@ -168,8 +185,9 @@ class ElasticsearchBackend:
         except BaseException:
             self._close_pit(pit)
             raise
-        return ExportResult(total=int(first["hits"]["total"]["value"]),
-                            records=self._export_records(plan, pit, first, max_rows))
+        return ExportResult(
+            total=int(first["hits"]["total"]["value"]), records=self._export_records(plan, pit, first, max_rows)
+        )
 
     # ------------------------------------------------------------------ search helpers
     def _timeout_ms(self) -> int:
@@ -248,8 +266,7 @@ class ElasticsearchBackend:
         record = dict(hit["_source"])
         text = record.pop("text", "")
         score = float(hit["sort"][0]) if ranked(plan) else None
-        return Hit(id=record["id"], score=score, record=record,
-                   snippet=snippet(text, list(plan.terms), SNIPPET_WIDTH))
+        return Hit(id=record["id"], score=score, record=record, snippet=snippet(text, list(plan.terms), SNIPPET_WIDTH))
 
     def close(self) -> None:
         """Close the client's connections."""

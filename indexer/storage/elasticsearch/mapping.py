@@ -20,25 +20,26 @@ The top level is ``dynamic: false``: any other record field is kept in ``_source
 growing the mapping. Indexes are named ``<alias>-v<UTC timestamp>`` and matched by one composable
 index template, so every index a reindex builds gets the same mapping.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from indexer.search_text.segment import segment_text
 from indexer.storage.base import FACET_FIELDS
 from indexer.storage.plan import iso_ordinal
 from indexer.tables.numbers import NUMBER_FIELDS, compute_numbers, failed_checks
 
-IX = "ix"                                   # the object holding every indexed (derived) field
-ANALYZER = "seg_whitespace"                 # whitespace tokenizer + lowercase: jieba already cut the text
-TEXT_FIELDS = {"title_seg": 10.0, "agency_seg": 5.0, "text_seg": 1.0}   # boosts, as SQLite's BM25 weights
-TEMPLATE_PRIORITY = 500                     # above Elasticsearch's built-in templates (100)
+IX = "ix"  # the object holding every indexed (derived) field
+ANALYZER = "seg_whitespace"  # whitespace tokenizer + lowercase: jieba already cut the text
+TEXT_FIELDS = {"title_seg": 10.0, "agency_seg": 5.0, "text_seg": 1.0}  # boosts, as SQLite's BM25 weights
+TEMPLATE_PRIORITY = 500  # above Elasticsearch's built-in templates (100)
 VERSION_SEPARATOR = "-v"
 VERSION_FORMAT = "%Y%m%d%H%M%S%f"
 DEFAULT_SHARDS = 1
-AUTO_REPLICAS = "0-1"                       # no replica on a single node, one as soon as a second node joins
+AUTO_REPLICAS = "0-1"  # no replica on a single node, one as soon as a second node joins
 FAILURES_SUFFIX = "-failures"
-NUMBER_TYPE = "double"                      # exact comparisons with `where` values (a scaled_float rounds)
+NUMBER_TYPE = "double"  # exact comparisons with `where` values (a scaled_float rounds)
 
 
 def number_field(column: str) -> str:
@@ -54,15 +55,16 @@ def facet_field(name: str) -> str:
 PUBLISHED_FIELD = f"{IX}.published"
 YEAR_SORT_FIELD = f"{IX}.year_sort"
 ID_FIELD = "id"
-CONTENT_HASH_FIELD = "content_hash"        # finds the same report stored under another URL (revisions.py)
+CONTENT_HASH_FIELD = "content_hash"  # finds the same report stored under another URL (revisions.py)
 
 
 # --------------------------------------------------------------------------- template
 def index_settings(shards: int = DEFAULT_SHARDS, replicas: int | None = None) -> dict:
     """Index settings: shards, replicas (auto 0-1 unless given) and the whitespace analyzer."""
-    settings: dict = {"number_of_shards": shards,
-                      "analysis": {"analyzer": {ANALYZER: {"type": "custom", "tokenizer": "whitespace",
-                                                           "filter": ["lowercase"]}}}}
+    settings: dict = {
+        "number_of_shards": shards,
+        "analysis": {"analyzer": {ANALYZER: {"type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"]}}},
+    }
     if replicas is None:
         settings["auto_expand_replicas"] = AUTO_REPLICAS
     else:
@@ -75,7 +77,7 @@ def index_mappings() -> dict:
     """The mapping: the record in _source (not indexed), the derived `ix` fields indexed."""
     segmented = {"type": "text", "analyzer": ANALYZER, "norms": True}
     ix = {
-        **{name: segmented for name in TEXT_FIELDS},
+        **dict.fromkeys(TEXT_FIELDS, segmented),
         **{name: {"type": "keyword"} for name in FACET_FIELDS},
         "year_sort": {"type": "integer"},
         "published": {"type": "date", "format": "strict_date"},
@@ -104,14 +106,17 @@ def index_pattern(alias: str) -> str:
 
 def index_template(alias: str, shards: int = DEFAULT_SHARDS, replicas: int | None = None) -> dict:
     """Body of PUT _index_template/<alias>: the settings and mapping of every `<alias>-v…` index."""
-    return {"index_patterns": [index_pattern(alias)], "priority": TEMPLATE_PRIORITY,
-            "template": {"settings": index_settings(shards, replicas), "mappings": index_mappings()},
-            "_meta": {"description": "政府信息公开工作年度报告 (gov-report-index)"}}
+    return {
+        "index_patterns": [index_pattern(alias)],
+        "priority": TEMPLATE_PRIORITY,
+        "template": {"settings": index_settings(shards, replicas), "mappings": index_mappings()},
+        "_meta": {"description": "政府信息公开工作年度报告 (gov-report-index)"},
+    }
 
 
 def versioned_index(alias: str, now: datetime | None = None) -> str:
     """A new index name behind `alias`, e.g. reports-v20261122143000123456 (UTC)."""
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     return f"{alias}{VERSION_SEPARATOR}{moment.strftime(VERSION_FORMAT)}"
 
 
@@ -147,15 +152,18 @@ def check_record(record: object) -> dict:
 
 def index_fields(record: dict) -> dict:
     """The derived `ix` object of one record (segmented text, facet keywords, numbers, checks)."""
-    ix: dict = {"title_seg": segment_text(record.get("title")), "agency_seg": segment_text(record.get("agency")),
-                "text_seg": segment_text(record.get("text"))}
+    ix: dict = {
+        "title_seg": segment_text(record.get("title")),
+        "agency_seg": segment_text(record.get("agency")),
+        "text_seg": segment_text(record.get("text")),
+    }
     for name in FACET_FIELDS:
         value = _facet_value(record.get(name))
         if value is not None:
             ix[name] = value
     if isinstance(record.get("report_year"), int):
         ix["year_sort"] = record["report_year"]
-    published = iso_ordinal(record.get("published"))     # read as the SQLite backend reads it
+    published = iso_ordinal(record.get("published"))  # read as the SQLite backend reads it
     if published is not None:
         ix["published"] = date.fromordinal(published).isoformat()
     stats = record.get("stats")

@@ -18,6 +18,7 @@ Semantics mirror the SQLite backend (``sqlite.py``); both validate queries with 
 * Sorts: ``_score`` then ``id`` for relevance with words; otherwise the field (``missing: _last``
   both ways, so nulls come last) then ``id``.
 """
+
 from __future__ import annotations
 
 import math
@@ -39,14 +40,23 @@ from indexer.storage.plan import (  # the one validation both backends share
 )
 from indexer.tables.numbers import BUCKETS, NUMBERS, Condition
 
-MAX_WINDOW = 10_000            # Elasticsearch's index.max_result_window: from + size beyond it use search_after
-CHECK_FACET_SIZE = 100         # check facets have at most a handful of values; count them all
+MAX_WINDOW = 10_000  # Elasticsearch's index.max_result_window: from + size beyond it use search_after
+CHECK_FACET_SIZE = 100  # check facets have at most a handful of values; count them all
 RANGE_OPS = {">=": "gte", "<=": "lte", ">": "gt", "<": "lt"}
 EXISTS_AGG = "selected_exist"  # global aggregation: which selected facet values exist in the index at all
 TOP, SELECTED, VALUES, RANGES = "top", "selected", "values", "ranges"
 
-__all__ = ["MAX_WINDOW", "QueryPlan", "facet_aggs", "filter_groups", "main_query", "read_facets",
-           "search_body", "sort_clause", "text_query"]
+__all__ = [
+    "MAX_WINDOW",
+    "QueryPlan",
+    "facet_aggs",
+    "filter_groups",
+    "main_query",
+    "read_facets",
+    "search_body",
+    "sort_clause",
+    "text_query",
+]
 
 
 # --------------------------------------------------------------------------- query parts
@@ -114,10 +124,17 @@ def _facet_inner(plan: QueryPlan, name: str) -> dict:
     if name in NUMBERS:
         ranges = [{"key": label, "from": lo, **({} if math.isinf(hi) else {"to": hi})} for label, lo, hi in BUCKETS]
         return {RANGES: {"range": {"field": number_field(NUMBERS[name].column), "ranges": ranges}}}
-    if name not in FACET_FIELDS:                 # has_failed_checks, failed_check: count every value
+    if name not in FACET_FIELDS:  # has_failed_checks, failed_check: count every value
         return {VALUES: {"terms": {"field": facet_field(name), "size": CHECK_FACET_SIZE}}}
-    inner = {TOP: {"terms": {"field": facet_field(name), "size": plan.facet_limit,
-                             "order": [{"_count": "desc"}, {"_key": "asc"}]}}}
+    inner = {
+        TOP: {
+            "terms": {
+                "field": facet_field(name),
+                "size": plan.facet_limit,
+                "order": [{"_count": "desc"}, {"_key": "asc"}],
+            }
+        }
+    }
     selected = list(plan.filters.get(name, ()))
     if selected:
         inner[SELECTED] = {"terms": {"field": facet_field(name), "include": selected, "size": len(selected)}}
@@ -126,12 +143,17 @@ def _facet_inner(plan: QueryPlan, name: str) -> dict:
 
 def facet_aggs(plan: QueryPlan, groups: dict[str, dict]) -> dict:
     """One filter aggregation per requested facet (every group but its own), named f0, f1, …"""
-    aggs = {f"f{i}": {"filter": _all_of([q for g, q in groups.items() if g != name]),
-                      "aggs": _facet_inner(plan, name)}
-            for i, name in enumerate(plan.facets)}
-    exist = {name: {"terms": {"field": facet_field(name), "include": list(plan.filters[name]),
-                              "size": len(plan.filters[name])}}
-             for name in plan.facets if name in FACET_FIELDS and plan.filters.get(name)}
+    aggs = {
+        f"f{i}": {"filter": _all_of([q for g, q in groups.items() if g != name]), "aggs": _facet_inner(plan, name)}
+        for i, name in enumerate(plan.facets)
+    }
+    exist = {
+        name: {
+            "terms": {"field": facet_field(name), "include": list(plan.filters[name]), "size": len(plan.filters[name])}
+        }
+        for name in plan.facets
+        if name in FACET_FIELDS and plan.filters.get(name)
+    }
     if exist:
         aggs[EXISTS_AGG] = {"global": {}, "aggs": exist}
     return aggs
@@ -199,8 +221,16 @@ def ranked(plan: QueryPlan) -> bool:
     return plan.sort == "relevance" and bool(plan.terms)
 
 
-def search_body(plan: QueryPlan, *, size: int, offset: int = 0, search_after: list | None = None,
-                facets: bool = True, source: bool | dict = True, timeout_ms: int | None = None) -> dict:
+def search_body(
+    plan: QueryPlan,
+    *,
+    size: int,
+    offset: int = 0,
+    search_after: list | None = None,
+    facets: bool = True,
+    source: bool | dict = True,
+    timeout_ms: int | None = None,
+) -> dict:
     """The body of one _search request for `plan` (from/size, or search_after for deep pages)."""
     groups = filter_groups(plan)
     body: dict = {"query": main_query(plan), "sort": sort_clause(plan), "size": size, "track_total_hits": True}

@@ -37,6 +37,7 @@ raises ValueError saying to open it once for writing (or re-index).
 Known limits: a one-character query only matches where jieba cut that character as a word; the
 facet cache is rebuilt after every write (about 0.5 s at 100,000 reports), so it suits batched writes.
 """
+
 from __future__ import annotations
 
 import functools
@@ -44,10 +45,10 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from indexer.search_text.segment import segment_text
 from indexer.storage.base import (
@@ -108,8 +109,7 @@ from indexer.storage.sqlite.search import (
 class SqliteBackend:
     """Reports in one SQLite file (WAL): writes in transactions, searches on read-only connections."""
 
-    def __init__(self, path: Path, *, read_only: bool = False,
-                 time_limit: float = QUERY_TIME_LIMIT_S):
+    def __init__(self, path: Path, *, read_only: bool = False, time_limit: float = QUERY_TIME_LIMIT_S):
         self.path = Path(path)
         self.read_only = read_only
         self.time_limit = time_limit
@@ -146,7 +146,7 @@ class SqliteBackend:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA cache_size = -65536")      # 64 MB page cache per reader
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MB page cache per reader
             conn.execute("PRAGMA mmap_size = 1073741824")
             self._local.conn = conn
             with self._cache_lock:
@@ -179,8 +179,7 @@ class SqliteBackend:
         return len(prepared)
 
     @classmethod
-    def _reconciled(cls, conn: sqlite3.Connection, report: dict, fts: dict,
-                    record: dict) -> tuple[dict, dict, str]:
+    def _reconciled(cls, conn: sqlite3.Connection, report: dict, fts: dict, record: dict) -> tuple[dict, dict, str]:
         """Merge with the stored record of the same id or content (revisions.py); return row, FTS, JSON."""
         same_id = stored_record(conn, SQL_STORED_BY_ID, {"id": record["id"]})
         same_content = None
@@ -188,7 +187,7 @@ class SqliteBackend:
             same_content = stored_record(conn, SQL_STORED_BY_HASH, {"hash": record["content_hash"], "id": record["id"]})
         stored = reconcile(record, same_id, same_content)
         if stored["id"] != record["id"]:
-            report, fts, _ = cls._prepare(stored)   # rare: the report was already stored under another URL
+            report, fts, _ = cls._prepare(stored)  # rare: the report was already stored under another URL
         return report, fts, json.dumps(stored, ensure_ascii=False)
 
     @staticmethod
@@ -203,8 +202,12 @@ class SqliteBackend:
         if report["report_year"] is not None and not isinstance(report["report_year"], int):
             raise ValueError(f"record {record['id']}: `report_year` must be an integer or null")
         tags = " ".join(tag_token(f, v) for f in FACET_FIELDS if (v := facet_value(record.get(f))) is not None)
-        fts = {"title": segment_text(record.get("title")), "agency": segment_text(record.get("agency")),
-               "body": segment_text(record.get("text")), "tags": tags}
+        fts = {
+            "title": segment_text(record.get("title")),
+            "agency": segment_text(record.get("agency")),
+            "body": segment_text(record.get("text")),
+            "tags": tags,
+        }
         return report, fts, record
 
     @staticmethod
@@ -274,7 +277,7 @@ class SqliteBackend:
         total, docids = self._timed(plan, lambda search: search.select())
         return ExportResult(total=total, records=self._stream_records(docids))
 
-    def _timed(self, plan: QueryPlan, action: Callable[["Search"], object]):
+    def _timed(self, plan: QueryPlan, action: Callable[[Search], object]):
         """Run `action` on a Search in one read snapshot under the time limit."""
         conn = self._reader()
         try:
@@ -294,7 +297,7 @@ class SqliteBackend:
     def _stream_records(self, docids: list[int]) -> Iterator[dict]:
         """The stored records of `docids` in order, without `text`, read EXPORT_BATCH at a time."""
         for start in range(0, len(docids), EXPORT_BATCH):
-            batch = docids[start:start + EXPORT_BATCH]
+            batch = docids[start : start + EXPORT_BATCH]
             marks = ", ".join("?" for _ in batch)
             rows = dict(self._reader().execute(SQL_RECORDS_NO_TEXT.format(marks=marks), batch).fetchall())
             for docid in batch:

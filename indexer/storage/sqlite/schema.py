@@ -1,4 +1,5 @@
 """Schema, SQL statements, limits and row helpers of the SQLite backend (see sqlite.py for the design)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,33 +21,62 @@ from indexer.tables.numbers import (
     failed_checks,
 )
 
-SCHEMA_VERSION = 2               # 2: number and check columns in `reports`
-QUERY_TIME_LIMIT_S = 2.0         # per search; the progress handler interrupts SQLite after it
-PROGRESS_STEPS = 2000            # SQLite VM instructions between time checks
+SCHEMA_VERSION = 2  # 2: number and check columns in `reports`
+QUERY_TIME_LIMIT_S = 2.0  # per search; the progress handler interrupts SQLite after it
+PROGRESS_STEPS = 2000  # SQLite VM instructions between time checks
 BUSY_TIMEOUT_MS = 5000
 SNIPPET_WIDTH = 120
-PARALLEL_RANK_MIN = 20_000       # BM25 over at least this many rows runs in two threads
+PARALLEL_RANK_MIN = 20_000  # BM25 over at least this many rows runs in two threads
 RANK_WORKERS = 2
-TIE_SLACK = 256                  # extra ranked rows fetched to break score ties by id exactly
-BM25_WEIGHTS = (10.0, 5.0, 1.0, 0.0)   # title, agency, body, tags
+TIE_SLACK = 256  # extra ranked rows fetched to break score ties by id exactly
+BM25_WEIGHTS = (10.0, 5.0, 1.0, 0.0)  # title, agency, body, tags
 TEXT_COLUMNS = "{title agency body}"
 TAG_PREFIX = "z"
-FIELD_CODES = {"report_year": "y", "province": "p", "city": "c", "county": "x",
-               "agency_type": "t", "level": "l", "format": "f"}
-BASE_COLUMNS = ("id", "report_year", "province", "city", "county", "agency", "agency_type", "level",
-                "format", "published", "title", "url", "content_hash", "fetched_at")
+FIELD_CODES = {
+    "report_year": "y",
+    "province": "p",
+    "city": "c",
+    "county": "x",
+    "agency_type": "t",
+    "level": "l",
+    "format": "f",
+}
+BASE_COLUMNS = (
+    "id",
+    "report_year",
+    "province",
+    "city",
+    "county",
+    "agency",
+    "agency_type",
+    "level",
+    "format",
+    "published",
+    "title",
+    "url",
+    "content_hash",
+    "fetched_at",
+)
 CHECK_COLUMNS = ("has_failed_checks", "failed_checks")
 NUMBER_COLUMNS = tuple(f.column for f in NUMBER_FIELDS)
-DERIVED_COLUMNS = {**{c: "INTEGER" if c == "has_failed_checks" else "TEXT" for c in CHECK_COLUMNS},
-                   **{c: "REAL" for c in NUMBER_COLUMNS}}          # column -> SQL type, added to old files
+DERIVED_COLUMNS = {
+    **{c: "INTEGER" if c == "has_failed_checks" else "TEXT" for c in CHECK_COLUMNS},
+    **dict.fromkeys(NUMBER_COLUMNS, "REAL"),
+}  # column -> SQL type, added to old files
 REPORT_COLUMNS = BASE_COLUMNS + tuple(DERIVED_COLUMNS)
 SQL_OPS = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "=", "!=": "<>"}
-NUMPY_OPS = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.less,
-             "=": np.equal, "!=": np.not_equal}
-BUCKET_EDGES = np.array([b[1] for b in BUCKETS[1:]], dtype=np.float64)   # 1, 10, 100, 1000
-EXPORT_BATCH = 500                   # records fetched per statement while exporting
+NUMPY_OPS = {
+    ">=": np.greater_equal,
+    "<=": np.less_equal,
+    ">": np.greater,
+    "<": np.less,
+    "=": np.equal,
+    "!=": np.not_equal,
+}
+BUCKET_EDGES = np.array([b[1] for b in BUCKETS[1:]], dtype=np.float64)  # 1, 10, 100, 1000
+EXPORT_BATCH = 500  # records fetched per statement while exporting
 NULL_CODE = -1
-NULL_SORT_KEY = 1 << 30              # sorts after every day ordinal and year
+NULL_SORT_KEY = 1 << 30  # sorts after every day ordinal and year
 FTS_COLUMNS = ("title", "agency", "body", "tags")
 
 SCHEMA = f"""
@@ -84,40 +114,49 @@ INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSIO
 """
 
 SQL_FIND_DOCID = "SELECT docid FROM reports WHERE id = :id"
-SQL_STORED_BY_ID = ("SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid "
-                    "WHERE r.id = :id")
-SQL_STORED_BY_HASH = ("SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid "
-                      "WHERE r.content_hash = :hash AND r.id != :id ORDER BY r.docid LIMIT 1")
-SQL_INSERT_REPORT = (f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) "
-                     f"VALUES ({', '.join(':' + c for c in REPORT_COLUMNS)})")
-SQL_UPDATE_REPORT = (f"UPDATE reports SET {', '.join(f'{c} = :{c}' for c in REPORT_COLUMNS[1:])} "
-                     "WHERE docid = :docid")
-SQL_UPSERT_RECORD = ("INSERT INTO report_records(docid, record, fts_tokens) VALUES (:docid, :record, :tokens) "
-                     "ON CONFLICT(docid) DO UPDATE SET record = excluded.record, fts_tokens = excluded.fts_tokens")
+SQL_STORED_BY_ID = "SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid WHERE r.id = :id"
+SQL_STORED_BY_HASH = (
+    "SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid "
+    "WHERE r.content_hash = :hash AND r.id != :id ORDER BY r.docid LIMIT 1"
+)
+SQL_INSERT_REPORT = (
+    f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) VALUES ({', '.join(':' + c for c in REPORT_COLUMNS)})"
+)
+SQL_UPDATE_REPORT = f"UPDATE reports SET {', '.join(f'{c} = :{c}' for c in REPORT_COLUMNS[1:])} WHERE docid = :docid"
+SQL_UPSERT_RECORD = (
+    "INSERT INTO report_records(docid, record, fts_tokens) VALUES (:docid, :record, :tokens) "
+    "ON CONFLICT(docid) DO UPDATE SET record = excluded.record, fts_tokens = excluded.fts_tokens"
+)
 SQL_OLD_TOKENS = "SELECT fts_tokens FROM report_records WHERE docid = :docid"
-SQL_DELETE_FTS = ("INSERT INTO reports_fts(reports_fts, rowid, title, agency, body, tags) "
-                  "VALUES ('delete', :docid, :title, :agency, :body, :tags)")
-SQL_INSERT_FTS = ("INSERT INTO reports_fts(rowid, title, agency, body, tags) "
-                  "VALUES (:docid, :title, :agency, :body, :tags)")
+SQL_DELETE_FTS = (
+    "INSERT INTO reports_fts(reports_fts, rowid, title, agency, body, tags) "
+    "VALUES ('delete', :docid, :title, :agency, :body, :tags)"
+)
+SQL_INSERT_FTS = (
+    "INSERT INTO reports_fts(rowid, title, agency, body, tags) VALUES (:docid, :title, :agency, :body, :tags)"
+)
 SQL_BUMP_GENERATION = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
 SQL_GENERATION = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'"
-SQL_GET = ("SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid "
-           "WHERE r.id = :id")
+SQL_GET = "SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid WHERE r.id = :id"
 SQL_COUNT = "SELECT count(*) FROM reports"
-SQL_FACET_ROWS = (f"SELECT docid, id, published, {', '.join(FACET_FIELDS)}, "
-                  f"{', '.join(CHECK_COLUMNS)}, {', '.join(NUMBER_COLUMNS)} FROM reports")
+SQL_FACET_ROWS = (
+    f"SELECT docid, id, published, {', '.join(FACET_FIELDS)}, "
+    f"{', '.join(CHECK_COLUMNS)}, {', '.join(NUMBER_COLUMNS)} FROM reports"
+)
 SQL_MATCH_DOCIDS = "SELECT group_concat(rowid, ' ') FROM reports_fts WHERE reports_fts MATCH :match"
-SQL_RANKED = (f"SELECT rowid, bm25(reports_fts, {', '.join(map(str, BM25_WEIGHTS))}) AS score "
-              "FROM reports_fts WHERE reports_fts MATCH :match")
+SQL_RANKED = (
+    f"SELECT rowid, bm25(reports_fts, {', '.join(map(str, BM25_WEIGHTS))}) AS score "
+    "FROM reports_fts WHERE reports_fts MATCH :match"
+)
 SQL_RECORDS = "SELECT docid, record FROM report_records WHERE docid IN ({marks})"
 SQL_ALL_RECORDS = "SELECT record FROM report_records ORDER BY docid"
 SQL_RECORDS_NO_TEXT = "SELECT docid, json_remove(record, '$.text') FROM report_records WHERE docid IN ({marks})"
 SQL_COLUMNS = "SELECT name FROM pragma_table_info('reports')"
-SQL_STORED_PARTS = ("SELECT docid, json_extract(record, '$.stats'), json_extract(record, '$.checks') "
-                    "FROM report_records")
+SQL_STORED_PARTS = "SELECT docid, json_extract(record, '$.stats'), json_extract(record, '$.checks') FROM report_records"
 SQL_SET_SCHEMA_VERSION = "UPDATE meta SET value = :v WHERE key = 'schema_version'"
-SQL_INSERT_FAILURE = ("INSERT INTO failures(url, reason, portal, kind, status, at) "
-                      "VALUES (:url, :reason, :portal, :kind, :status, :at)")
+SQL_INSERT_FAILURE = (
+    "INSERT INTO failures(url, reason, portal, kind, status, at) VALUES (:url, :reason, :portal, :kind, :status, :at)"
+)
 SQL_FAILURES = "SELECT url, reason, portal, kind, status, at FROM failures ORDER BY id"
 SQL_OPTIMIZE = "INSERT INTO reports_fts(reports_fts) VALUES ('optimize')"
 
@@ -190,9 +229,11 @@ def require_derived_columns(path: Path) -> None:
         conn.close()
     missing = [c for c in DERIVED_COLUMNS if c not in present]
     if present and missing:
-        raise ValueError(f"{path} was indexed before the number/check columns existed ({len(missing)} missing); "
-                         f"open it once for writing to add and fill them, e.g. python -c \"from indexer.storage "
-                         f"import open_backend; open_backend('{path}').close()\", or re-index")
+        raise ValueError(
+            f"{path} was indexed before the number/check columns existed ({len(missing)} missing); "
+            f'open it once for writing to add and fill them, e.g. python -c "from indexer.storage '
+            f"import open_backend; open_backend('{path}').close()\", or re-index"
+        )
 
 
 class Transaction:

@@ -1,11 +1,12 @@
 """One search on the SQLite backend: the in-memory facet index, FTS5 matching, counting, ranking."""
+
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 import numpy as np
 
@@ -48,19 +49,19 @@ class FacetIndex:
     """Column store of the facet fields for one generation of the database, indexed by docid."""
 
     generation: int
-    alive: np.ndarray                   # bool[docid]
-    codes: dict[str, np.ndarray]        # field -> int32[docid], NULL_CODE for null
-    values: dict[str, list[str]]        # field -> code -> value
-    lookup: dict[str, dict[str, int]]   # field -> value -> code
-    published: np.ndarray               # int32[docid] day ordinal, NULL_CODE for null
-    year: np.ndarray                    # int32[docid] report_year, NULL_CODE for null
-    id_rank: np.ndarray                 # int32[docid] position of the id in sorted order
-    has_failed: np.ndarray              # int8[docid] 1 / 0, NULL_CODE when no check was evaluated
-    failed: dict[str, np.ndarray]       # rule -> bool[docid] (that rule failed), rules sorted
-    numbers: dict[str, np.ndarray]      # number name -> float64[docid], NaN for null
+    alive: np.ndarray  # bool[docid]
+    codes: dict[str, np.ndarray]  # field -> int32[docid], NULL_CODE for null
+    values: dict[str, list[str]]  # field -> code -> value
+    lookup: dict[str, dict[str, int]]  # field -> value -> code
+    published: np.ndarray  # int32[docid] day ordinal, NULL_CODE for null
+    year: np.ndarray  # int32[docid] report_year, NULL_CODE for null
+    id_rank: np.ndarray  # int32[docid] position of the id in sorted order
+    has_failed: np.ndarray  # int8[docid] 1 / 0, NULL_CODE when no check was evaluated
+    failed: dict[str, np.ndarray]  # rule -> bool[docid] (that rule failed), rules sorted
+    numbers: dict[str, np.ndarray]  # number name -> float64[docid], NaN for null
 
     @classmethod
-    def load(cls, conn: sqlite3.Connection, generation: int) -> "FacetIndex":
+    def load(cls, conn: sqlite3.Connection, generation: int) -> FacetIndex:
         """Read the facet columns of every report."""
         rows = conn.execute(SQL_FACET_ROWS).fetchall()
         size = (max((r[0] for r in rows), default=0)) + 1
@@ -89,7 +90,7 @@ class FacetIndex:
         numbers = {}
         for offset, field in enumerate(NUMBER_FIELDS, start=first + 2):
             arr = np.full(size, np.nan, dtype=np.float64)
-            arr[docids] = np.array([r[offset] for r in rows], dtype=np.float64)   # None -> NaN
+            arr[docids] = np.array([r[offset] for r in rows], dtype=np.float64)  # None -> NaN
             numbers[field.name] = arr
         return cls(generation, alive, codes, values, lookup, published, year, id_rank, has_failed, failed, numbers)
 
@@ -113,7 +114,7 @@ def _full_match(plan: QueryPlan) -> str:
     """FTS5 expression for the words and every facet filter (as tag tokens)."""
     parts = [_text_match(plan)] if plan.terms else []
     for field, values in plan.filters.items():
-        if field not in FACET_FIELDS:           # check filters: see Search._row_conditions
+        if field not in FACET_FIELDS:  # check filters: see Search._row_conditions
             continue
         parts.append("tags : (" + " OR ".join(quote_fts(tag_token(field, v)) for v in values) + ")")
     return " AND ".join(parts)
@@ -122,8 +123,13 @@ def _full_match(plan: QueryPlan) -> str:
 class Search:
     """One search against one snapshot: candidate docids, masks, facet counts, the page of hits."""
 
-    def __init__(self, conn: sqlite3.Connection, index: FacetIndex, plan: QueryPlan,
-                 parallel: Callable[[list[tuple[str, dict]]], list[list[tuple]]] | None = None):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        index: FacetIndex,
+        plan: QueryPlan,
+        parallel: Callable[[list[tuple[str, dict]]], list[list[tuple]]] | None = None,
+    ):
         self.conn, self.index, self.plan, self.parallel = conn, index, plan, parallel
 
     def run(self) -> SearchResult:
@@ -149,8 +155,8 @@ class Search:
         joined = self.conn.execute(SQL_MATCH_DOCIDS, {"match": _text_match(self.plan)}).fetchone()[0]
         if not joined:
             return np.zeros(0, dtype=np.int64)
-        ids = np.fromstring(joined, dtype=np.int64, sep=" ")   # text mode: fast and not deprecated
-        ids = ids[ids < self.index.alive.size]                  # (same snapshot: a no-op guard)
+        ids = np.fromstring(joined, dtype=np.int64, sep=" ")  # text mode: fast and not deprecated
+        ids = ids[ids < self.index.alive.size]  # (same snapshot: a no-op guard)
         ids.sort()
         return ids
 
@@ -158,7 +164,7 @@ class Search:
         """One boolean mask over the candidates per active filter (facet fields and the date range)."""
         masks: dict[str, np.ndarray] = {}
         for field, values in self.plan.filters.items():
-            if field not in FACET_FIELDS:            # check filters: _check_masks
+            if field not in FACET_FIELDS:  # check filters: _check_masks
                 continue
             wanted = [self.index.lookup[field][v] for v in values if v in self.index.lookup[field]]
             masks[field] = np.isin(self.index.codes[field][candidates], np.array(wanted, dtype=np.int32))
@@ -171,7 +177,7 @@ class Search:
                 ok &= pub <= self.plan.published_to
             masks["published"] = ok
         self._check_masks(candidates, masks)
-        for cond in self.plan.where:                 # one mask per number (its own facet ignores it)
+        for cond in self.plan.where:  # one mask per number (its own facet ignores it)
             values = self.index.numbers[cond.name][candidates]
             ok = ~np.isnan(values) & NUMPY_OPS[cond.op](values, cond.value)
             masks[cond.name] = masks[cond.name] & ok if cond.name in masks else ok
@@ -201,7 +207,7 @@ class Search:
             return self._top(field, {TRUE: int(np.count_nonzero(codes == 1)), FALSE: int(np.count_nonzero(codes == 0))})
         if field == "failed_check":
             return self._top(field, {rule: int(np.count_nonzero(arr[pool])) for rule, arr in self.index.failed.items()})
-        return self._bucket_counts(self.index.numbers[field][pool])   # a registered number
+        return self._bucket_counts(self.index.numbers[field][pool])  # a registered number
 
     def _top(self, field: str, counts: dict[str, int]) -> list[tuple[str, int]]:
         """Non-zero counts, most frequent first (ties by value), cut to facet_limit; selected values kept."""
@@ -227,7 +233,7 @@ class Search:
         counts = np.bincount(codes[codes != NULL_CODE], minlength=len(values))
         order = np.lexsort((np.arange(len(values)), -counts))
         chosen = [int(i) for i in order[: self.plan.facet_limit] if counts[i] > 0]
-        for value in self.plan.filters.get(field, ()):          # selected values always shown
+        for value in self.plan.filters.get(field, ()):  # selected values always shown
             code = self.index.lookup[field].get(value)
             if code is not None and code not in chosen:
                 chosen.append(code)
@@ -246,15 +252,15 @@ class Search:
         values = (self.index.year if key.endswith("report_year") else self.index.published)[selected]
         values = values.astype(np.int64)
         primary = -values if key.startswith("-") else values
-        primary[values == NULL_CODE] = NULL_SORT_KEY                     # nulls last either way
-        combined = (primary << 32) + self.index.id_rank[selected]        # ties broken by id
+        primary[values == NULL_CODE] = NULL_SORT_KEY  # nulls last either way
+        combined = (primary << 32) + self.index.id_rank[selected]  # ties broken by id
         wanted = plan.offset + plan.limit
         if wanted < combined.size:
             part = np.argpartition(combined, wanted - 1)[:wanted]
             order = part[np.argsort(combined[part], kind="stable")]
         else:
             order = np.argsort(combined, kind="stable")
-        return [(int(d), None) for d in selected[order[plan.offset:wanted]]]
+        return [(int(d), None) for d in selected[order[plan.offset : wanted]]]
 
     def _number_order(self, selected: np.ndarray, key: str) -> np.ndarray:
         """Positions in `selected` of the page sorted by a number (`-` = descending), nulls last, ties by id."""
@@ -263,32 +269,33 @@ class Search:
         null = np.isnan(values)
         primary = np.where(null, np.inf, -values if key.startswith("-") else values)
         wanted = plan.offset + plan.limit
-        if wanted < primary.size:           # only rows up to the page's last value (ties included) are sorted
+        if wanted < primary.size:  # only rows up to the page's last value (ties included) are sorted
             cutoff = np.partition(primary, wanted - 1)[wanted - 1]
             pool = np.flatnonzero(primary <= cutoff)
         else:
             pool = np.arange(primary.size)
         order = pool[np.lexsort((self.index.id_rank[selected[pool]], primary[pool], null[pool]))]
-        return order[plan.offset:wanted]
+        return order[plan.offset : wanted]
 
     def _ranked_page(self, selected: np.ndarray) -> list[tuple[int, float | None]]:
         """BM25 over the filtered rows only (facet filters ride along in MATCH), best first, ties by id."""
         plan = self.plan
         wanted = plan.offset + plan.limit
         sql, params = self._ranked_sql()
-        limit = wanted + TIE_SLACK      # rows past the page, so a run of equal scores is seen whole
+        limit = wanted + TIE_SLACK  # rows past the page, so a run of equal scores is seen whole
         rows = self._best_rows(sql, {**params, "n": limit}, selected)[:limit]
         if len(rows) == limit and rows[-1][1] == rows[wanted - 1][1]:
             # the run of equal scores at the page end is longer than the slack: fetch all of it
             last = rows[wanted - 1][1]
-            tied = self.conn.execute(f"SELECT rowid, score FROM ({sql}) WHERE score = :s",
-                                     {**params, "s": last}).fetchall()
+            tied = self.conn.execute(
+                f"SELECT rowid, score FROM ({sql}) WHERE score = :s", {**params, "s": last}
+            ).fetchall()
             rows = [r for r in rows if r[1] != last] + tied
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         scores = np.array([r[1] for r in rows], dtype=np.float64)
-        keep = _members(ids, selected)                  # same rows as the facets, by construction
+        keep = _members(ids, selected)  # same rows as the facets, by construction
         ids, scores = ids[keep], scores[keep]
-        order = np.lexsort((self.index.id_rank[ids], scores))[plan.offset:wanted]
+        order = np.lexsort((self.index.id_rank[ids], scores))[plan.offset : wanted]
         return [(int(ids[i]), -float(scores[i])) for i in order]
 
     def _best_rows(self, sql: str, params: dict[str, object], selected: np.ndarray) -> list[tuple[int, float]]:
@@ -297,8 +304,9 @@ class Search:
         if self.parallel is None or selected.size < PARALLEL_RANK_MIN:
             return self.conn.execute(sql + order, params).fetchall()
         middle = {**params, "mid": int(selected[selected.size // 2])}
-        halves = self.parallel([(f"{sql} AND rowid < :mid{order}", middle),
-                                (f"{sql} AND rowid >= :mid{order}", middle)])
+        halves = self.parallel(
+            [(f"{sql} AND rowid < :mid{order}", middle), (f"{sql} AND rowid >= :mid{order}", middle)]
+        )
         return sorted(halves[0] + halves[1], key=lambda row: (row[1], row[0]))
 
     def _ranked_sql(self) -> tuple[str, dict[str, object]]:
@@ -306,8 +314,11 @@ class Search:
         conditions, params = self._row_conditions()
         sql = SQL_RANKED
         if conditions:
-            sql += (" AND EXISTS (SELECT 1 FROM reports r WHERE r.docid = reports_fts.rowid AND "
-                    + " AND ".join(conditions) + ")")
+            sql += (
+                " AND EXISTS (SELECT 1 FROM reports r WHERE r.docid = reports_fts.rowid AND "
+                + " AND ".join(conditions)
+                + ")"
+            )
         return sql, {**params, "match": _full_match(self.plan)}
 
     def _row_conditions(self) -> tuple[list[str], dict[str, object]]:
@@ -324,8 +335,9 @@ class Search:
             conditions.append(f"r.has_failed_checks IN ({', '.join(map(str, codes))})")
         rules = plan.filters.get("failed_check", ())
         if rules:
-            conditions.append("(" + " OR ".join(f"instr(' ' || r.failed_checks || ' ', :fc{i}) > 0"
-                                                for i in range(len(rules))) + ")")
+            conditions.append(
+                "(" + " OR ".join(f"instr(' ' || r.failed_checks || ' ', :fc{i}) > 0" for i in range(len(rules))) + ")"
+            )
             params.update({f"fc{i}": f" {rule} " for i, rule in enumerate(rules)})
         for i, cond in enumerate(plan.where):
             conditions.append(f"r.{NUMBERS[cond.name].column} {SQL_OPS[cond.op]} :w{i}")
@@ -342,8 +354,14 @@ class Search:
         for docid, score in page:
             record = json.loads(rows[docid])
             text = record.pop("text", "")
-            hits.append(Hit(id=record["id"], score=score, record=record,
-                            snippet=snippet(text, list(self.plan.terms), SNIPPET_WIDTH)))
+            hits.append(
+                Hit(
+                    id=record["id"],
+                    score=score,
+                    record=record,
+                    snippet=snippet(text, list(self.plan.terms), SNIPPET_WIDTH),
+                )
+            )
         return hits
 
 
