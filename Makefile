@@ -1,36 +1,48 @@
 # One-command entry points. `make demo` and `make test` work on a fresh machine with Python 3.11+.
 PYTHON ?= python3
 VENV ?= .venv
-PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
 API_PORT ?= 8000
 PORTAL_PORT ?= 8765
 
-.PHONY: install demo test bench crawl-real clean
+.PHONY: install demo test lint format bench crawl-real clean
 
-$(VENV)/.installed: requirements.txt
+# requirements.txt pins every package; `-e .` installs our packages and console scripts (pyproject.toml).
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt -e .
 	touch $@
 
 install: $(VENV)/.installed
 
 ## Start the sample portal, crawl it, index into SQLite, serve the API on 127.0.0.1:$(API_PORT)
 demo: install
-	PY=$(PY) API_PORT=$(API_PORT) PORTAL_PORT=$(PORTAL_PORT) bash scripts/demo.sh
+	BIN=$(BIN) API_PORT=$(API_PORT) PORTAL_PORT=$(PORTAL_PORT) bash scripts/demo.sh
 
 ## Run the whole test suite (unit, API and end-to-end over local HTTP)
 test: install
-	$(PY) -m pytest -q tests
+	$(BIN)/pytest -q
+
+## Lint, format check and type check
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## Apply the formatter and the safe lint fixes
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## Benchmarks (not tests): pipeline throughput vs bare trafilatura+jieba; search latency at 10k/100k
 bench: install
-	$(PY) bench/pipeline_throughput.py
-	$(PY) bench/search_latency.py --sizes 10000 100000
+	$(BIN)/python bench/pipeline_throughput.py
+	$(BIN)/python bench/search_latency.py --sizes 10000 100000
 
 ## Crawl the real portals in seeds/real_portals.yaml with the polite settings (needs internet)
 crawl-real: install
-	$(VENV)/bin/scrapy crawl reports -a seeds=seeds/real_portals.yaml
+	$(BIN)/reports-crawl seeds/real_portals.yaml
 
 clean:
 	rm -rf data/demo.sqlite* data/portal.url

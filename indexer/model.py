@@ -1,0 +1,147 @@
+"""The report record (docs/RECORD.md) as types: what `build_record` returns and every backend stores.
+
+`Record` is the contract between crawler, indexer, storage, API and exports; docs/record.schema.json
+states the same for machines and tests/indexer/test_model.py keeps the two in step (field names,
+nullability, the keys of every table). A field that could not be read is None, never a guess. The
+stats keys and their official labels are in tables/schema.py.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from typing_extensions import TypedDict  # pydantic reads TypedDicts from typing_extensions on Python < 3.12
+
+Number = int | float
+Cell = Number | None  # a table cell: null when blank, printed as — / 无, or not readable with certainty
+
+Level = Literal["province", "city", "county", "township", "central"]
+Format = Literal["2019", "2021", "legacy"]
+SourceFormat = Literal["html", "pdf", "docx", "doc", "wps", "txt"]
+RuleName = Literal["applications_balance", "applications_results_sum", "applications_row_totals", "suits_totals", "unparsed"]
+
+
+class ProactiveRow(TypedDict, total=False):
+    """One row of table 二 (主动公开); which columns a row has depends on the row and the format."""
+
+    new_made: Cell  # 2019: 本年新制作数量 (规章, 规范性文件)
+    new_published: Cell  # 2019: 本年新公开数量
+    total_published: Cell  # 2019: 对外公开总数量
+    prev_items: Cell  # 2019: 上一年项目数量 (许可, 其他, 处罚, 强制, 收费)
+    change: Cell  # 2019: 本年增/减 (may be negative)
+    decisions: Cell  # 处理决定数量
+    items: Cell  # 2019: 采购项目数量
+    amount_10k_yuan: Cell  # 金额 in 万元 (元 converted)
+    issued: Cell  # 2021: 本年制发件数
+    repealed: Cell  # 2021: 本年废止件数
+    in_force: Cell  # 2021: 现行有效件数
+
+
+class Proactive(TypedDict, total=False):
+    """Table 二 (主动公开政府信息情况), by row."""
+
+    regulations: ProactiveRow
+    normative_documents: ProactiveRow
+    licensing: ProactiveRow
+    other_services: ProactiveRow
+    penalties: ProactiveRow
+    enforcement: ProactiveRow
+    fees: ProactiveRow
+    procurement: ProactiveRow
+
+
+class ApplicantCells(TypedDict, total=False):
+    """One row of table 三 by applicant; a row printed as one merged cell has only `total`."""
+
+    natural_person: Cell
+    commercial: Cell
+    research: Cell
+    social_welfare: Cell
+    legal_services: Cell
+    other_org: Cell
+    total: Cell
+
+
+class Applications(TypedDict, total=False):
+    """Table 三 (收到和处理政府信息公开申请情况), rows in table order; row (六) differs between formats."""
+
+    new_received: ApplicantCells
+    carried_over: ApplicantCells
+    granted: ApplicantCells
+    partly_granted: ApplicantCells
+    denied_state_secret: ApplicantCells
+    denied_law_prohibited: ApplicantCells
+    denied_three_safety_one_stability: ApplicantCells
+    denied_third_party: ApplicantCells
+    denied_internal_affairs: ApplicantCells
+    denied_process_info: ApplicantCells
+    denied_enforcement_file: ApplicantCells
+    denied_inquiry: ApplicantCells
+    unavailable_not_held: ApplicantCells
+    unavailable_needs_creation: ApplicantCells
+    unavailable_unclear: ApplicantCells
+    not_processed_petition: ApplicantCells
+    not_processed_duplicate: ApplicantCells
+    not_processed_publication: ApplicantCells
+    not_processed_excessive: ApplicantCells
+    not_processed_confirm: ApplicantCells
+    other: ApplicantCells  # 2019 format: （六）其他处理
+    other_no_correction: ApplicantCells  # 2021 format
+    other_no_fee: ApplicantCells  # 2021 format
+    other_other: ApplicantCells  # 2021 format
+    total_processed: ApplicantCells
+    carried_forward: ApplicantCells
+
+
+class SuitCells(TypedDict, total=False):
+    """One group of table 四 (行政复议, 行政诉讼 ×2)."""
+
+    upheld: Cell
+    corrected: Cell
+    other: Cell
+    pending: Cell
+    total: Cell
+
+
+class Stats(TypedDict, total=False):
+    """The numbers of tables 二, 三, 四; a table the report lacks is absent."""
+
+    proactive: Proactive
+    applications: Applications
+    review: SuitCells
+    litigation_direct: SuitCells
+    litigation_after_review: SuitCells
+
+
+class Check(TypedDict):
+    """The result of one consistency rule (or one unreadable cell, rule `unparsed`)."""
+
+    rule: RuleName
+    ok: bool
+    detail: str
+
+
+class Record(TypedDict):
+    """One report: one canonical document, whichever URLs it was found at."""
+
+    id: str  # stable: hash of the canonical URL (or of the content when there is none)
+    url: str  # canonical URL ("" when unknown)
+    urls: list[str]  # every URL it was seen at, first seen first
+    title: str
+    agency: str | None
+    agency_type: str | None
+    level: Level | None
+    province: str | None
+    city: str | None
+    county: str | None
+    region_code: str | None  # 6-digit administrative code
+    report_year: int | None  # the year covered, not the year published
+    published: str | None  # ISO date
+    format: Format | None
+    text: str  # cleaned full text
+    stats: Stats | None  # None for legacy reports
+    checks: list[Check]
+    source_format: SourceFormat | None
+    fetched_at: str | None
+    content_hash: str | None  # sha256 of the cleaned text
+    version: int | None  # 1, then +1 each time the cleaned text changed
