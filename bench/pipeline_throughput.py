@@ -9,21 +9,18 @@ Run: python bench/pipeline_throughput.py [--rounds 3]
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from indexer.fields.recognize import recognize_report
 from indexer.fields.title import extract_title
 from indexer.record import (
     build_record,
     choose_title,
     prepare,
-    recognize_report,
     report_fields,
 )
 from indexer.search_text.segment import segment_text

@@ -15,17 +15,15 @@ import hashlib
 import importlib.util
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from indexer.storage import open_backend
-from indexer.storage.base import DEFAULT_FACETS, SearchQuery
+from indexer.storage.base import SearchQuery
+from indexer.storage.facets import DEFAULT_FACETS
+from indexer.storage.sqlite.backend import SqliteBackend
 from indexer.tables import schema
 
 COMMON_TERM = "政府信息公开"
@@ -350,7 +348,7 @@ def run(size: int, repeats: int, seed: int, batch: int) -> None:
     """Index `size` records into a temp file and print latency per query kind."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite"
-        backend = open_backend(str(path))
+        backend = SqliteBackend(path)
         sample: list[dict] = []
         started = time.perf_counter()
         chunk: list[dict] = []
@@ -363,8 +361,7 @@ def run(size: int, repeats: int, seed: int, batch: int) -> None:
                 chunk = []
         if chunk:
             backend.write(chunk)
-        if hasattr(backend, "optimize"):
-            backend.optimize()
+        backend.optimize()
         build = time.perf_counter() - started
         print(f"\nN={size:,}: indexed in {build:.1f}s, file {path.stat().st_size / 1e6:.0f} MB")
         timings: dict[str, list[float]] = {}

@@ -12,16 +12,23 @@ from urllib.parse import unquote, urlparse
 
 from lxml.html import HtmlElement
 
+from indexer.load.sniff import DOCUMENT_EXTENSIONS, format_from_name
+from indexer.model import SourceFormat
+
 from .discovery import iter_links
-from .recognize import FORMAT_BY_EXTENSION, looks_like_report_title
+from .recognize import looks_like_report_title
 
 ATTACHMENT_FORMATS = ("docx", "pdf", "doc", "wps")  # preference order for copies of one document
-EXTENSION_RE = re.compile(r"\.(pdf|docx|doc|wps)\s*$", re.I)
+# The document extensions load/sniff.py knows, longest first: docx|pdf|doc|wps.
+DOCUMENT_EXTENSION = "|".join(sorted((ext.lstrip(".") for ext in DOCUMENT_EXTENSIONS), key=len, reverse=True))
+EXTENSION_RE = re.compile(rf"\.({DOCUMENT_EXTENSION})\s*$", re.I)
 # href without a file name (download.jsp?id=…) whose link text names the file: 附件：….pdf, 下载 ….docx
-LABELLED_FILE_RE = re.compile(r"(?:附件|下载|全文|原文|文件).*?\.(pdf|docx|doc|wps)\b|\.(pdf|docx|doc|wps)\s*$", re.I)
-LABEL_PREFIX_RE = re.compile(r"^\s*(?:附件\s*\d*|相关附件|全文下载|原文下载|下载附件|下载|附)\s*[:：]?\s*")
+LABELLED_FILE_RE = re.compile(
+    rf"(?:附件|下载|全文|原文|文件).*?\.({DOCUMENT_EXTENSION})\b|\.({DOCUMENT_EXTENSION})\s*$", re.I
+)
 # Hanweb/TRS download scripts name the file in the query: downfile.jsp?classid=0&filename=2301181.doc
-QUERY_FILE_RE = re.compile(r"(?:^|&)(?:file)?name=[^&]*\.(pdf|docx|doc|wps)(?:&|$)", re.I)
+QUERY_FILE_RE = re.compile(rf"(?:^|&)(?:file)?name=[^&]*\.({DOCUMENT_EXTENSION})(?:&|$)", re.I)
+LABEL_PREFIX_RE = re.compile(r"^\s*(?:附件\s*\d*|相关附件|全文下载|原文下载|下载附件|下载|附)\s*[:：]?\s*")
 SIZE_SUFFIX_RE = re.compile(r"\s*[（(]\s*\d+(?:\.\d+)?\s*[KMG]?B\s*[）)]\s*$", re.I)
 
 
@@ -30,18 +37,18 @@ class Attachment(NamedTuple):
 
     url: str
     label: str
-    source_format: str
+    source_format: SourceFormat
 
 
-def attachment_format(url: str, text: str) -> str | None:
+def attachment_format(url: str, text: str) -> SourceFormat | None:
     """Return pdf/docx/doc/wps when a link points to such a file (by URL path or file name query, else its label)."""
     parts = urlparse(url)
     match = EXTENSION_RE.search(unquote(parts.path)) or QUERY_FILE_RE.search(unquote(parts.query))
     if match:
-        return FORMAT_BY_EXTENSION["." + match.group(1).lower()]
+        return format_from_name("." + match.group(1))
     match = LABELLED_FILE_RE.search(text)
     if match:
-        return (match.group(1) or match.group(2)).lower()
+        return format_from_name("." + (match.group(1) or match.group(2)))
     return None
 
 
@@ -84,8 +91,6 @@ def _rank(attachment: Attachment) -> int:
 
 def page_is_report(body: bytes, list_title: str | None) -> tuple[bool, str]:
     """Ask the indexer whether a fetched HTML page is a readable report by itself (else: follow attachments)."""
-    from indexer.record import (
-        report_verdict,  # the indexer's own verdict; imported when first needed
-    )
+    from indexer.record import report_verdict  # imported when first needed: the whole extraction pipeline
 
     return report_verdict(body, list_title=list_title, source_format="html")

@@ -1,8 +1,9 @@
-"""Plain data emitted by the spiders: a fetched report page, or a fetch that failed."""
+"""Plain data: what the spider emits (FetchedPage, FetchFailure) and what a stored report becomes (IndexedReport)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -12,7 +13,7 @@ class FetchedPage:
     url: str  # URL the page was requested at (after redirects: response.url)
     status: int
     headers: dict[str, str]  # response headers, decoded, first value of each
-    body: bytes  # raw bytes; decoding is the indexer's job (GBK pages!)
+    body: bytes = field(repr=False)  # raw bytes; decoding is the indexer's job (GBK pages!); kept out of logs
     fetched_at: str  # ISO 8601 UTC, e.g. "2026-11-22T14:30:00Z"
     portal: str  # seed name the page was reached from
     list_title: str | None = None  # the title as shown in the column's list, if any
@@ -34,11 +35,10 @@ class FetchFailure:
     referer: str | None = None
 
 
-@dataclass
-class RejectedPage:
-    """A fetched candidate that the indexer decided is not a report (kept for auditing)."""
+class IndexedReport(dict[str, Any]):
+    """The record of a report the IndexPipeline stored, emitted in place of its FetchedPage.
 
-    url: str
-    reason: str
-    portal: str
-    title: str | None = None
+    The item is the record itself (id, url, title, stats ...), so a feed export (`-o records.jsonl`)
+    writes one record per line and never the page bytes; its class tells it apart from a
+    FetchFailure (e.g. in a feed's `item_classes`).
+    """

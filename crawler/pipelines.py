@@ -13,11 +13,10 @@ from urllib.parse import urlsplit, urlunsplit
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from .items import FetchedPage, FetchFailure
+from .items import FetchedPage, FetchFailure, IndexedReport
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_REPORTS_DB = "data/reports.sqlite"
 KIND_FETCH_FAILED = "fetch_failed"
 KIND_NOT_A_REPORT = "not_a_report"
 KIND_UNREADABLE = "unreadable"
@@ -60,24 +59,26 @@ def redact_credentials(target: str) -> str:
 
 
 class IndexPipeline:
-    """Turn each FetchedPage into a record (indexer.record.build_record) and store it at once.
+    """Turn each FetchedPage into a record (indexer.record.build_record), store it, and pass the record on.
 
     Rejected pages and failed fetches are stored as failures (kind not_a_report, unreadable,
     fetch_failed). The indexer is imported when the spider opens, not at import time.
     """
 
-    def __init__(self, db_path: str | Path = DEFAULT_REPORTS_DB, stats: Any = None):
+    def __init__(self, db_path: str | Path, stats: Any = None):
         self.db_path = db_path if "://" in str(db_path) else Path(db_path)  # a URL (Elasticsearch) stays a string
         self.stats = stats
         self.counts: Counter[str] = Counter()
         self.backend: Any = None
-        self.build_record: Callable[..., dict] | None = None
+        self.build_record: Callable[..., Any] | None = None  # indexer.record.build_record, imported on open
         self.errors: tuple[type[Exception], type[Exception]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
-        """Read REPORTS_DB (a path or sqlite:///path) from the settings."""
-        return cls(crawler.settings.get("REPORTS_DB") or DEFAULT_REPORTS_DB, crawler.stats)
+        """Read REPORTS_DB (a path, sqlite:///path or Elasticsearch URL): the Scrapy setting, else indexer.config."""
+        from indexer.config import StorageSettings
+
+        return cls(crawler.settings.get("REPORTS_DB") or StorageSettings().reports_db, crawler.stats)
 
     def open_spider(self) -> None:
         """Import the indexer and open the storage backend (creating the database folder)."""
@@ -87,13 +88,13 @@ class IndexPipeline:
 
         target = str(self.db_path)
         if "://" not in target:
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
         self.backend = open_backend(target)
         self.build_record = build_record
         self.errors = (NotAReport, UnreadablePage)
 
     def process_item(self, item: Any) -> Any:
-        """Store a report record or a failure; drop pages the indexer rejects."""
+        """Store a report and return its record (IndexedReport), or store a failure; drop rejected pages."""
         if isinstance(item, FetchFailure):
             self._store_failure(
                 KIND_FETCH_FAILED,
@@ -124,8 +125,10 @@ class IndexPipeline:
             redact_credentials(str(self.db_path)),
         )
 
-    def _index(self, page: FetchedPage) -> FetchedPage:
+    def _index(self, page: FetchedPage) -> IndexedReport:
         """Build and write the record of one page, or store why it was rejected and drop it."""
+        if self.build_record is None or self.errors is None:
+            raise RuntimeError("IndexPipeline.open_spider() opens the indexer before the first item")
         not_a_report, unreadable = self.errors
         try:
             record = self.build_record(
@@ -137,19 +140,19 @@ class IndexPipeline:
                 source_format=page.source_format,
             )
         except not_a_report as exc:
-            self._reject(page, KIND_NOT_A_REPORT, exc.reason)
+            raise self._rejected(page, KIND_NOT_A_REPORT, str(exc)) from exc
         except unreadable as exc:
-            self._reject(page, KIND_UNREADABLE, exc.reason)
+            raise self._rejected(page, KIND_UNREADABLE, str(exc)) from exc
         except Exception as exc:  # an indexer bug must not stop the crawl; keep it visible
             logger.exception("Indexer failed on %s", page.url)
             self._count(INDEX_ERROR)
-            self._reject(page, KIND_UNREADABLE, f"indexer error: {type(exc).__name__}: {exc}")
+            raise self._rejected(page, KIND_UNREADABLE, f"indexer error: {type(exc).__name__}: {exc}") from exc
         self.backend.write([record])
         self._count("stored")
-        return page
+        return IndexedReport(record)
 
-    def _reject(self, page: FetchedPage, kind: str, reason: str) -> None:
-        """Store a rejected page as a failure and raise DropItem with the reason and URL."""
+    def _rejected(self, page: FetchedPage, kind: str, reason: str) -> DropItem:
+        """Store a rejected page as a failure; return the DropItem naming the reason and URL."""
         self._store_failure(
             kind,
             page.url,
@@ -160,7 +163,7 @@ class IndexPipeline:
             referer=page.referer,
             list_title=page.list_title,
         )
-        raise DropItem(f"{kind} ({reason}): {page.url}")
+        return DropItem(f"{kind} ({reason}): {page.url}")
 
     def _store_failure(self, kind: str, url: str, reason: str, portal: str, at: str, **extra: Any) -> None:
         """Write one failure row (kind, url, reason, portal, at, extras) and count it."""

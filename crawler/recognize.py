@@ -1,4 +1,4 @@
-"""Is this link a candidate annual report? Title rules and the format of a fetched document."""
+"""Is this link a candidate annual report, and is a fetched page usable? Title rules, declared format, problems."""
 
 from __future__ import annotations
 
@@ -6,19 +6,13 @@ import re
 from urllib.parse import urlparse
 
 from indexer.fields.recognize import title_verdict
+from indexer.load.sniff import declared_format
+from indexer.model import SourceFormat
 
 REPLACEMENT_CHAR = "\ufffd"
 MAX_REPLACEMENT_SHARE = 0.05  # more undecodable characters than this: the page is garbage
+MIN_REPLACEMENT_CHARS = 10
 FOLDER_PAGE_RE = re.compile(r"(?:/|/index\.s?html?)$", re.I)
-
-FORMAT_BY_EXTENSION = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "wps", ".txt": "txt"}
-FORMAT_BY_CONTENT_TYPE = (
-    ("application/pdf", "pdf"),
-    ("officedocument.wordprocessingml", "docx"),
-    ("application/msword", "doc"),
-    ("application/vnd.ms-works", "wps"),
-    ("application/kswps", "wps"),
-)
 
 
 def looks_like_report_title(title: str | None) -> tuple[bool, str]:
@@ -26,17 +20,9 @@ def looks_like_report_title(title: str | None) -> tuple[bool, str]:
     return title_verdict(title)
 
 
-def guess_source_format(url: str, content_type: str | None = None) -> str:
-    """Guess html/pdf/docx/doc/wps/txt from the Content-Type, then the URL's extension."""
-    kind = (content_type or "").lower()
-    for needle, name in FORMAT_BY_CONTENT_TYPE:
-        if needle in kind:
-            return name
-    path = urlparse(url).path.lower()
-    for extension, name in FORMAT_BY_EXTENSION.items():
-        if path.endswith(extension):
-            return name
-    return "html"
+def guess_source_format(url: str, content_type: str | None = None) -> SourceFormat:
+    """Return the format a response declares (Content-Type, then the URL's extension); a web page by default."""
+    return declared_format(urlparse(url).path, content_type) or "html"
 
 
 def page_problem(body: bytes, source_format: str, text: str | None) -> str | None:
@@ -48,7 +34,7 @@ def page_problem(body: bytes, source_format: str, text: str | None) -> str | Non
     if text is None:
         return "not a text page (binary body for an HTML URL)"
     bad = text.count(REPLACEMENT_CHAR)
-    if bad > 10 and bad > MAX_REPLACEMENT_SHARE * len(text):
+    if bad > MIN_REPLACEMENT_CHARS and bad > MAX_REPLACEMENT_SHARE * len(text):
         return f"undecodable body ({bad} replacement characters in {len(text)})"
     return None
 

@@ -11,16 +11,14 @@ from urllib.parse import urljoin, urlparse
 
 import yaml
 
+from crawler.errors import SeedError
+
 PORTAL_PLACEHOLDER = "{portal}"
 REGION_KEYS = ("province", "city", "county")
 REQUIRED_KEYS = ("name", "start_url", "allowed_domains")
 KNOWN_KEYS = frozenset(REQUIRED_KEYS + REGION_KEYS + ("region", "notes"))
 DOMAIN_SEPARATORS = (";", ",", " ")
 YAML_SUFFIXES = (".yaml", ".yml")
-
-
-class SeedError(ValueError):
-    """A seed file or row is malformed; the message names the file and the row."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,9 @@ def apply_portal(seed: Seed, portal: str | None, where: str = "seed") -> Seed:
     if PORTAL_PLACEHOLDER not in seed.start_url:
         return seed
     if not portal:
-        raise SeedError(f"{where}: start_url uses {PORTAL_PLACEHOLDER}; pass -a portal=BASE_URL")
+        raise SeedError(
+            f"{where}: start_url uses {PORTAL_PLACEHOLDER}; pass -a portal=BASE_URL (reports-crawl: --portal)"
+        )
     base = portal.rstrip("/")
     host = urlparse(base).hostname
     if not host:

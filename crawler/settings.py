@@ -7,12 +7,14 @@ Our own settings are prefixed REPORTS_ and can be overridden from the environmen
 
 import os
 
+from indexer.config import StorageSettings
+
 BOT_NAME = "crawler"
 
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-ADDONS = {}
+ADDONS: dict[str, int] = {}  # https://docs.scrapy.org/en/latest/topics/addons.html
 
 # Identify the crawler honestly, with a way to reach whoever runs it.
 USER_AGENT = os.environ.get(
@@ -82,12 +84,17 @@ HTTPCACHE_GZIP = True
 
 # Use the asyncio reactor (Scrapy's default and recommendation).
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Feed exports (-o records.jsonl): one line per stored report (its record) and per failed fetch;
+# "item_classes": ["crawler.items.IndexedReport"] keeps the records only.
+# https://docs.scrapy.org/en/latest/topics/feed-exports.html
+# FEEDS = {"data/records.jsonl": {"format": "jsonlines", "item_classes": ["crawler.items.IndexedReport"]}}
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("REPORTS_LOG_LEVEL", "INFO")
 
 # --- our own settings (prefix REPORTS_, environment overrides) -------------------------
-# SQLite file (or sqlite:///path) the IndexPipeline writes records and failures into.
-REPORTS_DB = os.environ.get("REPORTS_DB", "data/reports.sqlite")
+# SQLite file (or sqlite:///path, or an Elasticsearch URL) the IndexPipeline writes records and failures
+# into: $REPORTS_DB, read with the other storage settings by indexer.config (default data/reports.sqlite).
+REPORTS_DB = StorageSettings().reports_db
 # Most list pages followed per column (TRS index_N, Hanweb dataproxy pages, search API pages).
 REPORTS_MAX_LIST_PAGES = int(os.environ.get("REPORTS_MAX_LIST_PAGES", "50"))
 # How many 政务公开 / 政府信息公开 hub pages deep to look for the 年报 column.

@@ -2,6 +2,7 @@
 
 Select with:  SCRAPY_SETTINGS_MODULE=crawler.settings_local \
               scrapy crawl reports -a seeds=seeds/sample_portal.yaml -a portal=http://127.0.0.1:8765
+         or:  reports-crawl seeds/sample_portal.yaml --portal http://127.0.0.1:8765 --local
 Never use these settings against real government sites.
 """
 

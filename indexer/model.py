@@ -18,7 +18,9 @@ Cell = Number | None  # a table cell: null when blank, printed as — / 无, or 
 Level = Literal["province", "city", "county", "township", "central"]
 Format = Literal["2019", "2021", "legacy"]
 SourceFormat = Literal["html", "pdf", "docx", "doc", "wps", "txt"]
-RuleName = Literal["applications_balance", "applications_results_sum", "applications_row_totals", "suits_totals", "unparsed"]
+RuleName = Literal[
+    "applications_balance", "applications_results_sum", "applications_row_totals", "suits_totals", "unparsed"
+]
 
 
 class ProactiveRow(TypedDict, total=False):

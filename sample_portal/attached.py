@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .documents import docx_bytes, pdf_bytes
@@ -73,28 +73,17 @@ def attached_document(
     title, blocks, facts = _report(case, site, names, half_width)
     day = case.published
     page = path_for(day, doc_id)
-    common = {
-        "site": site,
-        "title": title,
-        "kind": KIND_REPORT,
-        "published": day,
-        "sort_date": day,
-        "source": source,
-        "facts": facts,
-        "list_date": day,
-    }
+    listed = Document(site, page, title, KIND_REPORT, day, day, source, facts=facts, list_date=day)
     if case.kind == DOCX_ONLY:
         docx = _file(file_path(page, day, doc_id, "docx"), f"附件：{title}.docx", "docx", docx_bytes(title, blocks))
-        return Document(
-            path=page, blocks=WRAPPER_BLOCKS, files=(docx,), report_path=docx.path, source_format="docx", **common
-        )
+        return replace(listed, blocks=WRAPPER_BLOCKS, files=(docx,), report_path=docx.path, source_format="docx")
     if case.kind == PDF_ONLY:
         pdf = _file(file_path(page, day, doc_id, "pdf"), f"{title}.pdf", "pdf", pdf_bytes(title, blocks))
-        return Document(path=pdf.path, files=(pdf,), source_format="pdf", **common)
+        return replace(listed, path=pdf.path, files=(pdf,), source_format="pdf")
     copy = _file(
         file_path(page, day, doc_id, "pdf"), f"全文下载：{title}.pdf", "pdf", pdf_bytes(title, blocks), is_copy=True
     )
-    return Document(path=page, blocks=blocks, files=(copy,), **common)
+    return replace(listed, blocks=blocks, files=(copy,))
 
 
 def attached_documents(

@@ -9,10 +9,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import lxml.html
 
 from .model import Block
+
+if TYPE_CHECKING:  # both libraries are imported only when a file is generated
+    from docx.document import Document as WordDocument
+    from reportlab.platypus import Table
 
 PDF_FONT = "STSong-Light"  # reportlab's built-in CID font (Adobe-GB1), no font file needed
 PDF_BODY_SIZE = 10.5
@@ -75,7 +80,7 @@ def docx_bytes(title: str, blocks: tuple[Block, ...]) -> bytes:
     return out.getvalue()
 
 
-def _docx_table(document, table_html: str) -> None:
+def _docx_table(document: WordDocument, table_html: str) -> None:
     """Append a Word table with the HTML table's merged cells."""
     cells, rows, columns = table_cells(table_html)
     table = document.add_table(rows=rows, cols=columns)
@@ -134,7 +139,7 @@ def _register_font() -> None:
         pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
 
 
-def _pdf_table(table_html: str):
+def _pdf_table(table_html: str) -> Table:
     """Return a reportlab Table with the HTML table's merged cells and a grid."""
     from reportlab.platypus import Table, TableStyle
 

@@ -8,7 +8,6 @@ from html import escape
 from .model import Portal, Response, midday
 from .sites import hanweb, pingtan, trs
 from .sites.chrome import SITE_BUILT
-from .truth import portal_truth
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /private/\nDisallow: /saihan/search/\nAllow: /\n"
 SITE_HOMES = (
@@ -56,8 +55,3 @@ def build_portal() -> Portal:
     pingtan.add_site(portal)
     _add_root(portal)
     return portal
-
-
-def truth(base_url: str) -> dict:
-    """Return the portal's ground truth for a server running at `base_url`."""
-    return portal_truth(build_portal(), base_url)

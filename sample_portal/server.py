@@ -31,8 +31,8 @@ class PortalServer(ThreadingHTTPServer):
         super().__init__(address, PortalHandler)
         self.portal = portal
         self.quiet = quiet
-        self.served: Counter[int] = Counter()  # answers by HTTP status, for tests (e.g. 304s on a recrawl)
-        host, port = self.server_address[:2]
+        self.served: Counter[int] = Counter()  # answers sent, by HTTP status (e.g. the 304s of a recrawl)
+        host, port = self.socket.getsockname()[:2]
         self.base_url = f"http://{host}:{port}"
 
 

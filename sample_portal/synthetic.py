@@ -57,7 +57,7 @@ def published_on(rng: random.Random, agency_type: str, year: int) -> date:
     return start + timedelta(days=rng.randint(0, (end - start).days))
 
 
-def plan(rng: random.Random, taken: set[tuple[str, int]], total: int) -> list[tuple[str, int, str]]:
+def plan(rng: random.Random, taken: set[tuple[str | None, int]], total: int) -> list[tuple[str, int, str]]:
     """Choose (agency type, year, format) triples: legacy, 2019-format and 2021-format reports."""
     chosen: list[tuple[str, int, str]] = []
     for fmt, years, quota in QUOTAS:
@@ -92,7 +92,7 @@ def make_report(
 
 
 def synthetic_reports(
-    site: str, names: AgencyNames, exclude: tuple[str, int], total: int = 20, half_width: bool = False
+    site: str, names: AgencyNames, exclude: tuple[str | None, int], total: int = 20, half_width: bool = False
 ) -> list[SyntheticReport]:
     """Return `total` deterministic reports for a site, one 2021-year report kept in 2019 format."""
     rng = random.Random(f"sample-portal/{site}")

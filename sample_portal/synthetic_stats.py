@@ -122,7 +122,7 @@ def proactive_stats(rng: random.Random, fmt: str, busy: bool) -> dict:
             "enforcement": {"decisions": rows["enforcement"][2]},
             "fees": {"amount_10k_yuan": round(rng.uniform(0, 300), 2) if busy else 0},
         }
-    proactive = {
+    proactive: dict[str, dict[str, int | float]] = {
         "regulations": {"new_made": 0, "new_published": 0, "total_published": 0},
         "normative_documents": {"new_made": made, "new_published": made, "total_published": made + rng.randint(0, 80)},
     }

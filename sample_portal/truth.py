@@ -9,6 +9,8 @@ def report_truth(doc: Document, portal: Portal, base_url: str) -> dict:
     """Return the truth entry of one report."""
     region = portal.regions[doc.site]
     facts = doc.facts
+    if facts is None:
+        raise ValueError(f"report {doc.path} has no facts")
     return {
         "url": base_url + doc.record_path,
         "site": doc.site,

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Demo: sample portal -> Scrapy crawl -> SQLite index -> search API on 127.0.0.1:$API_PORT.
+# Uses the console scripts installed in $BIN (the Makefile passes BIN=.venv/bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PY:-.venv/bin/python}
+BIN=${BIN:-.venv/bin}
 API_PORT=${API_PORT:-8000}
 PORTAL_PORT=${PORTAL_PORT:-8765}
 DB=${REPORTS_DB:-data/demo.sqlite}
 mkdir -p data
 rm -f "$DB" "$DB-wal" "$DB-shm" data/portal.url
 
-"$PY" -m sample_portal --host 127.0.0.1 --port "$PORTAL_PORT" --port-file data/portal.url >/dev/null &
+"$BIN/reports-portal" --host 127.0.0.1 --port "$PORTAL_PORT" --port-file data/portal.url >/dev/null &
 PORTAL_PID=$!
 trap 'kill $PORTAL_PID 2>/dev/null || true' EXIT
 for _ in $(seq 50); do [ -s data/portal.url ] && break; sleep 0.2; done
@@ -17,10 +18,9 @@ PORTAL=$(cat data/portal.url)
 echo "== sample portal at $PORTAL (ground truth: $PORTAL/_truth.json)"
 
 echo "== crawling the sample portal into $DB"
-SCRAPY_SETTINGS_MODULE=crawler.settings_local REPORTS_DB="$DB" \
-  "$PY" -m scrapy crawl reports -a seeds=seeds/sample_portal.yaml -a "portal=$PORTAL" -L WARNING
+"$BIN/reports-crawl" seeds/sample_portal.yaml --portal "$PORTAL" --local --db "$DB" --log-level WARNING
 
-"$PY" - "$DB" <<'PYEOF'
+"$BIN/python" - "$DB" <<'PYEOF'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 print("== indexed reports:", db.execute("select count(*) from reports").fetchone()[0])
@@ -39,4 +39,4 @@ Try:
   curl -s '$API/reports/<id from a search hit>'
   open $API/docs for the interactive OpenAPI page
 EOT
-"$PY" -m search_api --host 127.0.0.1 --port "$API_PORT" --db "$DB"
+"$BIN/reports-api" --host 127.0.0.1 --port "$API_PORT" --db "$DB"

@@ -6,6 +6,8 @@ import argparse
 
 import uvicorn
 
+from indexer.config import DEFAULT_REPORTS_DB
+
 from .config import Settings
 from .main import create_app
 
@@ -15,7 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m search_api", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--db", help="SQLite index file (default: $REPORTS_DB or data/reports.sqlite)")
+    parser.add_argument("--db", help=f"SQLite index file (default: $REPORTS_DB or {DEFAULT_REPORTS_DB})")
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)
     settings = Settings(reports_db=args.db) if args.db else Settings()

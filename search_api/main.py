@@ -12,20 +12,23 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from indexer.storage.base import QueryTimeout
+from indexer.errors import QueryError, QueryTimeout, StorageUnavailable
 
 from .config import Settings
-from .deps import open_configured_backend
 from .routes import export, health, reports, search
 
 MAX_ERROR_INPUT = 80  # characters of a rejected value echoed back in a 422
 
 
-def _validation_errors(exc: RequestValidationError) -> list[dict]:
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, object]]:
     """FastAPI's error list, with echoed inputs shortened (a 10,000-character q stays out of the reply)."""
     errors = []
     for err in exc.errors():
-        item = {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
+        item: dict[str, object] = {
+            "loc": list(err.get("loc", ())),
+            "msg": err.get("msg", ""),
+            "type": err.get("type", ""),
+        }
         value = err.get("input")
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             text = str(value)
@@ -35,18 +38,25 @@ def _validation_errors(exc: RequestValidationError) -> list[dict]:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    """Map bad parameters to 422, backend ValueError to 400 and timeouts to 503, each with a message."""
+    """Map bad parameters to 422, queries the planner rejects to 400, timeouts and an unreadable index to 503.
+
+    Anything else (a ValueError included) is a bug and stays a 500.
+    """
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": _validation_errors(exc)})
 
-    @app.exception_handler(ValueError)
-    async def _rejected(request: Request, exc: ValueError) -> JSONResponse:
+    @app.exception_handler(QueryError)
+    async def _rejected(request: Request, exc: QueryError) -> JSONResponse:
         return JSONResponse(status_code=400, content={"detail": str(exc) or "bad request"})
 
     @app.exception_handler(QueryTimeout)
     async def _timeout(request: Request, exc: QueryTimeout) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": str(exc)})
+
+    @app.exception_handler(StorageUnavailable)
+    async def _unavailable(request: Request, exc: StorageUnavailable) -> JSONResponse:
         return JSONResponse(status_code=503, content={"detail": str(exc)})
 
 
@@ -56,9 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        backend = open_configured_backend(settings)
-        if hasattr(backend, "time_limit"):
-            backend.time_limit = settings.query_time_limit
+        backend = settings.open_backend(read_only=True)  # searched, never written through the API
         app.state.backend = backend
         try:
             yield

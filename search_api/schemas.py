@@ -1,15 +1,26 @@
-"""Request and response models of the search API."""
+"""Request and response models of the search API; the report models are built from indexer.model.Record."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args, get_type_hints
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 
-from indexer.storage import FACET_FIELDS, SearchQuery
-from indexer.storage.base import ALL_FACETS, DEFAULT_FACETS, SORT_KEYS
-from indexer.tables.numbers import MAX_CONDITION_LENGTH, NUMBER_NAMES, parse_condition
+from indexer.model import Format, Level, Record
+from indexer.storage import SearchQuery
+from indexer.storage.base import SORT_KEYS
+from indexer.storage.facets import (
+    ALL_FACETS,
+    DEFAULT_FACETS,
+    FAILED_CHECK,
+    HAS_FAILED_CHECKS,
+    KEYWORD_FACETS,
+    check_value,
+)
+from indexer.storage.plan import MAX_CONDITION_LENGTH, parse_condition
+from indexer.tables.numbers import NUMBER_NAMES
 from indexer.tables.schema import CHECK_RULES
 
 MAX_Q_LENGTH = 500
@@ -26,14 +37,12 @@ Year = Annotated[int, Field(ge=1990, le=2100)]
 
 
 def _valid_condition(text: str) -> str:
-    """Keep a `where` expression that parses (ValueError with the syntax and the number names otherwise)."""
+    """Keep a `where` expression that parses (QueryError, a ValueError, with the syntax and the numbers otherwise)."""
     parse_condition(text)
     return text
 
 
 WhereExpr = Annotated[str, StringConstraints(max_length=MAX_CONDITION_LENGTH), AfterValidator(_valid_condition)]
-
-assert set(ALL_FACETS) >= set(FACET_FIELDS) | set(NUMBER_NAMES)
 
 
 class QueryParams(BaseModel):
@@ -49,10 +58,8 @@ class QueryParams(BaseModel):
     city: FilterList = []
     county: FilterList = []
     agency_type: FilterList = []
-    level: Annotated[
-        list[Literal["province", "city", "county", "township", "central"]], Field(max_length=MAX_FILTER_VALUES)
-    ] = []
-    format: Annotated[list[Literal["2019", "2021", "legacy"]], Field(max_length=MAX_FILTER_VALUES)] = []
+    level: Annotated[list[Level], Field(max_length=MAX_FILTER_VALUES)] = []
+    format: Annotated[list[Format], Field(max_length=MAX_FILTER_VALUES)] = []
     has_failed_checks: bool | None = Field(
         None, description="true: some consistency check failed; false: every evaluated check passed"
     )
@@ -73,7 +80,7 @@ class QueryParams(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _range_in_order(self) -> SearchParams:
+    def _range_in_order(self) -> QueryParams:
         """published_from must not be after published_to."""
         if self.published_from and self.published_to and self.published_from > self.published_to:
             raise ValueError("published_from must be on or before published_to")
@@ -81,15 +88,15 @@ class QueryParams(BaseModel):
 
     def to_query(self) -> SearchQuery:
         """The backend-neutral query for these parameters (first page, no facets)."""
-        filters = {f: [str(v) for v in getattr(self, f)] for f in FACET_FIELDS if getattr(self, f)}
+        filters = {f: [str(v) for v in getattr(self, f)] for f in KEYWORD_FACETS if getattr(self, f)}
         if self.has_failed_checks is not None:
-            filters["has_failed_checks"] = ["true" if self.has_failed_checks else "false"]
+            filters[HAS_FAILED_CHECKS] = [check_value(self.has_failed_checks)]
         if self.failed_check:
-            filters["failed_check"] = list(self.failed_check)
+            filters[FAILED_CHECK] = list(self.failed_check)
         return SearchQuery(
             q=self.q,
             filters=filters,
-            where=[parse_condition(w) for w in self.where],
+            where=list(self.where),
             published_from=self.published_from.isoformat() if self.published_from else None,
             published_to=self.published_to.isoformat() if self.published_to else None,
             sort=self.sort,
@@ -120,44 +127,30 @@ class ExportParams(QueryParams):
     """Query parameters of GET /search.csv: the same filters and sort as /search, no pages or facets."""
 
 
-class ReportBase(BaseModel):
-    """Fields of a report record shared by hits and the full record (RECORD.md)."""
+def record_fields(*, without: Collection[str] = ()) -> dict[str, Any]:
+    """The fields of indexer.model.Record with their types, as pydantic field definitions, except `without`.
 
-    model_config = ConfigDict(extra="ignore")
-
-    id: str
-    url: str | None = None
-    urls: list[str] = []
-    title: str | None = None
-    agency: str | None = None
-    agency_type: str | None = None
-    level: str | None = None
-    province: str | None = None
-    city: str | None = None
-    county: str | None = None
-    region_code: str | None = None
-    report_year: int | None = None
-    published: str | None = None
-    format: str | None = None
-    source_format: str | None = None
-    fetched_at: str | None = None
-    content_hash: str | None = None
-    version: int | None = None
+    A field that may be null defaults to null, so a record stored without it (written by hand, or
+    before the field existed) is still served.
+    """
+    hints = get_type_hints(Record)
+    return {name: (hint, None if _nullable(hint) else ...) for name, hint in hints.items() if name not in without}
 
 
-class ReportHit(ReportBase):
-    """One search result: the record without its text, a score and a highlighted snippet."""
-
-    score: float | None = Field(None, description="relevance, higher is better; null when not ranked")
-    snippet: str = Field("", description="HTML: escaped original text, matches in <mark>")
+def _nullable(hint: object) -> bool:
+    """Whether a type admits None."""
+    return type(None) in get_args(hint)
 
 
-class Report(ReportBase):
-    """The full record."""
-
-    text: str = ""
-    stats: dict | None = None
-    checks: list[dict] = []
+HIT_OMITS = ("text", "stats", "checks")  # a hit carries a snippet instead of the text, and no tables
+Report = create_model("Report", __doc__="The full record (indexer.model.Record).", **record_fields())
+ReportHit = create_model(
+    "ReportHit",
+    __doc__="One search result: the record without its text, stats and checks; a score and a highlighted snippet.",
+    **record_fields(without=HIT_OMITS),
+    score=(float | None, Field(description="relevance, higher is better; null when not ranked")),
+    snippet=(str, Field(description="HTML: escaped original text, matches in <mark>")),
+)
 
 
 class FacetValue(BaseModel):
@@ -170,7 +163,7 @@ class FacetValue(BaseModel):
 class SearchResponse(BaseModel):
     """The search envelope."""
 
-    data: list[ReportHit]
+    data: list[ReportHit]  # type: ignore[valid-type]  # a model built from indexer.model.Record
     total: int
     facets: dict[str, list[FacetValue]]
     page: int

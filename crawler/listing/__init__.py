@@ -16,22 +16,14 @@ from lxml.html import HtmlElement
 
 from crawler.discovery import load_tree
 from crawler.listing import generic, hanweb, trs, trs_search
-from crawler.listing.entries import find_date, list_entries, unwrap_commented_markup
-from crawler.listing.model import (
-    DEFAULT_MAX_PAGES,
-    Entry,
-    ListPage,
-    SearchCall,
-    unique_urls,
-)
+from crawler.listing.entries import list_entries, unwrap_commented_markup
+from crawler.listing.model import Entry, ListPage, SearchCall, unique_urls
 from crawler.listing.trs_search import parse_search_results
 
 __all__ = [
-    "DEFAULT_MAX_PAGES",
     "Entry",
     "ListPage",
     "SearchCall",
-    "find_date",
     "list_entries",
     "parse_list",
     "parse_search_results",
@@ -44,13 +36,13 @@ def parse_list(
     source: str | bytes | HtmlElement,
     url: str,
     *,
+    max_pages: int,
     site_root: str | None = None,
-    max_pages: int = DEFAULT_MAX_PAGES,
 ) -> ListPage:
     """Parse a column list page or a Hanweb dataproxy answer into entries and further pages.
 
-    `site_root` is where site-relative APIs live (the seed's start URL directory; default:
-    the URL's origin). `max_pages` caps how many pages of one column are proposed.
+    `max_pages` caps how many pages of one column are proposed (REPORTS_MAX_LIST_PAGES); `site_root`
+    is where site-relative APIs live (the seed's start URL directory; default: the URL's origin).
     """
     text = _as_text(source)
     if text is not None and hanweb.claims(text):

@@ -43,7 +43,7 @@ def _holds_links(text: str) -> bool:
 def _replace_comment(comment: etree._Comment) -> None:
     """Put the elements parsed from a comment in its place."""
     parent = comment.getparent()
-    if parent is None:
+    if parent is None or not comment.text:
         return
     try:
         nodes = lxml.html.fragments_fromstring(comment.text)

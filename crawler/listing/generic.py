@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from crawler.discovery import absolute_url, iter_links
 from crawler.listing.entries import PAGER_TEXT_RE
-from crawler.listing.model import DEFAULT_MAX_PAGES, unique_urls
+from crawler.listing.model import unique_urls
 
 NUMBERED_PAGE_RE = re.compile(r"(?:[_-]\d+)+(?=\.\w+$)|(?:[_-]\d+)+$")
 
@@ -17,7 +17,7 @@ NUMBERED_PAGE_RE = re.compile(r"(?:[_-]\d+)+(?=\.\w+$)|(?:[_-]\d+)+$")
 LAST_NUMBER_RE = re.compile(r"\d+(?=\D*$)")
 
 
-def generic_page_urls(text: str, tree: HtmlElement, url: str, max_pages: int = DEFAULT_MAX_PAGES) -> list[str]:
+def generic_page_urls(text: str, tree: HtmlElement, url: str, max_pages: int) -> list[str]:
     """Return list-page URLs from 下一页/尾页 links, numbered pages, page selects and hidden links."""
     key = _page_key(url)
     found = [link.url for _, link in iter_links(tree, url) if _is_pager_link(link.url, link.text, key, url)]

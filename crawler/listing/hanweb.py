@@ -11,7 +11,7 @@ from lxml import etree
 
 from crawler.discovery import iter_links
 from crawler.listing.entries import entry_title, find_date
-from crawler.listing.model import DEFAULT_MAX_PAGES, Entry, ListPage, unique_urls
+from crawler.listing.model import Entry, ListPage, unique_urls
 
 # Hanweb jcms: <datastore> with CDATA records, a nextgroup dataproxy link and jpage({...}).
 HANWEB_MARK = "<datastore>"
@@ -37,12 +37,13 @@ def claims(text: str) -> bool:
     return HANWEB_MARK in text
 
 
-def parse_hanweb(text: str, url: str, *, max_pages: int = DEFAULT_MAX_PAGES) -> ListPage:
+def parse_hanweb(text: str, url: str, *, max_pages: int) -> ListPage:
     """Parse a Hanweb column page or dataproxy.jsp answer: CDATA records plus dataproxy pages."""
     records = HANWEB_RECORD_RE.findall(text)
     entries = [e for e in (hanweb_record_entry(r, url) for r in records) if e]
-    if PAGE_PARAM_RE.search(url) and "dataproxy" in url:
-        pages = _hanweb_answer_pages(text, url, max_pages)
+    page_param = PAGE_PARAM_RE.search(url)
+    if page_param and "dataproxy" in url:
+        pages = _hanweb_answer_pages(text, url, int(page_param.group(2)), max_pages)
     else:
         pages = _hanweb_column_pages(text, url, len(records), max_pages)
     return ListPage(entries=entries, next_pages=unique_urls(pages, url), family="hanweb")
@@ -74,10 +75,9 @@ def _hanweb_column_pages(text: str, url: str, shown: int, max_pages: int) -> lis
     return [_with_page(template, n) for n in range(first, last + 1)]
 
 
-def _hanweb_answer_pages(text: str, url: str, max_pages: int) -> list[str]:
-    """Return the dataproxy pages after the one answered (up to <totalpage>)."""
+def _hanweb_answer_pages(text: str, url: str, current: int, max_pages: int) -> list[str]:
+    """Return the dataproxy pages after the one answered, page `current` (up to <totalpage>)."""
     total = HANWEB_TOTALPAGE_RE.search(text)
-    current = int(PAGE_PARAM_RE.search(url).group(2))
     last = min(int(total.group(1)), max_pages) if total else current
     return [_with_page(url, n) for n in range(current + 1, last + 1)]
 

@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-DEFAULT_MAX_PAGES = 50
-
 
 class Entry(NamedTuple):
     """One item of a list: the linked page, its title as listed, and the date shown (ISO) if any."""
@@ -43,4 +41,9 @@ class ListPage:
 def unique_urls(urls: Iterable[str], current: str) -> list[str]:
     """Drop duplicates and the current page, keeping order."""
     seen = {current}
-    return [u for u in urls if not (u in seen or seen.add(u))]
+    unique = []
+    for url in urls:
+        if url not in seen:
+            seen.add(url)
+            unique.append(url)
+    return unique

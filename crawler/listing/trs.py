@@ -7,7 +7,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from crawler.listing.model import DEFAULT_MAX_PAGES, unique_urls
+from crawler.listing.model import unique_urls
 
 # TRS: createPageHTML(120, 0, "index", "html") or createPageHTML('page_div',10, 1,'zwgklist','shtml',200)
 TRS_PAGER_RE = re.compile(
@@ -20,7 +20,7 @@ def claims(text: str) -> bool:
     return bool(TRS_PAGER_RE.search(text))
 
 
-def trs_page_urls(text: str, tree: HtmlElement, url: str, max_pages: int = DEFAULT_MAX_PAGES) -> list[str]:
+def trs_page_urls(text: str, tree: HtmlElement, url: str, max_pages: int) -> list[str]:
     """Expand a TRS createPageHTML(...) call into the URLs of the column's other list pages.
 
     createPageHTML(count, current, name, ext) numbers pages from 0: name.ext, name_1 … name_{count-1}.

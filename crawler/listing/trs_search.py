@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 from crawler.discovery import absolute_url
 from crawler.listing.entries import find_date
-from crawler.listing.model import DEFAULT_MAX_PAGES, Entry, ListPage, SearchCall
+from crawler.listing.model import Entry, ListPage, SearchCall
 
 # Pingtan-style TRS list: listModel({... listArgs: {channelid, classsql}, pagebar: {prepage, recordCount}})
 LISTMODEL_MARK = "listModel("
@@ -27,9 +27,6 @@ CLASSSQL_RE = re.compile(r"classsql\s*:\s*([^\n]+)")
 
 
 PREPAGE_RE = re.compile(r"prepage\s*:\s*['\"]?(\d+)")
-
-
-RECORDCOUNT_RE = re.compile(r"recordCount\s*:\s*['\"]?(\d+)")
 
 
 QUOTED_RE = re.compile(r"\"([^\"]*)\"|'([^']*)'")
@@ -87,7 +84,7 @@ def parse_search_results(
     call: SearchCall,
     *,
     site_root: str,
-    max_pages: int = DEFAULT_MAX_PAGES,
+    max_pages: int,
 ) -> ListPage:
     """Parse a `{"total", "data": [{doctitle, chnldocurl, docreltime}]}` answer; page 1 adds the rest."""
     data = payload if isinstance(payload, dict) else json.loads(payload)

@@ -3,33 +3,28 @@
 Usage: scrapy crawl reports -a seeds=seeds/real_portals.yaml
        SCRAPY_SETTINGS_MODULE=crawler.settings_local \
        scrapy crawl reports -a seeds=seeds/sample_portal.yaml -a portal=http://127.0.0.1:8765
-Callbacks only glue the pure functions of discovery.py, listing.py and recognize.py together.
+   or: reports-crawl seeds/sample_portal.yaml --portal http://127.0.0.1:8765 --local   (crawler/cli.py)
+Callbacks only glue the pure functions of discovery.py, listing/, recognize.py and attachments.py together.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Self
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import FormRequest, Request, Response, TextResponse
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.listing import (
-    DEFAULT_MAX_PAGES,
-    Entry,
-    ListPage,
-    SearchCall,
-    list_entries,
-    parse_list,
-    parse_search_results,
-)
-
 from ..attachments import choose_attachments, find_attachments, page_is_report
 from ..discovery import find_disclosure_links, find_report_columns, load_tree
+from ..errors import MissingSetting, SeedError
 from ..items import FetchedPage, FetchFailure
+from ..listing import Entry, ListPage, SearchCall, list_entries, parse_list, parse_search_results
 from ..recognize import (
     guess_source_format,
     looks_like_report_title,
@@ -39,8 +34,6 @@ from ..recognize import (
 from ..seeds import Seed, load_seeds
 
 USAGE = "scrapy crawl reports -a seeds=FILE [-a portal=BASE_URL]"
-DEFAULT_MAX_HUB_DEPTH = 2  # home → 政务公开 → 政府信息公开 → (column)
-DEFAULT_MAX_HUB_LINKS = 4  # disclosure hub links followed per page
 REPORT_PRIORITY = 10  # fetch candidate reports before more list pages
 
 
@@ -54,6 +47,13 @@ def first_headers(response: Response) -> dict[str, str]:
     return {key.decode("latin-1"): values[0].decode("latin-1") for key, values in response.headers.items() if values}
 
 
+def crawl_limit(settings: BaseSettings, name: str) -> int:
+    """Read one REPORTS_* crawl limit; its default is written once, in crawler/settings.py."""
+    if settings.get(name) is None:
+        raise MissingSetting(f"{name} is not set: run with crawler.settings (or a module importing it)")
+    return settings.getint(name)
+
+
 def response_text(response: Response) -> str | None:
     """Return the decoded text of a text response, None for binary bodies."""
     return response.text if isinstance(response, TextResponse) else None
@@ -64,25 +64,25 @@ class ReportsSpider(scrapy.Spider):
 
     name = "reports"
     clock: Callable[[], str] = staticmethod(utc_now)
+    # Crawl limits, read from the REPORTS_* settings by from_crawler (crawler/settings.py holds their defaults).
+    max_list_pages: int
+    max_hub_depth: int
+    max_hub_links: int
 
     def __init__(self, seeds: str | None = None, portal: str | None = None, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if not seeds:
-            raise ValueError(f"no seed file given; usage: {USAGE}")
+            raise SeedError(f"no seed file given; usage: {USAGE}")
         self.seeds: dict[str, Seed] = {seed.name: seed for seed in load_seeds(seeds, portal=portal)}
         self.allowed_domains = sorted({d for seed in self.seeds.values() for d in seed.allowed_domains})
-        self.max_list_pages = DEFAULT_MAX_PAGES
-        self.max_hub_depth = DEFAULT_MAX_HUB_DEPTH
-        self.max_hub_links = DEFAULT_MAX_HUB_LINKS
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportsSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         """Create the spider and read its limits from the REPORTS_* settings."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        spider.max_list_pages = settings.getint("REPORTS_MAX_LIST_PAGES", DEFAULT_MAX_PAGES)
-        spider.max_hub_depth = settings.getint("REPORTS_MAX_HUB_DEPTH", DEFAULT_MAX_HUB_DEPTH)
-        spider.max_hub_links = settings.getint("REPORTS_MAX_HUB_LINKS", DEFAULT_MAX_HUB_LINKS)
+        spider.max_list_pages = crawl_limit(crawler.settings, "REPORTS_MAX_LIST_PAGES")
+        spider.max_hub_depth = crawl_limit(crawler.settings, "REPORTS_MAX_HUB_DEPTH")
+        spider.max_hub_links = crawl_limit(crawler.settings, "REPORTS_MAX_HUB_LINKS")
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -126,7 +126,7 @@ class ReportsSpider(scrapy.Spider):
 
         A page that is only a wrapper around attached files yields requests for those files instead.
         """
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         source_format = guess_source_format(response.url, content_type)
         requested = response.meta.get("redirect_urls", [response.url])[0]
         text = response_text(response) if source_format == "html" else None
@@ -142,12 +142,12 @@ class ReportsSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
         """Turn any failed request (HTTP error, DNS, timeout, robots.txt) into a FetchFailure."""
-        request: Request = failure.request
-        response = failure.value.response if failure.check(HttpError) else None
+        request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it to errback failures
+        response = failure.value.response if isinstance(failure.value, HttpError) else None
         if response is not None:
             reason = f"HTTP {response.status}"
         else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
         yield FetchFailure(
             url=request.url,
             reason=reason,

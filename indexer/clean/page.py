@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 from dataclasses import dataclass
 
 import lxml.html
@@ -13,58 +14,20 @@ from indexer.load.html import Page
 from indexer.selectors import (
     BODY_XPATHS,
     NOISE_XPATH,
+    PAGE_BODY_XPATH,
     ROW_CELLS_XPATH,
     TABLE_ROWS_XPATH,
+    elements,
 )
+
+logger = logging.getLogger(__name__)
 
 MIN_BODY_CHARS = 40  # a container with less text is an empty template slot
-
-
 BLOCK_TAGS = frozenset(
-    {
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "center",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "title",
-        "ul",
-        "tr",
-        "caption",
-        "ucapcontent",
-    }
+    "address article aside blockquote br caption center dd div dl dt fieldset figcaption figure footer form"
+    " h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table title tr ucapcontent ul".split()
 )
-
-
-SKIP_TAGS = frozenset(
-    {"script", "style", "noscript", "iframe", "head", "object", "embed", "select", "textarea", "button"}
-)
+SKIP_TAGS = frozenset("script style noscript iframe head object embed select textarea button".split())
 
 
 @dataclass(frozen=True)
@@ -79,7 +42,7 @@ class CleanText:
 def find_body(tree: lxml.html.HtmlElement) -> tuple[str, lxml.html.HtmlElement] | None:
     """Return (selector, element) of the first known body container holding real text."""
     for selector, xpath in BODY_XPATHS:
-        for element in xpath(tree):
+        for element in elements(xpath, tree):
             if _has_text(element):
                 return selector, element
     return None
@@ -98,7 +61,7 @@ def _has_text(element: lxml.html.HtmlElement, minimum: int = MIN_BODY_CHARS) -> 
 def prune(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """Return a copy of `element` without scripts, widgets (QR code, share bar) and related-link boxes."""
     element = copy.deepcopy(element)
-    for noise in NOISE_XPATH(element):
+    for noise in elements(NOISE_XPATH, element):
         if noise is not element and noise.getparent() is not None:
             noise.drop_tree()
     return element
@@ -107,8 +70,8 @@ def prune(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 def table_lines(table: lxml.html.HtmlElement) -> list[str]:
     """Flatten a table: one line per row, cells joined by ' | '."""
     lines = []
-    for row in TABLE_ROWS_XPATH(table):
-        cells = [normalize_space("".join(cell.itertext())) for cell in ROW_CELLS_XPATH(row)]
+    for row in elements(TABLE_ROWS_XPATH, table):
+        cells = [normalize_space("".join(cell.itertext())) for cell in elements(ROW_CELLS_XPATH, row)]
         if any(cells):
             lines.append(CELL_SEPARATOR.join(cells))
     return lines
@@ -159,7 +122,7 @@ def _trafilatura_row(line: str) -> str:
 
 def page_body(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """Return the page's <body> (or root) for callers that need a tree when no container matched."""
-    bodies = tree.xpath("//body")
+    bodies = elements(PAGE_BODY_XPATH, tree)
     return prune(bodies[0] if bodies else tree)
 
 
@@ -169,7 +132,9 @@ def clean_html(tree: lxml.html.HtmlElement) -> CleanText:
     if found:
         selector, element = found
         body = prune(element)
+        logger.debug("body: container %s", selector)
         return CleanText(clean_lines(element_text(body)), body, f"container:{selector}")
+    logger.debug("body: no known container, trafilatura's main text")
     text = "\n".join(_trafilatura_row(line) for line in trafilatura_text(tree).splitlines())
     return CleanText(clean_lines(text), page_body(tree), "trafilatura")
 

@@ -1,8 +1,9 @@
-"""Command line of the indexer.
+"""Command line of the indexer: `reports-index` (or `python -m indexer`).
 
-python -m indexer extract FILE... [--url URL]        one JSON record per input (HTML, .txt, .pdf, .docx)
-python -m indexer reindex --backend elasticsearch   rebuild behind the alias (see es_commands)
-python -m indexer copy-to-es --db data/reports.sqlite
+reports-index extract FILE... [--url URL]        one JSON record per input (HTML, .txt, .pdf, .docx)
+reports-index upgrade|optimize DB                maintenance of a SQLite index file (cli/maintenance.py)
+reports-index reindex --backend elasticsearch    rebuild behind the alias (cli/elasticsearch.py)
+reports-index copy-to-es --db data/reports.sqlite
 """
 
 from __future__ import annotations
@@ -14,43 +15,36 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from indexer.cli.elasticsearch import add_es_commands
+from indexer.cli.maintenance import add_maintenance_commands
 from indexer.errors import NotAReport, UnreadablePage
+from indexer.load.sniff import format_from_name
 from indexer.record import build_record
 
 EXIT_UNREADABLE = 1
-FORMAT_BY_SUFFIX = {
-    ".txt": "txt",
-    ".text": "txt",
-    ".html": "html",
-    ".htm": "html",
-    ".shtml": "html",
-    ".pdf": "pdf",
-    ".docx": "docx",
-    ".doc": "doc",
-    ".wps": "wps",
-}
+EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with one sub-command per task."""
-    parser = argparse.ArgumentParser(prog="python -m indexer", description="Annual report indexer.")
+    parser = argparse.ArgumentParser(prog="reports-index", description="Annual report indexer.")
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser("extract", help="print the record extracted from each file as JSON")
     extract.add_argument("files", nargs="+", type=Path, metavar="FILE", help="saved HTML page, .txt, .pdf or .docx")
     extract.add_argument("--url", help="URL the page was fetched from (only with a single FILE)")
     extract.set_defaults(handler=run_extract)
+    add_maintenance_commands(commands)
     add_es_commands(commands)
     return parser
 
 
-def extract_file(path: Path, url: str | None) -> dict:
+def extract_file(path: Path, url: str | None) -> dict[str, object]:
     """Return the record of one file, or {'is_report': False, 'reason': …}; UnreadablePage propagates."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadablePage(f"cannot read file: {exc.strerror or exc}") from exc
     try:
-        record = build_record(data, url=url, source_format=FORMAT_BY_SUFFIX.get(path.suffix.lower()))
+        record = build_record(data, url=url, source_format=format_from_name(path.name))
     except NotAReport as exc:
         return {"is_report": False, "reason": exc.reason, "file": str(path)}
     return {"is_report": True, **record}
@@ -60,7 +54,7 @@ def run_extract(args: argparse.Namespace) -> int:
     """Print one JSON line per file; return non-zero if any file was unreadable."""
     if args.url and len(args.files) > 1:
         print("error: --url applies to a single FILE", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     status = 0
     for path in args.files:
         try:
@@ -74,7 +68,8 @@ def run_extract(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and run the chosen sub-command."""
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    status: int = args.handler(args)
+    return status
 
 
 if __name__ == "__main__":

@@ -8,37 +8,52 @@ the alias in one atomic call. Documents that fail after retries go to a JSONL er
 line each: id, status, error and the full record); the alias is then left where it was (unless
 --allow-failures) and the exit code is 1. `send-to-es REPORT.jsonl` re-sends those documents into the
 index behind the alias (by id, no new index), with its own error report.
+
+Connection, index and bulk settings come from indexer.config (ES_* environment variables); a flag,
+when given, wins over the environment.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, TypeVar
 
+from indexer.storage.options import BULK_CHUNK, BULK_INITIAL_BACKOFF_S, BULK_MAX_RETRIES, DEFAULT_ALIAS, DEFAULT_SHARDS
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
+
+    from indexer.config import StorageSettings
+    from indexer.model import Record
+    from indexer.storage.elasticsearch.admin import BulkReport, FailureEntry, RebuildResult
+    from indexer.storage.options import EsOptions
+
+T = TypeVar("T")
 EXIT_FAILED_DOCUMENTS = 1
+EXIT_BAD_OPTIONS = 2
 EXIT_ABORTED = 3
 PROGRESS_EVERY = 5000
-ENV = {
-    "url": "ES_URL",
-    "alias": "ES_INDEX",
-    "username": "ES_USERNAME",
-    "password": "ES_PASSWORD",
-    "api_key": "ES_API_KEY",
-    "ca_certs": "ES_CA_CERTS",
-    "shards": "ES_SHARDS",
-    "replicas": "ES_REPLICAS",
-}
 REPORT_DIR = Path("data")
+# flag (argparse dest) -> the StorageSettings field it overrides
+FLAG_SETTINGS = {
+    "es_url": "es_url",
+    "alias": "es_index",
+    "shards": "es_shards",
+    "replicas": "es_replicas",
+    "chunk_size": "es_bulk_chunk_size",
+    "max_retries": "es_bulk_max_retries",
+    "initial_backoff": "es_bulk_initial_backoff",
+}
 
 
-def add_es_commands(commands: argparse._SubParsersAction) -> None:
-    """Add `reindex` and `copy-to-es` to the indexer's sub-commands."""
+def add_es_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `reindex`, `copy-to-es` and `send-to-es` to the indexer's sub-commands."""
     reindex = commands.add_parser("reindex", help="rebuild the index into a new versioned index and swap the alias")
     reindex.add_argument(
         "--backend",
@@ -68,10 +83,12 @@ def add_es_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _es_arguments(parser: argparse.ArgumentParser) -> None:
-    """Connection and index options (defaults from ES_* environment variables)."""
+    """Connection, index and bulk options (defaults from the ES_* environment variables, indexer.config)."""
     parser.add_argument("--es-url", help="cluster URL (default $ES_URL)")
-    parser.add_argument("--alias", help="alias the API searches (default $ES_INDEX or reports)")
-    parser.add_argument("--shards", type=int, help="primary shards of the new index (default $ES_SHARDS or 1)")
+    parser.add_argument("--alias", help=f"alias the API searches (default $ES_INDEX or {DEFAULT_ALIAS})")
+    parser.add_argument(
+        "--shards", type=int, help=f"primary shards of the new index (default $ES_SHARDS or {DEFAULT_SHARDS})"
+    )
     parser.add_argument("--replicas", type=int, help="replicas of the new index (default $ES_REPLICAS, else auto 0-1)")
     parser.add_argument("--keep-old", action="store_true", help="keep the previous index after the swap")
     parser.add_argument(
@@ -82,41 +99,37 @@ def _es_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--error-report", type=Path, help="JSONL file for documents that failed (default data/es-errors-<time>.jsonl)"
     )
-    parser.add_argument("--chunk-size", type=int, default=500, help="documents per bulk request")
-    parser.add_argument("--max-retries", type=int, default=6, help="retries of a document answered 429")
-    parser.add_argument("--initial-backoff", type=float, default=2.0, help="seconds before the first retry")
-
-
-def es_options(args: argparse.Namespace, environ: dict[str, str] | None = None):
-    """EsOptions from the arguments, then the environment; ValueError without a URL."""
-    from indexer.storage.elasticsearch.admin import DEFAULT_ALIAS, EsOptions
-
-    env = os.environ if environ is None else environ
-    url = args.es_url or env.get(ENV["url"])
-    if not url:
-        raise ValueError("no Elasticsearch URL: pass --es-url or set ES_URL")
-    shards = args.shards if args.shards is not None else int(env.get(ENV["shards"]) or 1)
-    replicas = (
-        args.replicas
-        if args.replicas is not None
-        else (int(env[ENV["replicas"]]) if env.get(ENV["replicas"]) else None)
+    parser.add_argument(
+        "--chunk-size", type=int, help=f"documents per bulk request (default $ES_BULK_CHUNK_SIZE or {BULK_CHUNK})"
     )
-    return EsOptions(
-        url=url,
-        alias=args.alias or env.get(ENV["alias"]) or DEFAULT_ALIAS,
-        username=env.get(ENV["username"]),
-        password=env.get(ENV["password"]),
-        api_key=env.get(ENV["api_key"]),
-        ca_certs=env.get(ENV["ca_certs"]),
-        shards=shards,
-        replicas=replicas,
+    parser.add_argument(
+        "--max-retries",
+        type=int,
+        help=f"retries of a document answered 429 (default $ES_BULK_MAX_RETRIES or {BULK_MAX_RETRIES})",
     )
+    parser.add_argument(
+        "--initial-backoff",
+        type=float,
+        help=f"seconds before the first retry (default $ES_BULK_INITIAL_BACKOFF or {BULK_INITIAL_BACKOFF_S:g})",
+    )
+
+
+def es_settings(args: argparse.Namespace) -> StorageSettings:
+    """The storage settings of an Elasticsearch command: the environment, overridden by the flags given.
+
+    Raises pydantic's ValidationError when they are incomplete or inconsistent (no ES_URL, half credentials…).
+    """
+    from indexer.config import StorageSettings
+
+    overrides = {field: value for flag, field in FLAG_SETTINGS.items() if (value := getattr(args, flag)) is not None}
+    return StorageSettings(search_backend="elasticsearch", **overrides)
 
 
 def _report_path(args: argparse.Namespace) -> Path:
     """Where failed documents are written."""
     if args.error_report:
-        return args.error_report
+        path: Path = args.error_report
+        return path
     return REPORT_DIR / f"es-errors-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.jsonl"
 
 
@@ -128,7 +141,7 @@ class ErrorReport:
         self.lines = 0
         self._handle: IO[str] | None = None
 
-    def __call__(self, entry: dict) -> None:
+    def __call__(self, entry: FailureEntry) -> None:
         """Append one failed document."""
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,10 +156,10 @@ class ErrorReport:
             self._handle.close()
 
 
-def _progress(out: IO[str]) -> Callable:
+def _progress(out: IO[str]) -> Callable[[BulkReport], None]:
     """A progress callback printing every PROGRESS_EVERY documents."""
 
-    def show(report) -> None:
+    def show(report: BulkReport) -> None:
         done = report.written + report.failed
         if done % PROGRESS_EVERY == 0:
             print(f"… {report.written} written, {report.failed} failed", file=out, flush=True)
@@ -154,95 +167,105 @@ def _progress(out: IO[str]) -> Callable:
     return show
 
 
-def _records_from(path: Path) -> Iterable[dict]:
-    """Records of a SQLite index file or a JSONL file (by suffix)."""
-    from indexer.storage.elasticsearch.admin import jsonl_records, sqlite_records
+@dataclass
+class Session:
+    """What a bulk command works with: the options, a client, the error report."""
 
-    return jsonl_records(path) if path.suffix.lower() in (".jsonl", ".json", ".ndjson") else sqlite_records(path)
+    options: EsOptions
+    client: Elasticsearch
+    report: ErrorReport
 
 
-def _open_session(args: argparse.Namespace) -> tuple | int:
-    """Options, client, error report and bulk settings of a bulk command, or exit code 2 on bad options."""
-    from indexer.storage.elasticsearch.admin import BulkSettings, connect
+def _open_session(args: argparse.Namespace) -> Session | str:
+    """The session of a bulk command, or what is wrong with its options."""
+    from pydantic import ValidationError
+
+    from indexer.storage.elasticsearch.admin import connect
 
     try:
-        options = es_options(args)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    settings = BulkSettings(
-        chunk_size=args.chunk_size, max_retries=args.max_retries, initial_backoff=args.initial_backoff
-    )
-    return options, connect(options), ErrorReport(_report_path(args)), settings
+        options = es_settings(args).es_options()
+    except ValidationError as exc:
+        return "; ".join(_readable(err["msg"]) for err in exc.errors())
+    return Session(options, connect(options), ErrorReport(_report_path(args)))
 
 
-def _guarded(action: Callable[[], object], report: ErrorReport, client) -> tuple[object, int]:
+def _readable(message: str) -> str:
+    """A validation message without pydantic's prefix."""
+    return message.removeprefix("Value error, ")
+
+
+def _guarded(action: Callable[[], T], session: Session) -> tuple[T | None, int]:
     """Run a bulk action, then close the report and the client; on failure print why and give the exit code."""
     from elastic_transport import TransportError
     from elasticsearch import ApiError
 
-    from indexer.storage.elasticsearch.admin import BulkAborted
+    from indexer.errors import BulkAborted, StorageUnavailable
 
     try:
         return action(), 0
     except BulkAborted as exc:
-        print(f"error: {exc}; in-flight documents are in {report.path}", file=sys.stderr)
+        print(f"error: {exc}; in-flight documents are in {session.report.path}", file=sys.stderr)
         return None, EXIT_ABORTED
-    except (ApiError, TransportError, OSError, ValueError) as exc:
+    except (ApiError, TransportError, OSError, ValueError, StorageUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return None, 2
+        return None, EXIT_BAD_OPTIONS
     finally:
-        report.close()
-        client.close()
+        session.report.close()
+        session.client.close()
 
 
 def rebuild_from(args: argparse.Namespace, source: Path | None, out: IO[str] | None = None) -> int:
     """Rebuild behind the alias from `source` (None: the alias itself); print a summary; return the exit code."""
     out = out or sys.stdout
-    from indexer.storage.elasticsearch.admin import (
-        alias_records,
-        copy_failures,
-        rebuild,
-        sqlite_failures,
-    )
+    from indexer.storage import open_record_source
+    from indexer.storage.elasticsearch.admin import alias_records, copy_failures
 
     session = _open_session(args)
-    if isinstance(session, int):
-        return session
-    options, client, report, settings = session
-    records = _records_from(source) if source else alias_records(client, options.alias)
+    if isinstance(session, str):
+        print(f"error: {session}", file=sys.stderr)
+        return EXIT_BAD_OPTIONS
+    options, client = session.options, session.client
     print(
         f"loading {source or 'alias ' + options.alias} into a new index behind {options.alias!r} at {options.url}",
         file=out,
         flush=True,
     )
 
-    def load() -> tuple:
-        result = rebuild(
-            client,
-            options,
-            records,
-            sink=report,
-            keep_old=args.keep_old,
-            allow_failures=args.allow_failures,
-            settings=settings,
-            progress=_progress(out),
-        )
-        copied = (
-            copy_failures(client, options.alias, sqlite_failures(source))
-            if (source and source.suffix.lower() not in (".jsonl", ".json", ".ndjson"))
-            else 0
-        )
-        return result, copied
+    def load() -> tuple[RebuildResult, int]:
+        if source is None:
+            records = alias_records(client, options.alias)
+            return _rebuild(args, session, records, out), 0
+        origin = open_record_source(source)
+        try:
+            result = _rebuild(args, session, origin.records(), out)
+            return result, copy_failures(client, options.alias, origin.failures())
+        finally:
+            origin.close()
 
-    outcome, code = _guarded(load, report, client)
+    outcome, code = _guarded(load, session)
     if outcome is None:
         return code
     result, copied = outcome
-    return _summary(result, report, copied, options.alias, out)
+    return _summary(result, session.report, copied, options.alias, out)
 
 
-def _summary(result, report: ErrorReport, copied: int, alias: str, out: IO[str]) -> int:
+def _rebuild(args: argparse.Namespace, session: Session, records: Iterable[Record], out: IO[str]) -> RebuildResult:
+    """Load `records` into a new index and swap the alias (admin.rebuild) with the command's options."""
+    from indexer.storage.elasticsearch.admin import rebuild
+
+    return rebuild(
+        session.client,
+        session.options,
+        records,
+        sink=session.report,
+        keep_old=args.keep_old,
+        allow_failures=args.allow_failures,
+        settings=session.options.bulk,
+        progress=_progress(out),
+    )
+
+
+def _summary(result: RebuildResult, report: ErrorReport, copied: int, alias: str, out: IO[str]) -> int:
     """Print what happened; exit code 1 when documents failed."""
     print(
         f"index {result.index}: {result.report.written} documents written, {result.report.failed} failed"
@@ -279,36 +302,42 @@ def run_copy_to_es(args: argparse.Namespace) -> int:
     """`copy-to-es --db FILE`: copy a SQLite index (records and crawl failures) behind the alias."""
     if not args.db.is_file():
         print(f"error: no SQLite index at {args.db}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_OPTIONS
     return rebuild_from(args, args.db)
 
 
 def run_send_to_es(args: argparse.Namespace) -> int:
     """`send-to-es FILE`: upsert records into the index behind the alias; failed ones to a new error report."""
+    from indexer.storage import open_record_source
     from indexer.storage.elasticsearch.admin import bulk_load, ensure_alias
 
     session = _open_session(args)
-    if isinstance(session, int):
-        return session
-    options, client, report, settings = session
+    if isinstance(session, str):
+        print(f"error: {session}", file=sys.stderr)
+        return EXIT_BAD_OPTIONS
+    options, client = session.options, session.client
 
-    def load():
+    def load() -> BulkReport:
         ensure_alias(client, options)
-        loaded = bulk_load(
-            client,
-            options.alias,
-            _records_from(args.source),
-            sink=report,
-            settings=settings,
-            progress=_progress(sys.stdout),
-        )
+        origin = open_record_source(args.source)
+        try:
+            loaded = bulk_load(
+                client,
+                options.alias,
+                origin.records(),
+                sink=session.report,
+                settings=options.bulk,
+                progress=_progress(sys.stdout),
+            )
+        finally:
+            origin.close()
         client.indices.refresh(index=options.alias)
         return loaded
 
-    result, code = _guarded(load, report, client)
+    result, code = _guarded(load, session)
     if result is None:
         return code
     print(f"alias {options.alias!r}: {result.written} documents written, {result.failed} failed")
     if result.failed:
-        print(f"failed documents (with their error and record, to re-send): {report.path}")
+        print(f"failed documents (with their error and record, to re-send): {session.report.path}")
     return EXIT_FAILED_DOCUMENTS if result.failed else 0

@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from dateutil import parser as date_parser
 
 from indexer.fields.title import title_from_text
 from indexer.load.html import Page
-from indexer.selectors import VISIBLE_TEXT_XPATH
+from indexer.selectors import META_CONTENT_XPATH, VISIBLE_TEXT_XPATH, texts
 
-# --- report recognition ---------------------------------------------------------------------
+# The covered year: in the title, the statistics period, or an opening '2019年,'.
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-
-
-# --- years and dates ------------------------------------------------------------------------
 STAT_PERIOD_YEAR_RE = re.compile(
     r"(?:统计|数据).{0,12}?(?:从|自|为|是|期限|时限|区间)?\s*((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日"
 )
-
-
 LEADING_YEAR_RE = re.compile(r"^((?:19|20)\d{2})\s*年(?:度)?\s*[,，]")
-
-
 LEADING_YEAR_LINES = 15
+MIN_YEAR, MAX_YEAR = 2007, 2100
 
-
+# The publication date: a <meta> tag, a labelled date on the page, or the signature date.
 META_DATE_NAMES = (
     "PubDate",
     "pubdate",
@@ -36,38 +31,18 @@ META_DATE_NAMES = (
     "firstpublishedtime",
     "publishtime",
 )
-
-
 NUMERIC_DATE = r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-
-
 DATE_LABEL_RE = re.compile(
     r"(?:^|(?<=[\s|\]】>]))(?:发布日期|发布时间|公开日期|发文日期|日期|时间)\s*[:：]\s*" + NUMERIC_DATE, re.M
 )
-
-
 DATE_LINE_RE = re.compile(r"^" + NUMERIC_DATE + r"$")
-
-
 CN_DATE_LINE_RE = re.compile(
     r"^(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日$"
 )
-
-
 CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
 SIGNATURE_DATE_LINES = 4
 
-MIN_YEAR, MAX_YEAR = 2007, 2100
 
-
-def _is_date_line(line: str) -> bool:
-    """Tell whether a line is only a date."""
-    return bool(DATE_LINE_RE.match(line) or CN_DATE_LINE_RE.match(line))
-
-
-# --- years and dates ------------------------------------------------------------------------
 def _plausible_year(year: int) -> int | None:
     """Return the year if it is in the range reports exist for."""
     return year if MIN_YEAR <= year <= MAX_YEAR else None
@@ -107,7 +82,7 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
-def _match_date(match: re.Match) -> dt.date | None:
+def _match_date(match: re.Match[str]) -> dt.date | None:
     """Build a date from a regex match with y/m/d groups."""
     return parse_date(f"{match.group('y')}-{int(match.group('m')):02d}-{int(match.group('d')):02d}")
 
@@ -118,6 +93,11 @@ def cn_number(value: str) -> int:
         return int("".join(str(CN_DIGITS[ch]) for ch in value))
     tens, _, units = value.partition("十")
     return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[units] if units else 0)
+
+
+def is_date_line(line: str) -> bool:
+    """Tell whether a line is only a date."""
+    return bool(DATE_LINE_RE.match(line) or CN_DATE_LINE_RE.match(line))
 
 
 def date_from_line(line: str) -> dt.date | None:
@@ -136,7 +116,7 @@ def meta_date(page: Page) -> dt.date | None:
     if page.tree is None:
         return None
     for name in META_DATE_NAMES:
-        for value in page.tree.xpath("//meta[@name=$name]/@content", name=name):
+        for value in texts(META_CONTENT_XPATH, page.tree, name=name):
             found = parse_date(value.strip()) if value.strip() else None
             if found:
                 return found
@@ -145,7 +125,7 @@ def meta_date(page: Page) -> dt.date | None:
 
 def labelled_date(page: Page) -> dt.date | None:
     """Return a visible '发布日期：…' / '时间：…' date on the page (outside the prose)."""
-    visible = "\n".join(VISIBLE_TEXT_XPATH(page.tree)) if page.tree is not None else page.raw
+    visible = "\n".join(texts(VISIBLE_TEXT_XPATH, page.tree)) if page.tree is not None else page.raw
     match = DATE_LABEL_RE.search(visible)
     return _match_date(match) if match else None
 
@@ -162,7 +142,12 @@ def signed_date(text: str) -> dt.date | None:
 
 def extract_published(page: Page, text: str, report_year: int | None) -> str | None:
     """Return the publication date (meta, visible date line, or signature date) as ISO text."""
-    for finder in (lambda: meta_date(page), lambda: labelled_date(page), lambda: signed_date(text)):
+    finders: tuple[Callable[[], dt.date | None], ...] = (
+        lambda: meta_date(page),
+        lambda: labelled_date(page),
+        lambda: signed_date(text),
+    )
+    for finder in finders:
         found = finder()
         if found and (report_year is None or found.year >= report_year):
             return found.isoformat()

@@ -6,20 +6,13 @@ import re
 
 # Title rules, shared by the crawler's link pre-filter and the indexer's verdict.
 TITLE_YEAR_RE = re.compile(r"(?<!\d)(?:19[89]\d|20\d\d)(?!\d)|[一二][〇零○Ｏ0一二三四五六七八九]{3}(?=年)")
-
-
 TITLE_DISCLOSURE_RE = re.compile(r"政府信息公开|政务公开|信息公开")
-
-
 TITLE_REPORT_RE = re.compile(
     r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:的)?(?:年度报告|年报|年度工作报告|工作报告|报告)"
 )
-
-
 TITLE_SPACE_RE = re.compile(r"[\s\u3000]+")
 
-
-# (regex, label): titles in the same columns that are NOT reports (PORTALS.md), checked first.
+# (regex, label): titles in the same columns that are NOT reports (docs/PORTALS.md), checked first.
 LOOKALIKE_TITLES = (
     (re.compile(r"工作要点"), "work plan (工作要点)"),
     (re.compile(r"落实情况|的函|函$"), "letter (落实情况 / 函)"),
@@ -31,14 +24,9 @@ LOOKALIKE_TITLES = (
     (re.compile(r"通知$|的通知|^关于.*通知|征求意见"), "notice (通知)"),
 )
 
-
 # Content markers: a report talks about proactive disclosure and requests.
 CONTENT_PROACTIVE_RE = re.compile(r"主动公开")
-
-
 CONTENT_REQUESTS_RE = re.compile(r"依申请|申请公开|公开申请|收到和处理")
-
-
 SECTION_MARKERS = (
     re.compile(r"总体情况|概述"),
     re.compile(r"主动公开政府信息"),
@@ -47,11 +35,7 @@ SECTION_MARKERS = (
     re.compile(r"存在的主要问题|主要问题和改进|改进情况|改进措施"),
     re.compile(r"其他需要报告的事项"),
 )
-
-
 MIN_REPORT_CHARS = 200
-
-
 MIN_SECTIONS_UNTITLED = 4
 
 

@@ -12,17 +12,30 @@ from __future__ import annotations
 import csv
 import importlib.util
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-# --- region clues found anywhere on the page (footer included) ------------------------------
+from typing_extensions import TypedDict
+
+from indexer.model import Level
+
+# The division table and how its names are read.
+PLACEHOLDER_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+MUNICIPALITY_CODES = frozenset({"11", "12", "31", "50"})
+PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+RANK_LEVELS: tuple[Level, ...] = ("province", "city", "county")
+# Special zones missing from the division data: name → (province code, level).
+ZONE_ALIASES: dict[str, tuple[str, Level]] = {
+    "平潭综合实验区": ("350000", "city"),  # 福建省; a prefecture-level (正厅级) zone over 平潭县
+}
+TEXT_HEAD_CHARS = 1000  # names are looked for in the head and the tail of the text only
+TEXT_TAIL_CHARS = 300
+
+# Region clues found anywhere on the page (footer included): ICP licence and 公网安备 numbers.
 ICP_RE = re.compile(r"([京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕秦甘陇青宁新])ICP[备证]")
-
-
 POLICE_RE = re.compile(r"(?:公网安备|公安备案号?)\s*[:：]?\s*(\d{6})")
-
-
 ICP_PROVINCE_CODES = {
     "京": "11",
     "津": "12",
@@ -63,24 +76,6 @@ ICP_PROVINCE_CODES = {
 }
 
 
-def region_fields(region: Region | None) -> dict:
-    """Return province/city/county/region_code for a resolved region (all None if unresolved)."""
-    region = region or Region()
-    return {"province": region.province, "city": region.city, "county": region.county, "region_code": region.code}
-
-
-PLACEHOLDER_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
-MUNICIPALITY_CODES = frozenset({"11", "12", "31", "50"})
-PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
-TEXT_HEAD_CHARS = 1000
-TEXT_TAIL_CHARS = 300
-RANK_LEVELS = ("province", "city", "county")
-# Special zones missing from the division data: name → (province code, level).
-ZONE_ALIASES = {
-    "平潭综合实验区": ("350000", "city"),  # 福建省; a prefecture-level (正厅级) zone over 平潭县
-}
-
-
 @dataclass(frozen=True)
 class Division:
     """One row of the division table: 6-digit code, official name, rank 0/1/2 (province/city/county)."""
@@ -107,7 +102,16 @@ class Region:
     city: str | None = None
     county: str | None = None
     code: str | None = None
-    level: str | None = None
+    level: Level | None = None
+
+
+class RegionFields(TypedDict):
+    """The region fields of a record."""
+
+    province: str | None
+    city: str | None
+    county: str | None
+    region_code: str | None
 
 
 @dataclass(frozen=True)
@@ -249,7 +253,7 @@ def page_clues(raw: str) -> list[str]:
     return list(dict.fromkeys(c for c in clues if parent_division(c[:2])))
 
 
-def hint_prefixes(hints: dict | None) -> list[str]:
+def hint_prefixes(hints: Mapping[str, str] | None) -> list[str]:
     """Turn seed hints ({'province': …, 'city': …, 'county': …}) into code prefixes."""
     if not hints:
         return []
@@ -271,7 +275,7 @@ def resolve_region(
     agency: str | None,
     title: str | None = None,
     text: str | None = None,
-    hints: dict | None = None,
+    hints: Mapping[str, str] | None = None,
     clues: list[str] | None = None,
 ) -> Region | None:
     """Resolve the report's region from agency, title, text, then seed hints, then page clues."""
@@ -310,7 +314,7 @@ def _resolve_in(source: str | None, prefixes: list[str], *, short: bool) -> Regi
     return region_of(chosen) if chosen else None
 
 
-def agency_level(agency: str | None) -> str | None:
+def agency_level(agency: str | None) -> Level | None:
     """Return the level implied by region names inside the agency name itself (None if none)."""
     region = zone_region(agency) or _resolve_in(agency, [], short=True)
     return region.level if region else None
@@ -324,3 +328,9 @@ def strip_region_prefix(name: str) -> str:
         if not found:
             return name
         name = name[len(found) :]
+
+
+def region_fields(region: Region | None) -> RegionFields:
+    """Return province/city/county/region_code for a resolved region (all None if unresolved)."""
+    region = region or Region()
+    return {"province": region.province, "city": region.city, "county": region.county, "region_code": region.code}

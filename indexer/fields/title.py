@@ -4,50 +4,36 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
+
 from indexer.clean.lines import normalize_space
 from indexer.fields.recognize import is_report_title
 from indexer.load.html import Page
-from indexer.selectors import HTML_TITLE_XPATH, TITLE_XPATHS
+from indexer.selectors import HTML_TITLE_XPATH, TITLE_XPATHS, texts
 
-TITLE_SITE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||-{1,2}|—|–)\s*")
-
-
-QUOTED_TITLE_RE = re.compile(r"《([^《》\n]{4,80}?(?:年度报告|年报))》")
-
-
+CJK_GAP_RE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+TITLE_SITE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||-{1,2}|—|–)\s*")  # <title>: 报告标题_网站名称
 MAX_TITLE_LINE = 80
-
-
 SENTENCE_MARK_RE = re.compile(r"[《。，,；;！!？?]")  # a first line with these is prose, not a title
-
-
+QUOTED_TITLE_RE = re.compile(r"《([^《》\n]{4,80}?(?:年度报告|年报))》")
 QUOTED_TITLE_SEARCH_CHARS = 500
 
 
-CJK_GAP_RE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
-
-
-# --- title ----------------------------------------------------------------------------------
 def tidy_title(value: str) -> str:
     """Collapse whitespace in a title and drop spaces between CJK characters (line-wrap artefacts)."""
     return CJK_GAP_RE.sub("", normalize_space(value.replace("\n", " ")))
 
 
-def _node_text(node: object) -> str:
-    """Text of an XPath result (attribute string or element)."""
-    return str(node) if isinstance(node, str) else "".join(node.itertext())  # type: ignore[attr-defined]
-
-
-def title_candidates(tree) -> list[str]:
+def title_candidates(tree: HtmlElement) -> list[str]:
     """Titles a page offers, best first: meta ArticleTitle, article heading, h1, <title> minus site name."""
-    found = [tidy_title(_node_text(node)) for xpath in TITLE_XPATHS for node in xpath(tree)]
-    nodes = HTML_TITLE_XPATH(tree)
-    if nodes:
-        found.append(max(TITLE_SITE_SEPARATORS_RE.split(tidy_title(_node_text(nodes[0]))), key=len))
+    found = [tidy_title(text) for xpath in TITLE_XPATHS for text in texts(xpath, tree)]
+    html_titles = texts(HTML_TITLE_XPATH, tree)
+    if html_titles:
+        found.append(max(TITLE_SITE_SEPARATORS_RE.split(tidy_title(html_titles[0])), key=len))
     return [title for title in found if title]
 
 
-def title_from_tree(tree) -> str | None:
+def title_from_tree(tree: HtmlElement) -> str | None:
     """Return the first title candidate naming a report, else the first candidate (None if none)."""
     candidates = title_candidates(tree)
     return next((t for t in candidates if is_report_title(t)), candidates[0] if candidates else None)

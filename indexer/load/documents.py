@@ -3,7 +3,7 @@
 DOCX: python-docx, the body's paragraphs and tables in document order; a table row becomes its cells
 joined by ' | ' on one line (a merged cell printed once, like an HTML row with colspan/rowspan).
 PDF: pypdf's text layer (its reading order keeps one table cell per line; line breaks are kept).
-Old binary formats (.doc, .wps) are recognised and refused with a reason.
+Old binary formats (.doc, .wps), RTF and other archives are recognised (load/sniff.py) and refused with a reason.
 """
 
 from __future__ import annotations
@@ -12,50 +12,28 @@ import io
 import logging
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
 from indexer.errors import UnreadablePage
 from indexer.load import CELL_SEPARATOR
+from indexer.load.sniff import DOCX_MAIN_PART, ByteKind, DocumentFormat, sniff_bytes
 
-DOCUMENT_FORMATS = frozenset({"pdf", "docx", "doc", "wps"})
-PDF_MAGIC = b"%PDF-"
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 .doc, WPS, and encrypted Office files
-RTF_MAGIC = b"{\\rtf"
-DOCX_MAIN_PART = "word/document.xml"
-MAGIC_SEARCH_BYTES = 1024
+if TYPE_CHECKING:
+    from docx.oxml.table import CT_Tc
+    from docx.table import Table
+    from pypdf import PdfReader
+
+logger = logging.getLogger(__name__)
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every tolerated quirk of real files
+
 MIN_TEXT_CHARS_PER_PAGE = 20  # less text than this per page: a scan without text layer
 MAX_UNMAPPED_SHARE = 0.2  # more unmapped glyphs than this: fonts without a Unicode map
 UNMAPPED_CHAR_RE = re.compile(r"[\ufffd\ue000-\uf8ff]|\(cid:\d+\)")
 SPACE_CHARS_RE = re.compile(r"\s+")
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
-logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every tolerated quirk of real files
 
-
-def sniff_document_format(data: bytes) -> str | None:
-    """Return pdf / docx / zip / ole / rtf from the file's first bytes, or None for anything else (text, HTML)."""
-    head = data[:MAGIC_SEARCH_BYTES]
-    if head.lstrip().startswith(PDF_MAGIC):
-        return "pdf"
-    if head.startswith(ZIP_MAGIC):
-        return "docx" if _is_docx(data) else "zip"
-    if head.startswith(OLE_MAGIC):
-        return "ole"
-    if head.lstrip().startswith(RTF_MAGIC):
-        return "rtf"
-    return None
-
-
-def _is_docx(data: bytes) -> bool:
-    """Tell whether a ZIP archive may be a Word document (holds word/document.xml, or is too broken to tell)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return DOCX_MAIN_PART in archive.namelist()
-    except zipfile.BadZipFile:
-        return True  # truncated or damaged: reported as a corrupt DOCX when read
-
-
-def extract_document_text(data: bytes, source_format: str) -> str:
+def extract_document_text(data: bytes, source_format: DocumentFormat) -> str:
     """Return the text of a PDF or DOCX file (the bytes decide when the declared format is wrong).
 
     Raises UnreadablePage with the reason: empty, corrupt, encrypted, scanned (no text layer),
@@ -63,29 +41,28 @@ def extract_document_text(data: bytes, source_format: str) -> str:
     """
     if not data.strip():
         raise UnreadablePage(f"empty {source_format} file")
-    kind = sniff_document_format(data)
+    kind = sniff_bytes(data)
     if kind == "pdf":
         return pdf_text(data)
     if kind == "docx":
         return docx_text(data)
+    raise UnreadablePage(_refusal(kind, source_format, data))
+
+
+def _refusal(kind: ByteKind | None, source_format: DocumentFormat, data: bytes) -> str:
+    """Say why a file that is neither a PDF nor a DOCX cannot be read."""
     if kind == "ole":
-        raise UnreadablePage(
-            f"{_old_format_name(source_format)} not supported: convert to docx "
-            "(or the file is an encrypted Office document)"
-        )
+        return f"{_old_format_name(source_format)} not supported: convert to docx (or the file is an encrypted Office document)"
     if kind == "rtf":
-        raise UnreadablePage("RTF document (named ." + source_format + ") not supported: convert to docx")
+        return f"RTF document (named .{source_format}) not supported: convert to docx"
     if kind == "zip":
-        raise UnreadablePage(f"ZIP archive without {DOCX_MAIN_PART}: not a DOCX file (corrupt or another format)")
-    raise UnreadablePage(f"not a {source_format} file (unknown content starting {data[:8]!r})")
+        return f"ZIP archive without {DOCX_MAIN_PART}: not a DOCX file (corrupt or another format)"
+    return f"not a {source_format} file (unknown content starting {data[:8]!r})"
 
 
-def _old_format_name(source_format: str) -> str:
+def _old_format_name(source_format: DocumentFormat) -> str:
     """Name the binary format a .doc/.wps file is in, for the error message."""
     return "WPS (.wps) binary format" if source_format == "wps" else "Word 97-2003 (.doc) binary format"
-
-
-# --- DOCX -----------------------------------------------------------------------------------
 
 
 def docx_text(data: bytes) -> str:
@@ -104,10 +81,11 @@ def docx_text(data: bytes) -> str:
     text = "\n".join(line.strip() for line in lines)
     if not text.strip():
         raise UnreadablePage("DOCX file holds no text (only images or empty)")
+    logger.debug("read DOCX: %d lines", len(lines))
     return text
 
 
-def table_rows(table) -> list[str]:
+def table_rows(table: Table) -> list[str]:
     """Flatten a Word table: one line per row, each cell once (merged cells not repeated)."""
     lines = []
     for row in table._tbl.tr_lst:
@@ -117,27 +95,22 @@ def table_rows(table) -> list[str]:
     return lines
 
 
-def _continues_vertical_merge(tc) -> bool:
+def _continues_vertical_merge(tc: CT_Tc) -> bool:
     """Tell a cell that continues a vertical merge (printed in the row above, like HTML rowspan)."""
     tc_pr = tc.tcPr
     merge = tc_pr.find(f"{W_NS}vMerge") if tc_pr is not None else None
     return merge is not None and merge.get(f"{W_NS}val", "continue") == "continue"
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc: CT_Tc) -> str:
     """Return a cell's paragraphs (nested tables included) as one line of text."""
     return SPACE_CHARS_RE.sub(" ", " ".join(_cell_pieces(tc))).strip()
 
 
-def _cell_pieces(tc) -> list[str]:
+def _cell_pieces(tc: CT_Tc) -> list[str]:
     """Return the text of each paragraph inside a cell, in order."""
-    pieces = []
-    for paragraph in tc.iter(f"{W_NS}p"):
-        pieces.append("".join(node.text or "" for node in paragraph.iter(f"{W_NS}t")))
+    pieces = ["".join(node.text or "" for node in paragraph.iter(f"{W_NS}t")) for paragraph in tc.iter(f"{W_NS}p")]
     return [piece for piece in pieces if piece.strip()]
-
-
-# --- PDF ------------------------------------------------------------------------------------
 
 
 def pdf_text(data: bytes) -> str:
@@ -147,39 +120,38 @@ def pdf_text(data: bytes) -> str:
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        _unlock(reader)
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except UnreadablePage:
-        raise
+        problem = _unlock(reader)
+        pages = [] if problem else [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise UnreadablePage(f"corrupt PDF file: {type(exc).__name__}: {exc}") from exc
-    return _checked_pdf_text(pages)
+    text = "\n".join(page.strip("\n") for page in pages)
+    problem = problem or _text_layer_problem(text, len(pages))
+    if problem:
+        raise UnreadablePage(problem)
+    logger.debug("read PDF: %d pages, %d characters", len(pages), len(text))
+    return text
 
 
-def _unlock(reader) -> None:
-    """Open an encrypted PDF with the empty user password (view-only protection), or refuse it."""
+def _unlock(reader: PdfReader) -> str | None:
+    """Open an encrypted PDF with the empty user password (view-only protection); return why it stays locked."""
     if not reader.is_encrypted:
-        return
+        return None
     try:
         opened = reader.decrypt("")
     except Exception as exc:  # pypdf raises several types here (missing AES backend, bad key data)
-        raise UnreadablePage(f"encrypted PDF: cannot open it ({type(exc).__name__}: {exc})") from exc
-    if not opened:
-        raise UnreadablePage("encrypted PDF: a password is required to open it")
+        return f"encrypted PDF: cannot open it ({type(exc).__name__}: {exc})"
+    return None if opened else "encrypted PDF: a password is required to open it"
 
 
-def _checked_pdf_text(pages: list[str]) -> str:
-    """Join page texts; refuse a scan without text layer or text in fonts without a Unicode map."""
-    text = "\n".join(page.strip("\n") for page in pages)
+def _text_layer_problem(text: str, page_count: int) -> str | None:
+    """Say why a PDF's text is unusable: a scan without text layer, or fonts without a Unicode map."""
     visible = SPACE_CHARS_RE.sub("", text)
-    if len(visible) < MIN_TEXT_CHARS_PER_PAGE * max(len(pages), 1):
-        raise UnreadablePage(
-            f"scanned PDF: no text layer ({len(pages)} pages, {len(visible)} characters of text; OCR needed)"
-        )
+    if len(visible) < MIN_TEXT_CHARS_PER_PAGE * max(page_count, 1):
+        return f"scanned PDF: no text layer ({page_count} pages, {len(visible)} characters of text; OCR needed)"
     unmapped = sum(len(m.group(0)) for m in UNMAPPED_CHAR_RE.finditer(visible))
     if unmapped > MAX_UNMAPPED_SHARE * len(visible):
-        raise UnreadablePage(
+        return (
             f"PDF text is not decodable ({unmapped} of {len(visible)} characters are unmapped "
             "glyphs: fonts without a Unicode map)"
         )
-    return text
+    return None

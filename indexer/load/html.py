@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 from dataclasses import dataclass
 
@@ -10,38 +11,28 @@ import lxml.html
 from lxml import etree
 
 from indexer.errors import UnreadablePage
+from indexer.load.sniff import TextFormat, is_binary, sniff_text
+from indexer.model import SourceFormat
 
-# --- decoding -------------------------------------------------------------------------------
+logger = logging.getLogger(__name__)
+
 META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-
-
+META_CHARSET_SEARCH_BYTES = 4096
 XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-
-
-HTML_SNIFF_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|table|meta|title)[\s>/]", re.I)
-
-
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Labels that are read as GB18030 (a superset of GB2312 and GBK).
 GB_CHARSETS = frozenset({"gb2312", "gbk", "gb18030", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "hz-gb-2312"})
-
-
 # Labels real portals send by mistake on Chinese pages; treated as "no hint".
 UNTRUSTED_CHARSETS = frozenset({"iso-8859-1", "latin-1", "latin1", "windows-1252", "us-ascii", "ascii"})
 
 
-BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
-
-SNIFF_BYTES = 4096
-
-
 @dataclass(frozen=True)
 class Page:
-    """A decoded source: its text, and its lxml tree when it is HTML."""
+    """A decoded source: its text, its lxml tree when it is HTML, and the format its record names."""
 
     raw: str
     tree: lxml.html.HtmlElement | None
-    source_format: str
+    source_format: SourceFormat
 
 
 def normalize_charset(label: str | None) -> str | None:
@@ -61,15 +52,12 @@ def normalize_charset(label: str | None) -> str | None:
 
 def _bom_charset(data: bytes) -> str | None:
     """Return the codec named by a byte-order mark, if any."""
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return name
-    return None
+    return next((name for bom, name in BYTE_ORDER_MARKS if data.startswith(bom)), None)
 
 
 def _meta_charset(data: bytes) -> str | None:
     """Return the charset declared in a <meta> tag near the top of the page."""
-    match = META_CHARSET_RE.search(data[:SNIFF_BYTES])
+    match = META_CHARSET_RE.search(data[:META_CHARSET_SEARCH_BYTES])
     return normalize_charset(match.group(1).decode("ascii", "ignore")) if match else None
 
 
@@ -83,25 +71,27 @@ def _candidates(data: bytes, http_charset: str | None) -> list[str]:
     return list(dict.fromkeys(order))
 
 
+def _decoded(data: bytes, codec: str) -> str | None:
+    """Return the text if `codec` decodes the bytes into something without NUL characters, else None."""
+    try:
+        text = data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return text if "\x00" not in text else None
+
+
 def decode_bytes(data: bytes, http_charset: str | None = None) -> str:
     """Decode raw page bytes (meta charset, HTTP hint, sniffing); raise UnreadablePage if impossible."""
     if not data.strip():
         raise UnreadablePage("empty page")
-    if data.lstrip().startswith(BINARY_MAGIC):
+    if is_binary(data):
         raise UnreadablePage("binary document (PDF/Office), not an HTML or text page")
     for codec in _candidates(data, http_charset):
-        try:
-            text = data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        if "\x00" not in text:
+        text = _decoded(data, codec)
+        if text is not None:
+            logger.debug("decoded %d bytes as %s", len(data), codec)
             return text
     raise UnreadablePage("cannot decode page as UTF-8 or GB18030 (nor its declared charset)")
-
-
-def looks_like_html(text: str) -> bool:
-    """Tell HTML from plain text by looking for common tags near the top."""
-    return bool(HTML_SNIFF_RE.search(text[:SNIFF_BYTES]))
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
@@ -112,11 +102,11 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         raise UnreadablePage(f"cannot parse HTML: {exc}") from exc
 
 
-def load_page(source: bytes | str, source_format: str | None = None, http_charset: str | None = None) -> Page:
-    """Decode and (for HTML) parse a source once; `source_format` 'txt' or 'html' overrides sniffing."""
+def load_page(source: bytes | str, text_format: TextFormat | None = None, http_charset: str | None = None) -> Page:
+    """Decode and (for HTML) parse a page or text once; `text_format` 'html' or 'txt' overrides sniffing."""
     text = decode_bytes(source, http_charset) if isinstance(source, bytes) else source
     if not text.strip():
         raise UnreadablePage("empty page")
-    kind = source_format or ("html" if looks_like_html(text) else "txt")
+    kind = text_format or sniff_text(text)
     tree = parse_html(text) if kind == "html" else None
     return Page(raw=text, tree=tree, source_format=kind)

@@ -12,8 +12,10 @@ RECORD.md: a record stands for one canonical document, "whichever URLs it was fo
 
 from __future__ import annotations
 
+from indexer.model import Record
 
-def union_urls(*records: dict) -> list[str]:
+
+def union_urls(*records: Record) -> list[str]:
     """Every URL of the records, first seen first, without repeats."""
     urls: list[str] = []
     for record in records:
@@ -23,7 +25,7 @@ def union_urls(*records: dict) -> list[str]:
     return urls
 
 
-def reconcile(new: dict, same_id: dict | None, same_content: dict | None) -> dict:
+def reconcile(new: Record, same_id: Record | None, same_content: Record | None) -> Record:
     """Return the record to store for `new`, given the stored record with its id or its content."""
     if same_id is not None:
         changed = same_id.get("content_hash") != new.get("content_hash")

@@ -1,4 +1,4 @@
-"""Consistency checks on `stats` (RECORD.md `checks`): one function per rule, each evaluated where it can be.
+"""Consistency checks on `stats` (docs/RECORD.md `checks`): one function per rule, each evaluated where it can be.
 
 Each function returns one result {"rule", "ok", "detail"} (a failing detail names every column or
 group that failed and by how much), or None when the cells it needs are absent.
@@ -6,8 +6,9 @@ group that failed and by how much), or None when the cells it needs are absent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+from indexer.model import Check, Format, Number, RuleName, Stats
 from indexer.tables.schema import (
     APPLICANT_COLUMNS,
     APPLICANT_GROUPS,
@@ -16,8 +17,8 @@ from indexer.tables.schema import (
     SUIT_RESULT_OUTCOMES,
 )
 
-Number = int | float
 TOLERANCE = 1e-6  # amounts are decimals; counts are exact either way
+BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
 
 
 def _num(value: Number) -> str:
@@ -25,7 +26,20 @@ def _num(value: Number) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _result(rule: str, failures: list[str], evaluated: int, what: str) -> dict | None:
+def _cell(node: object, *path: str) -> Number | None:
+    """Return the number at `path` inside nested stats mappings, or None where a key is missing."""
+    for key in path:
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return node if isinstance(node, (int, float)) else None
+
+
+def _present(values: list[Number | None]) -> list[Number] | None:
+    """Return the values if none is missing, else None."""
+    present = [v for v in values if v is not None]
+    return present if len(present) == len(values) else None
+
+
+def _result(rule: RuleName, failures: list[str], evaluated: int, what: str) -> Check | None:
     """Build a check result; None when nothing could be evaluated."""
     if not evaluated:
         return None
@@ -33,23 +47,16 @@ def _result(rule: str, failures: list[str], evaluated: int, what: str) -> dict |
     return {"rule": rule, "ok": not failures, "detail": detail}
 
 
-def _values(applications: dict, rows: tuple[str, ...], column: str) -> list[Number] | None:
-    """Return the column's values in the given rows, or None if any is missing."""
-    values = [applications.get(row, {}).get(column) for row in rows]
-    return None if any(v is None for v in values) else values
-
-
 def _differs(left: Number, right: Number) -> bool:
     """Tell whether two sums differ."""
     return abs(left - right) > TOLERANCE
 
 
-def applications_balance(stats: dict, fmt: str) -> dict | None:
+def applications_balance(stats: Stats, fmt: Format) -> Check | None:
     """Per column: new_received + carried_over = total_processed + carried_forward."""
-    applications = stats.get("applications") or {}
     failures, evaluated = [], 0
     for column in APPLICANT_COLUMNS:
-        values = _values(applications, ("new_received", "carried_over", "total_processed", "carried_forward"), column)
+        values = _present([_cell(stats, "applications", row, column) for row in BALANCE_ROWS])
         if values is None:
             continue
         evaluated += 1
@@ -59,16 +66,15 @@ def applications_balance(stats: dict, fmt: str) -> dict | None:
     return _result("applications_balance", failures, evaluated, "column(s)")
 
 
-def applications_results_sum(stats: dict, fmt: str) -> dict | None:
+def applications_results_sum(stats: Stats, fmt: Format) -> Check | None:
     """Per column: total_processed = the sum of the result rows (granted … other*)."""
-    applications = stats.get("applications") or {}
     rows = RESULT_ROWS.get(fmt)
     if rows is None:
         return None
     failures, evaluated = [], 0
     for column in APPLICANT_COLUMNS:
-        values = _values(applications, rows, column)
-        total = applications.get("total_processed", {}).get(column)
+        values = _present([_cell(stats, "applications", row, column) for row in rows])
+        total = _cell(stats, "applications", "total_processed", column)
         if values is None or total is None:
             continue
         evaluated += 1
@@ -77,13 +83,13 @@ def applications_results_sum(stats: dict, fmt: str) -> dict | None:
     return _result("applications_results_sum", failures, evaluated, "column(s)")
 
 
-def applications_row_totals(stats: dict, fmt: str) -> dict | None:
+def applications_row_totals(stats: Stats, fmt: Format) -> Check | None:
     """Per row: the six applicant columns add up to `total`."""
     failures, evaluated = [], 0
-    for row, values in (stats.get("applications") or {}).items():
-        parts = [values.get(c) for c in APPLICANT_GROUPS]
-        total = values.get("total")
-        if total is None or any(p is None for p in parts):
+    for row, cells in (stats.get("applications") or {}).items():
+        parts = _present([_cell(cells, column) for column in APPLICANT_GROUPS])
+        total = _cell(cells, "total")
+        if parts is None or total is None:
             continue
         evaluated += 1
         if _differs(sum(parts), total):
@@ -91,14 +97,13 @@ def applications_row_totals(stats: dict, fmt: str) -> dict | None:
     return _result("applications_row_totals", failures, evaluated, "row(s)")
 
 
-def suits_totals(stats: dict, fmt: str) -> dict | None:
+def suits_totals(stats: Stats, fmt: Format) -> Check | None:
     """In each of review / litigation_direct / litigation_after_review, the four outcomes add up to total."""
     failures, evaluated = [], 0
     for group in SUIT_GROUPS:
-        values = stats.get(group) or {}
-        parts = [values.get(o) for o in SUIT_RESULT_OUTCOMES]
-        total = values.get("total")
-        if total is None or any(p is None for p in parts):
+        parts = _present([_cell(stats, group, outcome) for outcome in SUIT_RESULT_OUTCOMES])
+        total = _cell(stats, group, "total")
+        if parts is None or total is None:
             continue
         evaluated += 1
         if _differs(sum(parts), total):
@@ -106,7 +111,7 @@ def suits_totals(stats: dict, fmt: str) -> dict | None:
     return _result("suits_totals", failures, evaluated, "group(s)")
 
 
-RULES: tuple[Callable[[dict, str], dict | None], ...] = (
+RULES: tuple[Callable[[Stats, Format], Check | None], ...] = (
     applications_balance,
     applications_results_sum,
     applications_row_totals,
@@ -114,19 +119,12 @@ RULES: tuple[Callable[[dict, str], dict | None], ...] = (
 )
 
 
-def unparsed_checks(problems: list[str]) -> list[dict]:
+def unparsed_checks(problems: list[str]) -> list[Check]:
     """Turn cells that could not be read into 'unparsed' results."""
     return [{"rule": "unparsed", "ok": False, "detail": problem} for problem in problems]
 
 
-def run_checks(stats: dict | None, fmt: str, unparsed: list[str] | None = None) -> list[dict]:
+def run_checks(stats: Stats | None, fmt: Format, unparsed: list[str] | None = None) -> list[Check]:
     """Evaluate every rule that the stats allow, then report unreadable cells."""
-    if stats is None:
-        return unparsed_checks(unparsed or [])
-    results = [rule(stats, fmt) for rule in RULES]
+    results = [rule(stats, fmt) for rule in RULES] if stats is not None else []
     return [r for r in results if r is not None] + unparsed_checks(unparsed or [])
-
-
-def failed_rules(checks: list[dict]) -> set[str]:
-    """Return the rule names that came out ok: false."""
-    return {c["rule"] for c in checks if not c["ok"]}

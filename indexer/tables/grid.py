@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from indexer.selectors import HTML_TABLE_XPATH
+from indexer.selectors import HTML_TABLE_XPATH, elements
 
 CELL_TAGS = ("td", "th")
 MAX_SPAN = 50  # ignore absurd rowspan/colspan values (broken CMS output)
@@ -21,6 +21,9 @@ class GridCell:
     col: int
     rowspan: int
     colspan: int
+
+
+Grid = list[list[GridCell | None]]  # rows of slots; a merged cell fills every slot it covers
 
 
 def _span(value: str | None) -> int:
@@ -38,9 +41,9 @@ def _cell_text(cell: lxml.html.HtmlElement) -> str:
     return " ".join(" ".join(cell.itertext()).split())
 
 
-def build_grid(table: lxml.html.HtmlElement) -> list[list[GridCell | None]]:
+def build_grid(table: lxml.html.HtmlElement) -> Grid:
     """Expand a leaf table into rows of grid slots; a merged cell occupies every slot it covers."""
-    grid: list[list[GridCell | None]] = []
+    grid: Grid = []
     for r, tr in enumerate(table.iter("tr")):  # a leaf table: every <tr> below it is its own
         while len(grid) <= r:
             grid.append([])
@@ -54,7 +57,7 @@ def build_grid(table: lxml.html.HtmlElement) -> list[list[GridCell | None]]:
     return grid
 
 
-def _place(grid: list[list[GridCell | None]], cell: GridCell) -> None:
+def _place(grid: Grid, cell: GridCell) -> None:
     """Put a cell into every slot it covers, growing the grid as needed."""
     row = grid[cell.row]
     if cell.rowspan == cell.colspan == 1 and len(row) == cell.col:
@@ -70,7 +73,7 @@ def _place(grid: list[list[GridCell | None]], cell: GridCell) -> None:
             row[c] = cell
 
 
-def row_cells(grid: list[list[GridCell | None]], r: int) -> list[GridCell]:
+def row_cells(grid: Grid, r: int) -> list[GridCell]:
     """Cells printed in row r (each merged cell once, at the row where it starts), left to right."""
     seen: list[GridCell] = []
     for cell in grid[r]:
@@ -79,7 +82,7 @@ def row_cells(grid: list[list[GridCell | None]], r: int) -> list[GridCell]:
     return seen
 
 
-def column_headers(grid: list[list[GridCell | None]], r: int, c: int) -> list[str]:
+def column_headers(grid: Grid, r: int, c: int) -> list[str]:
     """Texts of the cells above slot (r, c), top first, each merged cell once."""
     texts: list[str] = []
     for above in range(r):
@@ -94,4 +97,4 @@ def body_tables(body: lxml.html.HtmlElement | None) -> list[lxml.html.HtmlElemen
     """Return the innermost tables inside a body element (layout tables skipped), in document order."""
     if body is None:
         return []
-    return [t for t in HTML_TABLE_XPATH(body) if not HTML_TABLE_XPATH(t)[1:]]
+    return [table for table in elements(HTML_TABLE_XPATH, body) if not elements(HTML_TABLE_XPATH, table)[1:]]

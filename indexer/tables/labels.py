@@ -1,28 +1,23 @@
-"""Row labels and column headers of tables 二/三/四 as printed (variants tolerated), matched on folded cell text; the keys are tables/schema.py's."""
+"""Row labels and column headers of tables 二/三/四 as printed (variants tolerated), matched on folded cell text.
+
+The keys they map to are tables/schema.py's; tables/reader.py does the matching.
+"""
 
 from __future__ import annotations
 
 import re
 
+# Cell text: folding, numbering, splitting a text line into cells, digits glued to a label.
 LABEL_FOLD_MAP = str.maketrans(
     {"（": "(", "）": ")", "：": ":", "／": "/", "“": "", "”": "", '"': "", "‘": "", "’": "", "．": "."}
 )
-
-
 LABEL_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、])")
-
-
 TEXT_CELL_SPLIT_RE = re.compile(r"\s*\|\s*|\t+")
-
-
 TEXT_CELL_MAX = 40  # a line longer than this that is not split into cells is prose
-
-
 GLUED_LABEL_RE = re.compile(
     r"^(?P<label>行政规范性文件|规范性文件|规章|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)"
     r"(?P<rest>[+\-\d].*)$"
 )
-
 
 # Row labels (matched on folded text, numbering removed): table 二 then table 三.
 PROACTIVE_LABELS = (
@@ -35,8 +30,6 @@ PROACTIVE_LABELS = (
     ("fees", re.compile(r"行政事业性收费")),
     ("procurement", re.compile(r"政府集中采购")),
 )
-
-
 APPLICATION_LABELS = (
     ("new_received", re.compile(r"本年新收.*")),
     ("carried_over", re.compile(r"上年结转.*")),
@@ -65,21 +58,14 @@ APPLICATION_LABELS = (
     ("carried_forward", re.compile(r"结转下年度.*")),
 )
 
-
+# Groups of table 三's rows; under (六)其他处理 a bare 其他 is row 3.其他 (2021 format).
 APPLICATION_GROUP_RE = re.compile(r"本年度办理结果|不予公开|无法提供|不予处理|其他处理")
+OTHER_OTHER_RE = re.compile(r"其他")
 
-
-OTHER_OTHER_RE = re.compile(r"其他")  # row 3.其他 under (六)其他处理 (2021 format)
-
-
+# Cells that say which table follows.
 PROACTIVE_MARKER_RE = re.compile(r"第二十条第.*项|信息内容")
-
-
 APPLICATIONS_MARKER_RE = re.compile(r"申请人情况|自然人")
-
-
 SUITS_MARKER_RE = re.compile(r"行政复议")
-
 
 # Column headers of table 二 (first match wins; checked in this order).
 PROACTIVE_HEADERS = (
@@ -95,10 +81,7 @@ PROACTIVE_HEADERS = (
     ("in_force", re.compile(r"现行有效件数")),
     ("amount_10k_yuan", re.compile(r".*金额.*")),
 )
-
-
 YUAN_HEADER_RE = re.compile(r"(?<!万)元")
-
 
 # Table 四 headers, for mapping its values by column (HTML grid).
 SUIT_GROUP_HEADERS = (
@@ -106,8 +89,6 @@ SUIT_GROUP_HEADERS = (
     ("litigation_after_review", re.compile(r"复议后")),
     ("review", re.compile(r"行政复议")),
 )
-
-
 SUIT_OUTCOME_HEADERS = (
     ("upheld", re.compile(r"维持")),
     ("corrected", re.compile(r"纠正")),
@@ -116,13 +97,10 @@ SUIT_OUTCOME_HEADERS = (
     ("total", re.compile(r"总计|合计")),
 )
 
-
 # Which template a table follows (matched on folded cell text).
 FORMAT_2021_CELL_RE = re.compile(
     r"本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|本年收费金额|申请人无正当理由逾期不补正|申请人逾期未按收费通知|^行政规范性文件$"
 )
-
-
 FORMAT_2019_CELL_RE = re.compile(
     r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增/减|采购项目数量|采购总金额|政府集中采购|其他对外管理服务事项"
 )

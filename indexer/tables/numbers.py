@@ -3,16 +3,15 @@
 A *number* is a dotted name (``applications.new_received.total``) with a rule computing it from
 a record's ``stats``; it is null when the cells it needs are missing, never 0. Backends store
 each number in a column (SQLite) or a mapped field (Elasticsearch), filter on it with
-conditions (``where=applications.new_received.total>=10``), sort by it and count it in the
-range buckets below. ``TABLE_CELLS`` lists every table cell of both formats in table order,
-with its official label, for exports.
+conditions (``where=applications.new_received.total>=10``, storage/plan.py), sort by it and
+count it in range buckets (storage/facets.py). ``TABLE_CELLS`` lists every table cell of both
+formats in table order, with its official label, for exports.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from indexer.tables import schema
@@ -21,7 +20,7 @@ Number = float | int
 
 
 # --------------------------------------------------------------------------- reading stats
-def cell(stats: dict | None, *path: str) -> Number | None:
+def cell(stats: object, *path: str) -> Number | None:
     """The number at `path` in `stats` (e.g. "applications", "granted", "total"), or None."""
     node: object = stats
     for key in path:
@@ -39,12 +38,12 @@ def sum_present(values: list[Number | None]) -> Number | None:
     return sum(present) if present else None
 
 
-def _cell_rule(*path: str) -> Callable[[dict | None], Number | None]:
+def _cell_rule(*path: str) -> Callable[[object], Number | None]:
     """A rule reading one cell."""
     return lambda stats: cell(stats, *path)
 
 
-def _sum_rule(*paths: tuple[str, ...]) -> Callable[[dict | None], Number | None]:
+def _sum_rule(*paths: tuple[str, ...]) -> Callable[[object], Number | None]:
     """A rule adding several cells (the ones present; None if none is)."""
     return lambda stats: sum_present([cell(stats, *p) for p in paths])
 
@@ -56,7 +55,7 @@ class NumberField:
 
     name: str
     label: str
-    compute: Callable[[dict | None], Number | None]
+    compute: Callable[[object], Number | None]
 
     @property
     def column(self) -> str:
@@ -119,85 +118,9 @@ NUMBERS: dict[str, NumberField] = {f.name: f for f in NUMBER_FIELDS}
 NUMBER_NAMES: tuple[str, ...] = tuple(NUMBERS)
 
 
-def compute_numbers(stats: dict | None) -> dict[str, Number | None]:
+def compute_numbers(stats: object) -> dict[str, Number | None]:
     """Every registered number of one record's stats (None where the cells are missing)."""
     return {f.name: f.compute(stats) for f in NUMBER_FIELDS}
-
-
-# --------------------------------------------------------------------------- checks
-def failed_checks(checks: object) -> list[str] | None:
-    """Names of the rules that came out `ok: false` (sorted, unique); None when no check was evaluated."""
-    if not isinstance(checks, list):
-        return None
-    evaluated = [c for c in checks if isinstance(c, dict) and isinstance(c.get("rule"), str)]
-    if not evaluated:
-        return None
-    return sorted({c["rule"] for c in evaluated if c.get("ok") is False})
-
-
-# --------------------------------------------------------------------------- range buckets
-# (label, lower bound inclusive, upper bound exclusive); the numbers are counts (≥ 0).
-BUCKETS: tuple[tuple[str, float, float], ...] = (
-    ("0", 0, 1),
-    ("1-9", 1, 10),
-    ("10-99", 10, 100),
-    ("100-999", 100, 1000),
-    ("1000+", 1000, math.inf),
-)
-
-
-# --------------------------------------------------------------------------- conditions
-OPERATORS = (">=", "<=", "!=", ">", "<", "=")  # two-character operators first
-MAX_CONDITION_LENGTH = 200
-CONDITION_RE = re.compile(r"\s*([A-Za-z0-9_.]+)\s*(>=|<=|!=|>|<|=)\s*([+-]?[0-9]{1,15}(?:\.[0-9]{1,6})?)\s*", re.ASCII)
-CONDITION_SYNTAX = "<number><op><value>, op one of >=, <=, >, <, =, != (e.g. applications.new_received.total>=10)"
-
-
-@dataclass(frozen=True)
-class Condition:
-    """`name op value` on a registered number; a report whose number is null never satisfies it."""
-
-    name: str
-    op: str
-    value: float
-
-    def __str__(self) -> str:
-        return f"{self.name}{self.op}{self.value:g}"
-
-
-def parse_condition(text: str) -> Condition:
-    """Parse `applications.new_received.total>=10`; ValueError naming the valid numbers otherwise."""
-    if not isinstance(text, str) or len(text) > MAX_CONDITION_LENGTH:
-        raise ValueError(f"a condition is at most {MAX_CONDITION_LENGTH} characters: {CONDITION_SYNTAX}")
-    match = CONDITION_RE.fullmatch(text)
-    if match is None:
-        raise ValueError(
-            f"cannot read condition {_shorten(text)!r}; write {CONDITION_SYNTAX}; numbers: {', '.join(NUMBER_NAMES)}"
-        )
-    name, op, value = match.groups()
-    if name not in NUMBERS:
-        raise ValueError(f"unknown number {_shorten(name)!r}; numbers: {', '.join(NUMBER_NAMES)}")
-    return Condition(name, op, float(value))
-
-
-def holds(value: Number | None, condition: Condition) -> bool:
-    """Whether one value satisfies the condition (None never does, not even for !=)."""
-    if value is None:
-        return False
-    v, target = float(value), condition.value
-    return {
-        ">=": v >= target,
-        "<=": v <= target,
-        ">": v > target,
-        "<": v < target,
-        "=": v == target,
-        "!=": v != target,
-    }[condition.op]
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    """Cut echoed user input."""
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 # --------------------------------------------------------------------------- table cells (exports)
@@ -219,7 +142,7 @@ class TableCell:
         return f"{self.label} ({self.key})"
 
 
-def _union_in_order(*groups: tuple[str, ...] | list[str]) -> list[str]:
+def _union_in_order(*groups: Iterable[str]) -> list[str]:
     """The keys of several sequences, first occurrence order."""
     return list(dict.fromkeys(k for group in groups for k in group))
 

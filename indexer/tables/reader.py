@@ -1,6 +1,6 @@
-"""Read the statistics tables (二, 三, 四) of a report into `stats` (RECORD.md), and detect its template.
+"""Read the statistics tables (二, 三, 四) of a report into `stats` (docs/RECORD.md), and detect its template.
 
-Both sources become one stream of cell tokens: HTML tables through their real grid (tables_html.py),
+Both sources become one stream of cell tokens: HTML tables through their real grid (tables/grid.py),
 flattened text by splitting lines on ' | ' and tabs (one cell per line needs no splitting). One walk
 over the stream collects label tokens; each run of number tokens belongs to the row named by the
 last row label before it. Format detection counts the template's own header and row words.
@@ -8,13 +8,17 @@ last row label before it. Format detection counts the template's own header and 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import lxml.html
 
 from indexer.clean.page import CleanText
+from indexer.model import Format, Number, Stats
 from indexer.tables.cells import Cell, read_cell, to_10k_yuan
 from indexer.tables.grid import (
+    Grid,
     GridCell,
     body_tables,
     build_grid,
@@ -48,11 +52,14 @@ from indexer.tables.schema import (
     SUIT_OUTCOMES,
 )
 
-FORMATS = ("2019", "2021")
-LEGACY = "legacy"
+logger = logging.getLogger(__name__)
+
+FORMATS: tuple[Format, ...] = ("2019", "2021")
+LEGACY: Format = "legacy"
 APPLICANT_KEYS = tuple(APPLICANT_COLUMNS)
 SUIT_SLOTS = tuple((g, o) for g in SUIT_GROUPS for o in SUIT_OUTCOMES)
 SUITS = "suits"
+RowValues = dict[str, Number | None]  # one row of a table (or one group of table 四): column → number
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,7 @@ class Token:
     prose: bool = False  # a long unsplit text line: ends runs, never a label or header
     glued: bool = False  # digits cut off a label ("规范性文件7777166")
     row_end: bool = False  # end of an HTML table row
-    grid: list | None = field(default=None, compare=False, repr=False)
+    grid: Grid | None = field(default=None, compare=False, repr=False)
     cell: GridCell | None = field(default=None, compare=False, repr=False)
 
 
@@ -82,12 +89,11 @@ class RawRow:
 class TableResult:
     """What the tables say: template, stats (None for legacy reports) and cells that could not be read."""
 
-    format: str
-    stats: dict | None
+    format: Format
+    stats: Stats | None
     unparsed: list[str]
 
 
-# --- labels -----------------------------------------------------------------------------------
 def fold_label(text: str) -> str:
     """Fold a label for matching: no spaces, half-width brackets, no quotes."""
     return "".join(text.split()).translate(LABEL_FOLD_MAP)
@@ -118,7 +124,6 @@ def header_key(label: str) -> str | None:
     return next((key for key, regex in PROACTIVE_HEADERS if regex.fullmatch(label)), None)
 
 
-# --- token streams ----------------------------------------------------------------------------
 def text_tokens(text: str) -> list[Token]:
     """Split flattened text into cell tokens: ' | ' and tab separated cells, or one cell per line."""
     tokens: list[Token] = []
@@ -144,7 +149,6 @@ def html_tokens(body: lxml.html.HtmlElement | None) -> list[Token]:
     return tokens
 
 
-# --- the walk ---------------------------------------------------------------------------------
 @dataclass
 class Walk:
     """State of one pass over the tokens."""
@@ -157,7 +161,7 @@ class Walk:
     group: str | None = None
     headers: list[str] = field(default_factory=list)
     yuan: bool = False
-    score: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FORMATS, 0))
+    score: dict[Format, int] = field(default_factory=lambda: dict.fromkeys(FORMATS, 0))
 
     def label(self, token: Token) -> None:
         """Take a label (or header) token: update context, headers, units and format evidence."""
@@ -250,29 +254,30 @@ def walk(tokens: list[Token]) -> Walk:
     return state
 
 
-# --- format -----------------------------------------------------------------------------------
-def decide_format(score: dict[str, int], rows: list[RawRow]) -> str:
+def decide_format(score: dict[Format, int], rows: list[RawRow]) -> Format:
     """Pick the template from header/row evidence; rows of 三(六) break a tie."""
     if score["2021"] != score["2019"]:
         return "2021" if score["2021"] > score["2019"] else "2019"
     keys = {row.key for row in rows if row.table == "applications"}
     if keys & {"other_no_correction", "other_no_fee", "other_other"}:
         return "2021"
-    if "other" in keys or rows:
-        return "2019" if rows else LEGACY
-    return LEGACY
+    return "2019" if rows else LEGACY
 
 
-def detect_format(text: str) -> str:
+def detect_format(text: str) -> Format:
     """Return '2021', '2019' or 'legacy' from the table cells (not the prose) of a flattened text."""
     state = walk(text_tokens(text))
     return decide_format(state.score, state.rows)
 
 
-# --- values -----------------------------------------------------------------------------------
 def _cells(tokens: list[Token], blanks: bool) -> list[Cell | None]:
-    """Read value tokens (blank ones as None when `blanks`, else skipped)."""
+    """Read value tokens (blank ones as None when `blanks`, else skipped); None for a glued run that is no number."""
     return [read_cell(t.text) if t.text else Cell(None) for t in tokens if blanks or t.text]
+
+
+def _value(cell: Cell | None) -> Number | None:
+    """Return the number a cell holds (None when blank or unreadable)."""
+    return cell.value if cell else None
 
 
 def _glued(tokens: list[Token]) -> bool:
@@ -286,7 +291,7 @@ def _describe(row: RawRow) -> str:
     return f"{row.table}.{row.key or 'values'}: cells '{printed}'"
 
 
-def proactive_columns(row: RawRow, fmt: str, count: int) -> tuple[str, ...] | None:
+def proactive_columns(row: RawRow, fmt: Format, count: int) -> tuple[str, ...] | None:
     """Columns of a table 二 row: its own headers if they fit, else the template's layout."""
     allowed = {c for f in FORMATS for c in PROACTIVE_LAYOUT[f].get(row.key, ())}
     if len(row.headers) == count and set(row.headers) <= allowed:
@@ -298,7 +303,7 @@ def proactive_columns(row: RawRow, fmt: str, count: int) -> tuple[str, ...] | No
     return None
 
 
-def proactive_values(row: RawRow, fmt: str) -> tuple[dict, str | None]:
+def proactive_values(row: RawRow, fmt: Format) -> tuple[RowValues, str | None]:
     """Map a table 二 row's values to its columns; all None and a problem when that is impossible."""
     for blanks in (False, True):
         cells = _cells(row.values, blanks)
@@ -309,24 +314,22 @@ def proactive_values(row: RawRow, fmt: str) -> tuple[dict, str | None]:
     return dict.fromkeys(layout), _describe(row)
 
 
-def _amount(column: str, cell: Cell | None, yuan_header: bool) -> int | float | None:
+def _amount(column: str, cell: Cell | None, yuan_header: bool) -> Number | None:
     """Return a cell's value, converting 元 to 万元 in amount columns (cell unit first, then header)."""
-    if cell is None:
-        return None
-    if column != "amount_10k_yuan":
-        return cell.value
+    if cell is None or column != "amount_10k_yuan":
+        return _value(cell)
     return to_10k_yuan(cell.value, cell.unit or ("元" if yuan_header else None))
 
 
-def application_values(row: RawRow) -> tuple[dict, str | None]:
+def application_values(row: RawRow) -> tuple[RowValues, str | None]:
     """Map a table 三 row: seven cells, or one merged cell giving only the total."""
     printed = _cells(row.values, False)
     if len(printed) == 1 and not _glued(row.values):
-        return {"total": printed[0].value}, None
+        return {"total": _value(printed[0])}, None
     for blanks in (False, True):
         cells = _cells(row.values, blanks)
         if len(cells) == len(APPLICANT_KEYS) and not _glued(row.values):
-            return {c: cell.value for c, cell in zip(APPLICANT_KEYS, cells)}, None
+            return {c: _value(cell) for c, cell in zip(APPLICANT_KEYS, cells)}, None
     return dict.fromkeys(APPLICANT_KEYS), _describe(row)
 
 
@@ -340,27 +343,30 @@ def suit_slot(token: Token) -> tuple[str, str] | None:
     return (group, outcome) if group and outcome else None
 
 
-def suits_values(row: RawRow) -> tuple[dict, str | None]:
+def _suit_slots(tokens: list[Token]) -> list[tuple[str, str]] | None:
+    """Return where table 四's printed values go: by their headers if all are labelled, else template order."""
+    slots = [suit_slot(t) for t in tokens]
+    labelled = [slot for slot in slots if slot is not None]
+    if len(labelled) == len(slots) and len(set(labelled)) == len(labelled):
+        return labelled
+    return list(SUIT_SLOTS) if len(tokens) == len(SUIT_SLOTS) else None
+
+
+def suits_values(row: RawRow) -> tuple[dict[str, RowValues], str | None]:
     """Map table 四's values: by their column headers when all are labelled, else 15 in template order."""
     tokens = [t for t in row.values if t.text]
-    cells = [read_cell(t.text) for t in tokens]
-    slots = [suit_slot(t) for t in tokens]
-    if None not in slots and len(set(slots)) == len(slots) and not _glued(tokens):
-        pairs = list(zip(slots, cells))
-    elif len(cells) == len(SUIT_SLOTS) and not _glued(tokens):
-        pairs = list(zip(SUIT_SLOTS, cells))
-    else:
-        empty = {g: dict.fromkeys(SUIT_OUTCOMES) for g in SUIT_GROUPS}
-        return empty, _describe(row)
-    groups: dict[str, dict] = {g: {} for g in SUIT_GROUPS}
-    for (group, outcome), cell in pairs:
-        groups[group][outcome] = cell.value if cell else None
+    slots = None if _glued(tokens) else _suit_slots(tokens)
+    if slots is None:
+        return {g: dict.fromkeys(SUIT_OUTCOMES) for g in SUIT_GROUPS}, _describe(row)
+    groups: dict[str, RowValues] = {g: {} for g in SUIT_GROUPS}
+    for (group, outcome), token in zip(slots, tokens):
+        groups[group][outcome] = _value(read_cell(token.text))
     return {g: v for g, v in groups.items() if v}, None
 
 
-def assemble(rows: list[RawRow], fmt: str) -> tuple[dict, list[str]]:
+def assemble(rows: list[RawRow], fmt: Format) -> tuple[Stats, list[str]]:
     """Build the stats object from the raw rows; list the rows that could not be read."""
-    stats: dict = {}
+    stats: dict[str, Any] = {}
     unparsed: list[str] = []
     for row in rows:
         if row.table == "proactive":
@@ -370,11 +376,11 @@ def assemble(rows: list[RawRow], fmt: str) -> tuple[dict, list[str]]:
             values, problem = application_values(row)
             stats.setdefault("applications", {})[row.key] = values
         else:
-            values, problem = suits_values(row)
-            stats.update(values)
+            groups, problem = suits_values(row)
+            stats.update(groups)
         if problem:
             unparsed.append(problem)
-    return stats, unparsed
+    return cast(Stats, stats), unparsed  # keyed by tables/schema.py, which test_model.py holds to Stats
 
 
 def read_tokens(tokens: list[Token]) -> TableResult:
@@ -396,8 +402,11 @@ def read_tables(cleaned: CleanText) -> TableResult:
     Returns the template ('2019', '2021' or 'legacy'), the stats object (None for legacy
     reports) and a description of each cell or row that was present but unreadable.
     """
-    if cleaned.body is not None:
-        result = read_tokens(html_tokens(cleaned.body))
-        if result.stats is not None:
-            return result
-    return read_tokens(text_tokens(cleaned.text))
+    result = read_tokens(html_tokens(cleaned.body)) if cleaned.body is not None else None
+    source = "HTML tables"
+    if result is None or result.stats is None:
+        result, source = read_tokens(text_tokens(cleaned.text)), "text"
+    logger.debug("tables: format %s from the %s, %d unparsed", result.format, source, len(result.unparsed))
+    for problem in result.unparsed:
+        logger.debug("tables: unparsed %s", problem)
+    return result

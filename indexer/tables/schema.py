@@ -1,10 +1,14 @@
-"""The shape of `stats` (RECORD.md): canonical row and column keys with their official labels.
+"""The shape of `stats` (docs/RECORD.md): canonical row and column keys with their official labels.
 
 One place for the table template of both formats; the table parser, the checks, the storage
 backends and the CSV export all read it.
 """
 
 from __future__ import annotations
+
+from typing import get_args
+
+from indexer.model import RuleName
 
 # Table 二 (主动公开): row key -> official label, and the columns of each row per format.
 PROACTIVE_ROWS = {
@@ -115,10 +119,4 @@ SUIT_OUTCOMES = {
 }
 SUIT_RESULT_OUTCOMES = ("upheld", "corrected", "other", "pending")
 
-CHECK_RULES = (
-    "applications_balance",
-    "applications_results_sum",
-    "applications_row_totals",
-    "suits_totals",
-    "unparsed",
-)
+CHECK_RULES: tuple[RuleName, ...] = get_args(RuleName)  # the rules of tables/checks.py, and `unparsed`

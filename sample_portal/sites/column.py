@@ -8,7 +8,7 @@ from datetime import date
 from ..attached import AttachedCase, PathFor, attached_documents
 from ..lookalikes import lookalikes
 from ..model import KIND_LOOKALIKE, KIND_MISSING, KIND_REPORT, Block, Document, ReportFacts
-from ..samples import load_sample
+from ..samples import Sample, load_sample
 from ..synthetic import AgencyNames, synthetic_reports
 from .common import SiteInfo
 
@@ -42,9 +42,8 @@ class _Entry:
     facts: ReportFacts | None
 
 
-def _sample_entry(plan: ColumnPlan) -> _Entry:
+def _sample_entry(plan: ColumnPlan, sample: Sample) -> _Entry:
     """Return the hand-checked sample report as a column entry."""
-    sample = load_sample(plan.sample_key, plan.half_width)
     published = date.fromisoformat(sample.published) if sample.published else None
     return _Entry(
         plan.sample_title,
@@ -59,8 +58,8 @@ def _sample_entry(plan: ColumnPlan) -> _Entry:
 
 def _entries(plan: ColumnPlan) -> list[_Entry]:
     """Collect every entry of the column, in no particular order."""
-    sample = _sample_entry(plan)
-    entries = [sample]
+    sample = load_sample(plan.sample_key, plan.half_width)
+    entries = [_sample_entry(plan, sample)]
     exclude = (sample.facts.agency_type, sample.facts.report_year)
     for report in synthetic_reports(plan.site.key, plan.names, exclude, plan.synthetic_count, plan.half_width):
         entries.append(

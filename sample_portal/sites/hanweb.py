@@ -6,7 +6,7 @@ import math
 from datetime import date
 from html import escape
 
-from ..model import KIND_MISSING, Document, Portal, Request, Response, midday
+from ..model import KIND_MISSING, Document, DynamicRoute, Portal, Request, Response, midday
 from ..synthetic import AgencyNames
 from .chrome import SiteMap, add_navigation, nav_html
 from .column import ColumnPlan, column_documents
@@ -128,7 +128,7 @@ def _page_range(request: Request, total: int) -> tuple[int, int]:
     return (page - 1) * per_page, min(page * per_page, total)
 
 
-def dataproxy(column: list[Document]):
+def dataproxy(column: list[Document]) -> DynamicRoute:
     """Return the dataproxy.jsp handler for the column (GET ?page=N or startrecord/endrecord)."""
 
     def handle(request: Request) -> Response:

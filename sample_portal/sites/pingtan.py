@@ -13,6 +13,7 @@ from ..model import (
     KIND_MISSING,
     KIND_REPORT,
     Document,
+    DynamicRoute,
     Portal,
     Region,
     ReportFacts,
@@ -84,7 +85,10 @@ def _list_entries(html: str) -> list[tuple[str, str, str]]:
 def _page_meta(raw: bytes) -> tuple[str, str]:
     """Return a saved page's ArticleTitle and PubDate."""
     text = raw.decode("utf-8")
-    return ARTICLE_TITLE.search(text).group(1), PUB_DATE.search(text).group(1)
+    title, published = ARTICLE_TITLE.search(text), PUB_DATE.search(text)
+    if title is None or published is None:
+        raise ValueError("saved Pingtan page without ArticleTitle/PubDate meta")
+    return title.group(1), published.group(1)
 
 
 def _document(path: str, title: str, day: date, gold: dict | None) -> Document:
@@ -117,7 +121,7 @@ def column_documents() -> tuple[list[Document], dict[str, bytes]]:
     return sorted(documents, key=lambda d: d.sort_date, reverse=True), raw_pages
 
 
-def search_api(column: list[Document]):
+def search_api(column: list[Document]) -> DynamicRoute:
     """Return the POST fjdzapp/search handler (form: channelid, classsql, page, prepage)."""
 
     def handle(request: Request) -> Response:

@@ -10,7 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from indexer.tables.numbers import TABLE_CELLS, cell, failed_checks
+from indexer.storage.base import RecordFields
+from indexer.storage.facets import failed_checks
+from indexer.tables.numbers import TABLE_CELLS, cell
 
 from ..deps import BackendDep, SettingsDep
 from ..schemas import ErrorMessage, ExportParams
@@ -55,7 +57,7 @@ def _number(value: int | float | None) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def record_row(record: dict) -> list[str]:
+def record_row(record: RecordFields) -> list[str]:
     """One report as a CSV row (empty cells where the report lacks a table cell)."""
     failed = failed_checks(record.get("checks")) or []
     ids = {**record, "failed_checks": " ".join(failed)}
@@ -63,7 +65,7 @@ def record_row(record: dict) -> list[str]:
     return [_text(ids.get(field)) for field, _ in ID_COLUMNS] + [_number(cell(stats, *c.path)) for c in TABLE_CELLS]
 
 
-def csv_chunks(records: Iterable[dict], note: str | None) -> Iterator[str]:
+def csv_chunks(records: Iterable[RecordFields], note: str | None) -> Iterator[str]:
     """The CSV text in chunks: BOM and headers first, `note` as a last row starting with # if given."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

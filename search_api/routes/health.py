@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+
+from indexer.errors import StorageUnavailable
 
 from ..deps import BackendDep, SettingsDep
 from ..schemas import Health
@@ -18,7 +18,7 @@ def read_health(backend: BackendDep, settings: SettingsDep) -> Health | JSONResp
     """Report status and the number of indexed reports (503 if the index cannot be read)."""
     try:
         count = backend.count()
-    except (sqlite3.Error, OSError) as exc:
+    except StorageUnavailable as exc:
         body = Health(status="error", backend=settings.search_backend, detail=str(exc))
         return JSONResponse(status_code=503, content=body.model_dump())
     return Health(status="ok", backend=settings.search_backend, reports=count)

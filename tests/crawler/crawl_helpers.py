@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Request, TextResponse
+from scrapy.utils.test import get_crawler
+
+from crawler import settings as project_settings
+from crawler.spiders.reports import ReportsSpider
 
 ROOT = Path(__file__).resolve().parents[2]
 FROZEN_NOW = "2026-11-22T14:30:00Z"
@@ -20,6 +26,12 @@ HANWEB_PROXY_URL = (
     "https://gxt.jiangsu.gov.cn/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1"
     "&path=/&columnid=6278&unitid=1&permissiontype=0"
 )
+
+
+def reports_crawler(**settings: Any) -> Crawler:
+    """A crawler for the reports spider with the project's REPORTS_* settings, some overridden."""
+    project = {name: value for name, value in vars(project_settings).items() if name.startswith("REPORTS_")}
+    return get_crawler(ReportsSpider, settings_dict={**project, **settings})
 
 
 def saved(path: Path) -> bytes:

@@ -1,13 +1,16 @@
 """Pipelines through process_item with built items; the index pipeline writes a real SQLite file."""
 
+import json
 import sqlite3
 
 import pytest
 from crawl_helpers import FROZEN_NOW, PINGTAN_LIST_URL, saved
+from scrapy import Spider
 from scrapy.exceptions import DropItem
+from scrapy.logformatter import LogFormatter
 from scrapy.utils.test import get_crawler
 
-from crawler.items import FetchedPage, FetchFailure
+from crawler.items import FetchedPage, FetchFailure, IndexedReport
 from crawler.pipelines import DuplicatePagePipeline, IndexPipeline
 from sample_files import PINGTAN, PORTAL_PAGES
 
@@ -39,6 +42,21 @@ def test_duplicate_url_and_body_are_dropped():
         pipeline.process_item(fetched("https://www.pingtan.gov.cn/print.htm", b"<html>report</html>"))
     other = fetched("https://www.pingtan.gov.cn/b.htm", b"<html>b</html>")
     assert pipeline.process_item(other) is other
+
+
+def test_dropped_duplicate_is_logged_without_its_body():
+    pipeline = DuplicatePagePipeline()
+    body = "<html>平潭综合实验区2023年度政府信息公开工作年度报告</html>".encode()
+    pipeline.process_item(fetched(REPORT_URL, body))
+    copy = fetched("https://www.pingtan.gov.cn/print.htm", body)
+    with pytest.raises(DropItem) as dropped:
+        pipeline.process_item(copy)
+    assert str(dropped.value) == f"duplicate body of {REPORT_URL}: https://www.pingtan.gov.cn/print.htm"
+    spider = Spider.from_crawler(get_crawler(), name="reports")
+    logged = LogFormatter().dropped(copy, dropped.value, None, spider)
+    line = logged["msg"] % logged["args"]
+    assert "https://www.pingtan.gov.cn/print.htm" in line
+    assert "平潭" not in line and "<html>" not in line and repr(body)[:20] not in line
 
 
 def test_duplicate_pipeline_passes_failures_and_reads_settings():
@@ -77,9 +95,13 @@ def test_index_pipeline_stores_report_and_records_rejects(index, tmp_path):
         list_title="平潭综合实验区2023年度政府信息公开工作年度报告",
         list_date="2024-03-08",
     )
-    assert index.process_item(page) is page
+    item = index.process_item(page)
+    assert isinstance(item, IndexedReport)
+    assert (item["url"], item["report_year"], item["province"]) == (REPORT_URL, 2023, "福建省")
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from failures").fetchone() == (0,)
+        (stored,) = conn.execute("select record from report_records").fetchone()
+    assert json.loads(stored) == item
 
     notice = fetched("https://gansu.example.gov.cn/notice.html", saved(PORTAL_PAGES / "gansu-fgw-detail.html"))
     with pytest.raises(DropItem, match="not_a_report .*: https://gansu.example.gov.cn/notice.html"):
@@ -98,6 +120,17 @@ def test_index_pipeline_stores_report_and_records_rejects(index, tmp_path):
     assert [r[0] for r in rows] == ["not_a_report", "fetch_failed"]
     assert rows[1] == ("fetch_failed", "https://www.pingtan.gov.cn/x.htm", "HTTP 404", "pingtan", 404)
     assert dict(index.counts) == {"stored": 1, "not_a_report": 1, "fetch_failed": 1}
+
+
+def test_unreadable_page_is_stored_as_failure_and_dropped(index, tmp_path):
+    broken = fetched("https://www.pingtan.gov.cn/report.pdf", b"%PDF-1.4 truncated", source_format="pdf")
+    with pytest.raises(DropItem, match=r"unreadable \(corrupt PDF file: .*\): https://www.pingtan.gov.cn/report.pdf"):
+        index.process_item(broken)
+    assert failures(tmp_path / "db" / "reports.sqlite")[0][:2] == (
+        "unreadable",
+        "https://www.pingtan.gov.cn/report.pdf",
+    )
+    assert dict(index.counts) == {"unreadable": 1}
 
 
 def test_index_pipeline_record_is_searchable(index):

@@ -13,18 +13,20 @@ from crawl_helpers import (
     saved,
 )
 
-from crawler.listing import (
-    Entry,
-    SearchCall,
-    find_date,
-    parse_list,
-    parse_search_results,
-)
+from crawler.listing import Entry, SearchCall, parse_list, parse_search_results
+from crawler.listing.entries import find_date
 from sample_files import PINGTAN, PORTAL_PAGES
+
+MAX_PAGES = 50  # a column's page cap, as the spider passes REPORTS_MAX_LIST_PAGES
 
 
 def test_pingtan_static_entries_and_search_api_call():
-    page = parse_list(saved(PINGTAN / "list-index.html"), PINGTAN_LIST_URL, site_root="https://www.pingtan.gov.cn/")
+    page = parse_list(
+        saved(PINGTAN / "list-index.html"),
+        PINGTAN_LIST_URL,
+        site_root="https://www.pingtan.gov.cn/",
+        max_pages=MAX_PAGES,
+    )
     assert len(page.entries) == 10
     assert page.entries[2] == Entry(
         "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202403/t20240308_87885.htm",
@@ -47,6 +49,7 @@ def test_search_api_root_is_the_site_root():
         saved(PINGTAN / "list-index.html"),
         "http://127.0.0.1:8765/pingtan/zwgk/zfxxgk/zfxxgknb/index.htm",
         site_root="http://127.0.0.1:8765/pingtan/",
+        max_pages=MAX_PAGES,
     )
     assert page.searches[0].url == "http://127.0.0.1:8765/pingtan/fjdzapp/search"
     assert page.entries[0].url == "http://127.0.0.1:8765/pingtan/zwgk/zfxxgk/zfxxgknb/202603/t20260313_105587.htm"
@@ -76,7 +79,7 @@ def test_search_answer_entries_and_further_pages():
         },
         ensure_ascii=False,
     ).encode()
-    page = parse_search_results(answer, call, site_root="https://www.pingtan.gov.cn/")
+    page = parse_search_results(answer, call, site_root="https://www.pingtan.gov.cn/", max_pages=MAX_PAGES)
     assert page.entries == [
         Entry(
             "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/201501/t20150120_80430.htm",
@@ -91,12 +94,12 @@ def test_search_answer_entries_and_further_pages():
     ]
     assert [c.formdata["page"] for c in page.searches] == ["2", "3"]
     assert page.searches[0].formdata["classsql"] == "chnlid=1813"
-    later = parse_search_results(answer, page.searches[0], site_root="https://www.pingtan.gov.cn/")
+    later = parse_search_results(answer, page.searches[0], site_root="https://www.pingtan.gov.cn/", max_pages=MAX_PAGES)
     assert later.searches == []
 
 
 def test_gansu_commented_list_and_pager():
-    page = parse_list(saved(PORTAL_PAGES / "gansu-jyt-list.html"), GANSU_LIST_URL)
+    page = parse_list(saved(PORTAL_PAGES / "gansu-jyt-list.html"), GANSU_LIST_URL, max_pages=MAX_PAGES)
     assert len(page.entries) == 20
     assert page.entries[0] == Entry(
         "https://jyt.gansu.gov.cn/jyt/c110634/202511/174240943.shtml",
@@ -110,7 +113,11 @@ def test_gansu_commented_list_and_pager():
 
 
 def test_gansu_second_page_points_back_to_first():
-    page = parse_list(saved(PORTAL_PAGES / "gansu-jyt-list.html"), GANSU_LIST_URL.replace("zwgklist", "zwgklist_3"))
+    page = parse_list(
+        saved(PORTAL_PAGES / "gansu-jyt-list.html"),
+        GANSU_LIST_URL.replace("zwgklist", "zwgklist_3"),
+        max_pages=MAX_PAGES,
+    )
     assert page.next_pages[0] == GANSU_LIST_URL
     assert len(page.next_pages) == 10 and GANSU_LIST_URL.replace("zwgklist", "zwgklist_3") not in page.next_pages
 
@@ -127,7 +134,7 @@ def test_yuanzhou_trs_table_list_capped():
 
 
 def test_wanzai_next_last_and_select_pager():
-    page = parse_list(saved(PORTAL_PAGES / "wanzai-list.html"), WANZAI_LIST_URL)
+    page = parse_list(saved(PORTAL_PAGES / "wanzai-list.html"), WANZAI_LIST_URL, max_pages=MAX_PAGES)
     assert len(page.entries) == 20
     assert page.entries[0] == Entry("http://www.wanzai.gov.cn/news-show-8960.html", "万载县发布禁火令", "2017-10-13")
     assert page.next_pages == [f"http://www.wanzai.gov.cn/news-list-wanzaiyaowen-{i}.html" for i in range(2, 31)]
@@ -169,7 +176,9 @@ def test_hanweb_dataproxy_answers():
     assert first.entries[0].title == "关于印发江苏省“人工智能+制造”实施方案的通知"
     assert first.next_pages == [HANWEB_PROXY_URL.replace("page=1", f"page={n}") for n in (2, 3)]
     second = parse_list(
-        saved(PORTAL_PAGES / "hanweb-dataproxy-excerpt2.xml"), HANWEB_PROXY_URL.replace("page=1", "page=5")
+        saved(PORTAL_PAGES / "hanweb-dataproxy-excerpt2.xml"),
+        HANWEB_PROXY_URL.replace("page=1", "page=5"),
+        max_pages=MAX_PAGES,
     )
     (entry,) = second.entries
     assert entry.title.startswith("省工业和信息化厅关于印发《江苏省制造强省建设专项资金项目验收管理办法》")
@@ -181,7 +190,7 @@ def test_report_titled_links_without_dates_are_entries():
         '<ul><li><a href="t1.html">2023年政府信息公开工作年度报告</a></li>'
         '<li><a href="about.html">关于我们</a></li><li><a href="index_1.html">下一页</a></li></ul>'
     )
-    page = parse_list(html, "http://www.x.gov.cn/zfxxgknb/index.html")
+    page = parse_list(html, "http://www.x.gov.cn/zfxxgknb/index.html", max_pages=MAX_PAGES)
     assert page.entries == [Entry("http://www.x.gov.cn/zfxxgknb/t1.html", "2023年政府信息公开工作年度报告", None)]
     assert page.next_pages == ["http://www.x.gov.cn/zfxxgknb/index_1.html"]
 

@@ -11,6 +11,7 @@ from crawl_helpers import (
     PINGTAN_LIST_URL,
     ROOT,
     html_response,
+    reports_crawler,
     saved,
     text_response,
 )
@@ -19,6 +20,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
+from crawler import settings as project_settings
+from crawler.errors import MissingSetting, SeedError
 from crawler.items import FetchedPage, FetchFailure
 from crawler.spiders.reports import ReportsSpider
 from sample_files import PINGTAN, PORTAL_PAGES
@@ -48,8 +51,25 @@ def test_allowed_domains_are_the_union_of_seeds(spider):
 
 
 def test_spider_needs_a_seed_file():
-    with pytest.raises(ValueError, match="seeds=FILE"):
+    with pytest.raises(SeedError, match="seeds=FILE"):
         ReportsSpider()
+
+
+def test_crawl_limits_come_from_the_settings(real_seeds_file):
+    project = ReportsSpider.from_crawler(reports_crawler(), seeds=str(real_seeds_file))
+    assert (project.max_list_pages, project.max_hub_depth, project.max_hub_links) == (
+        project_settings.REPORTS_MAX_LIST_PAGES,
+        project_settings.REPORTS_MAX_HUB_DEPTH,
+        project_settings.REPORTS_MAX_HUB_LINKS,
+    )
+    crawler = reports_crawler(REPORTS_MAX_LIST_PAGES=7, REPORTS_MAX_HUB_DEPTH="1", REPORTS_MAX_HUB_LINKS=0)
+    spider = ReportsSpider.from_crawler(crawler, seeds=str(real_seeds_file))
+    assert (spider.max_list_pages, spider.max_hub_depth, spider.max_hub_links) == (7, 1, 0)
+
+
+def test_a_missing_crawl_limit_is_a_clear_error(real_seeds_file):
+    with pytest.raises(MissingSetting, match="REPORTS_MAX_HUB_DEPTH is not set"):
+        ReportsSpider.from_crawler(reports_crawler(REPORTS_MAX_HUB_DEPTH=None), seeds=str(real_seeds_file))
 
 
 def test_sample_portal_seeds_with_portal_argument():

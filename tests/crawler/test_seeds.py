@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from crawl_helpers import ROOT
 
-from crawler.seeds import SeedError, apply_portal, load_seeds
+from crawler.errors import SeedError
+from crawler.seeds import apply_portal, load_seeds
 
 PORTAL = "http://127.0.0.1:8765"
 

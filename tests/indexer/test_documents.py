@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 
 import pytest
 
 from indexer.errors import UnreadablePage
-from indexer.load.documents import (
-    docx_text,
-    extract_document_text,
-    sniff_document_format,
-)
+from indexer.load.documents import docx_text, extract_document_text
+from indexer.load.sniff import sniff_bytes
 from indexer.record import build_record, report_verdict
 from sample_portal.documents import docx_bytes, pdf_bytes
 from sample_portal.model import Block
@@ -106,11 +104,18 @@ def test_pdf_keeps_chinese_text_and_line_breaks():
 
 def test_sniffing_beats_a_wrong_declared_format():
     _, file = attached("pdf")
-    assert sniff_document_format(file.body) == "pdf"
+    assert sniff_bytes(file.body) == "pdf"
     assert build_record(file.body, source_format="html")["source_format"] == "pdf"
     html = "<html><body><div class='TRS_Editor'><p>详见附件。</p></div></body></html>".encode()
-    assert sniff_document_format(html) is None
+    assert sniff_bytes(html) is None
     assert report_verdict(html, source_format="pdf")[1].startswith("content too short")
+
+
+def test_how_a_document_was_read_is_logged(caplog):
+    _, file = attached("pdf")
+    with caplog.at_level(logging.DEBUG, logger="indexer"):
+        build_record(file.body, source_format="html")
+    assert "read as a pdf file (declared html)" in caplog.text and "read PDF: 2 pages" in caplog.text
 
 
 def scanned_pdf() -> bytes:

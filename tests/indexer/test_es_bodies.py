@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from indexer.errors import InvalidRecord
 from indexer.record import build_record
 from indexer.search_text.segment import query_terms, segment_text
-from indexer.storage.base import FACET_FIELDS, SearchQuery
+from indexer.storage.base import SearchQuery
 from indexer.storage.elasticsearch.mapping import (
     ANALYZER,
     alias_actions,
@@ -19,12 +20,9 @@ from indexer.storage.elasticsearch.mapping import (
     index_template,
     versioned_index,
 )
-from indexer.storage.elasticsearch.query import (
-    QueryPlan,
-    read_facets,
-    search_body,
-    sort_clause,
-)
+from indexer.storage.elasticsearch.query import read_facets, search_body, sort_clause
+from indexer.storage.facets import KEYWORD_FACETS
+from indexer.storage.plan import QueryPlan
 from indexer.tables.numbers import NUMBER_FIELDS
 from sample_files import PINGTAN
 
@@ -54,7 +52,7 @@ def test_mapping_fields():
     assert {n: ix[n]["analyzer"] for n in ("title_seg", "agency_seg", "text_seg")} == dict.fromkeys(
         ("title_seg", "agency_seg", "text_seg"), ANALYZER
     )
-    assert all(ix[f] == {"type": "keyword"} for f in FACET_FIELDS + ("failed_check",))
+    assert all(ix[f] == {"type": "keyword"} for f in KEYWORD_FACETS + ("failed_check",))
     assert ix["published"]["type"] == "date" and ix["has_failed_checks"]["type"] == "boolean"
     assert {c: t["type"] for c, t in ix["n"]["properties"].items()} == {f.column: "double" for f in NUMBER_FIELDS}
 
@@ -100,7 +98,7 @@ def test_document_of_a_real_report(record):
     "bad", [{"title": "x"}, {"id": ""}, {"id": "x", "text": 3}, {"id": "x", "report_year": "2020"}]
 )
 def test_bad_records_rejected(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidRecord):
         document(bad)
 
 

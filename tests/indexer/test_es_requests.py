@@ -12,15 +12,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from es_recorder import Recorder
 
+from es_recorder import Recorder
 from indexer.cli import main
+from indexer.errors import BulkWriteError, InvalidRecord
 from indexer.storage import open_backend
 from indexer.storage.base import SearchQuery
-from indexer.storage.elasticsearch.admin import BulkSettings, EsOptions
-from indexer.storage.elasticsearch.backend import BulkWriteError, ElasticsearchBackend
+from indexer.storage.elasticsearch.backend import ElasticsearchBackend
 from indexer.storage.elasticsearch.mapping import document, index_template
-from indexer.storage.elasticsearch.query import QueryPlan, search_body
+from indexer.storage.elasticsearch.query import search_body
+from indexer.storage.options import BulkSettings, EsOptions
+from indexer.storage.plan import QueryPlan
 
 FAST = BulkSettings(chunk_size=2, max_retries=3, initial_backoff=0.01)
 
@@ -51,7 +53,7 @@ def es():
 
 def backend_for(es: Recorder, **kwargs) -> ElasticsearchBackend:
     """The backend against the recorder, alias `reports`."""
-    return ElasticsearchBackend(EsOptions(url=es.url), bulk=FAST, **kwargs)
+    return ElasticsearchBackend(EsOptions(url=es.url, bulk=FAST), **kwargs)
 
 
 def bulk_ids(es: Recorder) -> list[list[str]]:
@@ -81,6 +83,14 @@ def test_write_sends_bulk_chunks_then_refreshes(es):
     assert first[0] == {"index": {"_index": "reports", "_id": "a"}}
     assert first[1] == json.loads(json.dumps(document(records[0]), ensure_ascii=False))
     assert es.state.requests[-1].path == "/reports/_refresh"
+
+
+def test_a_bad_record_refuses_the_batch_before_any_request(es):
+    backend = backend_for(es)
+    es.state.requests.clear()
+    with pytest.raises(InvalidRecord, match="report_year"):
+        backend.write([rec("a"), {**rec("b"), "report_year": True}])  # SQLite refuses it the same way
+    assert es.state.requests == []
 
 
 def test_write_merges_with_the_stored_revision_and_content(es):
@@ -252,6 +262,42 @@ def test_reindex_needs_a_url(monkeypatch, capsys):
     monkeypatch.delenv("ES_URL", raising=False)
     assert main(["reindex", "--backend", "elasticsearch"]) == 2
     assert "ES_URL" in capsys.readouterr().err
+
+
+def test_bulk_settings_and_alias_come_from_the_environment_flags_win(es, tmp_path, monkeypatch, capsys):
+    source = tmp_path / "records.jsonl"
+    source.write_text("".join(json.dumps(rec(r), ensure_ascii=False) + "\n" for r in "abc"), encoding="utf-8")
+    monkeypatch.setenv("ES_URL", es.url)
+    monkeypatch.setenv("ES_INDEX", "from-env")
+    monkeypatch.setenv("ES_BULK_CHUNK_SIZE", "1")
+    assert main(["send-to-es", str(source), "--error-report", str(tmp_path / "e.jsonl")]) == 0
+    assert bulk_ids(es) == [["a"], ["b"], ["c"]]
+    assert "alias 'from-env': 3 documents written" in capsys.readouterr().out
+    es.state.requests.clear()
+    assert (
+        main(["send-to-es", str(source), "--chunk-size", "2", "--alias", "flag", "--error-report", str(tmp_path / "f")])
+        == 0
+    )
+    assert bulk_ids(es) == [["a", "b"], ["c"]]
+    assert es.state.calls(contains="/_bulk")[0].body[0]["index"]["_index"] == "flag"
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [({"ES_USERNAME": "elastic"}, "ES_PASSWORD"), ({"ES_SHARDS": "many"}, "integer")],
+)
+def test_bad_environment_is_exit_2_with_the_reason(es, monkeypatch, capsys, env, message):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["reindex", "--backend", "elasticsearch", "--es-url", es.url]) == 2
+    assert message in capsys.readouterr().err
+    assert es.state.requests == []
+
+
+def test_missing_source_is_exit_2_before_any_index_is_made(es, tmp_path, capsys):
+    code = main(["reindex", "--backend", "elasticsearch", "--es-url", es.url, "--source", str(tmp_path / "x.jsonl")])
+    assert code == 2 and "no JSONL file" in capsys.readouterr().err
+    assert not es.state.calls("PUT")
 
 
 def test_send_to_es_resends_an_error_report_into_the_alias(es, tmp_path, capsys):

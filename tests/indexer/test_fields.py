@@ -13,7 +13,6 @@ from indexer.fields.agency import (
 )
 from indexer.fields.dates import extract_published, extract_report_year
 from indexer.fields.regions import page_clues, resolve_region
-from indexer.fields.source import extract_format
 from indexer.fields.title import extract_title, title_from_text
 from indexer.load.html import load_page
 from indexer.record import build_record
@@ -212,23 +211,3 @@ def test_report_year(title, text, expected):
 def test_published(html, text, year, expected):
     page = load_page(f"<html><head>{html}</head><body>{html}<p>{text}</p></body></html>")
     assert extract_published(page, text, year) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数", "2021"),
-        ("（六）其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 0", "2021"),
-        ("信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量", "2019"),
-        ("\t上一年项目数量\n\t本年增/减", "2019"),
-        ("政府集中采购 | 135 | 75394432.52元", "2019"),
-        # Prose that mentions 政府集中采购 is not a table header.
-        (
-            "2018年，我区主动公开政府信息的主要类别有：财政预决算类信息35条，政府集中采购项目类信息55条，行政许可类信息13条。",
-            "legacy",
-        ),
-        ("指标名称 | 计量单位 | 2015年度 | 历年累计", "legacy"),
-    ],
-)
-def test_format(text, expected):
-    assert extract_format(text) == expected

@@ -6,10 +6,10 @@ import json
 
 import pytest
 from pydantic import TypeAdapter
-from sample_files import RECORD_SCHEMA, sample_file
 
 from indexer.model import Record
 from indexer.tables.schema import APPLICANT_COLUMNS, APPLICATION_ROWS, PROACTIVE_LAYOUT, SUIT_OUTCOMES
+from sample_files import RECORD_SCHEMA, sample_file
 
 SCHEMA = json.loads(sample_file(RECORD_SCHEMA).read_text(encoding="utf-8"))
 TYPED = TypeAdapter(Record).json_schema()
@@ -26,8 +26,10 @@ def resolve(node: dict) -> dict:
 def nullable(node: dict) -> bool:
     """Whether a schema node admits null (either dialect)."""
     kinds = node.get("type")
-    return (isinstance(kinds, list) and "null" in kinds) or None in node.get("enum", []) or any(
-        o.get("type") == "null" for o in node.get("anyOf", [])
+    return (
+        (isinstance(kinds, list) and "null" in kinds)
+        or None in node.get("enum", [])
+        or any(o.get("type") == "null" for o in node.get("anyOf", []))
     )
 
 
@@ -41,7 +43,9 @@ def test_same_nullability(field):
     assert nullable(TYPED["properties"][field]) == nullable(SCHEMA["properties"][field]), field
 
 
-@pytest.mark.parametrize("table", ["proactive", "applications", "review", "litigation_direct", "litigation_after_review"])
+@pytest.mark.parametrize(
+    "table", ["proactive", "applications", "review", "litigation_direct", "litigation_after_review"]
+)
 def test_same_keys_in_every_table(table):
     stats = resolve(TYPED["properties"]["stats"])
     typed, documented = resolve(stats["properties"][table]), SCHEMA["properties"]["stats"]["properties"][table]

@@ -3,11 +3,13 @@
 import datetime as dt
 import hashlib
 import json
+import logging
 
 import pytest
 
 from indexer.errors import NotAReport, UnreadablePage
-from indexer.record import build_record, recognize_report
+from indexer.fields.recognize import recognize_report
+from indexer.record import build_record
 from sample_files import PINGTAN, PORTAL_PAGES, SAMPLES, sample_files
 
 ALL_REPORTS = sample_files(SAMPLES, "*.txt", at_least=3) + sample_files(PINGTAN, "8*.html", at_least=6)
@@ -121,3 +123,16 @@ def test_same_page_twice_gives_the_same_record():
 def test_gbk_encoded_page_gives_the_same_record():
     text = (PINGTAN / "87885.html").read_text(encoding="utf-8").replace('charset="utf-8"', 'charset="gb2312"')
     assert build_record(text.encode("gb18030"))["text"] == build_record(text)["text"]
+
+
+def test_decisions_are_logged_at_debug_level_but_not_the_text(caplog):
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202302/t20230220_80613.htm"
+    with caplog.at_level(logging.DEBUG, logger="indexer"):
+        record = build_record((PINGTAN / "80613.html").read_bytes(), url=url)
+        with pytest.raises(NotAReport):
+            build_record((PORTAL_PAGES / "gansu-fgw-detail.html").read_bytes())
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG)
+    assert "read as html" in logged and "body: container" in logged
+    assert f"{url}: report (annual report)" in logged and "not a report (look-alike: notice" in logged
+    assert f"tables: format {record['format']} from the HTML tables" in logged
+    assert all(line not in logged for line in record["text"].splitlines() if len(line) > 30)

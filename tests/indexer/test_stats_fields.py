@@ -1,4 +1,4 @@
-"""The registry of searchable numbers, conditions and table cells (indexer.tables.numbers)."""
+"""The registry of searchable numbers and table cells (indexer.tables.numbers)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.tables import schema as stats_schema
-from indexer.tables.numbers import (
-    NUMBER_NAMES,
-    NUMBERS,
-    TABLE_CELLS,
-    Condition,
-    compute_numbers,
-    failed_checks,
-    holds,
-    parse_condition,
-)
+from indexer.tables.numbers import NUMBER_NAMES, NUMBERS, TABLE_CELLS, compute_numbers
 from sample_files import PINGTAN, SAMPLES, sample_files
 
 GOLD_WITH_STATS = [
@@ -98,61 +89,6 @@ def test_missing_cells_are_null_never_zero():
     assert numbers["applications.unavailable.total"] is None
     assert numbers["litigation.total"] == 2
     assert numbers["review.total"] is None  # not a number
-
-
-def test_failed_checks():
-    assert failed_checks([]) is None and failed_checks(None) is None
-    checks = [
-        {"rule": "suits_totals", "ok": False, "detail": "review"},
-        {"rule": "unparsed", "ok": True, "detail": ""},
-        {"rule": "applications_balance", "ok": False, "detail": "total"},
-        {"rule": "suits_totals", "ok": False, "detail": "litigation_direct"},
-    ]
-    assert failed_checks(checks) == ["applications_balance", "suits_totals"]
-    assert failed_checks([{"rule": "unparsed", "ok": True, "detail": ""}]) == []
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("applications.new_received.total>=10", Condition("applications.new_received.total", ">=", 10)),
-        (" review.total != 0 ", Condition("review.total", "!=", 0)),
-        ("litigation.total<2.5", Condition("litigation.total", "<", 2.5)),
-        ("applications.denied.total=-1", Condition("applications.denied.total", "=", -1)),
-        ("review.corrected>0", Condition("review.corrected", ">", 0)),
-        ("review.corrected<=3", Condition("review.corrected", "<=", 3)),
-    ],
-)
-def test_parse_condition(text, expected):
-    assert parse_condition(text) == expected
-
-
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        ("applications.total>=1", "unknown number"),
-        ("title>=1", "unknown number"),
-        ("review.total", "cannot read"),
-        ("review.total>=", "cannot read"),
-        ("review.total=>1", "cannot read"),
-        ("review.total>=1e9", "cannot read"),
-        ("review.total>=nan", "cannot read"),
-        ("review.total>=1 OR 1=1", "cannot read"),
-        ("", "cannot read"),
-        ("review.total>=" + "9" * 300, "at most"),
-        ("review.total==1", "cannot read"),
-    ],
-)
-def test_bad_conditions_name_the_valid_numbers(text, message):
-    with pytest.raises(ValueError, match=message) as err:
-        parse_condition(text)
-    if message != "at most":
-        assert "applications.new_received.total" in str(err.value)
-
-
-def test_null_never_holds():
-    assert not holds(None, Condition("review.total", "!=", 0))
-    assert holds(3, Condition("review.total", "!=", 0)) and not holds(0, Condition("review.total", ">", 0))
 
 
 def test_table_cells_cover_both_formats_in_table_order():

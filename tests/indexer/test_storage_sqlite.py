@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from indexer.storage import SearchQuery, open_backend
-from indexer.storage.base import QueryTimeout
+from indexer.errors import InvalidRecord, QueryError, QueryTimeout, StorageUnavailable
+from indexer.storage import SearchQuery, StorageOptions, open_backend
 from indexer.storage.sqlite.backend import SqliteBackend
 from sample_files import SAMPLES
 
@@ -200,8 +200,8 @@ def test_pagination(backend):
         (SearchQuery(published_from="2021-01-01", published_to="2020-01-01"), "after"),
     ],
 )
-def test_bad_queries_raise_value_error(backend, query, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_queries_raise_query_error(backend, query, message):
+    with pytest.raises(QueryError, match=message):
         backend.search(query)
 
 
@@ -225,7 +225,7 @@ def test_failures_table(backend):
         }
     )
     backend.record_failure({"url": "https://x.gov.cn/b.html", "reason": "title is a notice", "kind": "not_a_report"})
-    rows = backend.failures()
+    rows = list(backend.failures())
     assert rows[0] == {
         "url": "https://x.gov.cn/a.html",
         "reason": "HTTP 404",
@@ -235,18 +235,18 @@ def test_failures_table(backend):
         "at": "2025-01-01T00:00:00+00:00",
     }
     assert rows[1]["kind"] == "not_a_report" and rows[1]["at"]
-    with pytest.raises(ValueError, match="kind"):
+    with pytest.raises(InvalidRecord, match="kind"):
         backend.record_failure({"url": "https://x.gov.cn/c.html", "kind": "oops"})
 
 
 def test_records_need_an_id(backend):
-    with pytest.raises(ValueError, match="id"):
+    with pytest.raises(InvalidRecord, match="id"):
         backend.write([{"title": "x", "text": "y"}])
     assert backend.count() == 7
 
 
 def test_read_only_backend_searches_but_does_not_write(backend, tmp_path):
-    reader = open_backend(f"sqlite:///{backend.path}", read_only=True)
+    reader = open_backend(f"sqlite:///{backend.path}", StorageOptions(read_only=True))
     try:
         assert reader.search(SearchQuery(q="行政复议")).total == 4
         with pytest.raises(ValueError, match="read-only"):
@@ -261,6 +261,35 @@ def test_time_limit(backend):
     backend.time_limit = 0.0
     with pytest.raises(QueryTimeout):
         backend.search(SearchQuery(q="政府信息公开"))
+
+
+def test_time_limit_is_an_open_option(backend):
+    backend.write([synthetic(f"bulk-{i}", "江西省", 2020, None, "政府信息公开工作。" * 50) for i in range(300)])
+    reader = open_backend(backend.path, StorageOptions(read_only=True, time_limit=0.0))
+    try:
+        reader.search(SearchQuery(facets=()))  # facet cache warm (its load is not timed)
+        with pytest.raises(QueryTimeout):
+            reader.search(SearchQuery(q="政府信息公开"))
+    finally:
+        reader.close()
+
+
+def test_unreadable_index_is_storage_unavailable(tmp_path):
+    with pytest.raises(StorageUnavailable, match="no SQLite index"):
+        open_backend(tmp_path / "missing.sqlite", StorageOptions(read_only=True))
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database" * 100)
+    with pytest.raises(StorageUnavailable, match="cannot read"):
+        open_backend(junk, StorageOptions(read_only=True))
+    path = tmp_path / "later-damaged.sqlite"
+    open_backend(path).close()
+    reader = open_backend(path, StorageOptions(read_only=True))  # reads on first use
+    try:
+        path.write_bytes(b"not a database" * 400)
+        with pytest.raises(StorageUnavailable, match="cannot read"):
+            reader.count()
+    finally:
+        reader.close()
 
 
 def test_open_backend_targets(tmp_path):

@@ -8,16 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from indexer.storage import SearchQuery, open_backend
+from indexer.errors import QueryError, StorageUnavailable
+from indexer.storage import SearchQuery, StorageOptions, open_backend
+from indexer.storage.facets import failed_checks
+from indexer.storage.plan import parse_condition
 from indexer.storage.sqlite.schema import DERIVED_COLUMNS
-from indexer.tables.numbers import (
-    NUMBER_NAMES,
-    compute_numbers,
-    failed_checks,
-    holds,
-    parse_condition,
-)
+from indexer.tables.numbers import NUMBER_NAMES, compute_numbers
 from indexer.tables.schema import CHECK_RULES
+from reference import holds
 from sample_files import PINGTAN, SAMPLES
 
 SAMPLE_STEMS = ("saihan-minzheng-2019", "lvyuan-minzheng-2020", "lingwu-minzheng-2024")
@@ -167,7 +165,7 @@ def test_where_conditions_match_python(backend, records, where):
     expected = {rid for rid, nums in numbers(records).items() if all(holds(nums[c.name], c) for c in conditions)}
     result = backend.search(SearchQuery(where=where, limit=100))
     assert set(ids(result)) == expected and result.total == len(expected)
-    ranked = backend.search(SearchQuery(q="政府信息公开", where=conditions, limit=100))  # BM25 path: same rows
+    ranked = backend.search(SearchQuery(q="政府信息公开", where=where, limit=100))  # BM25 path: same rows
     assert set(ids(ranked)) == expected & set(ids(backend.search(SearchQuery(q="政府信息公开", limit=100))))
 
 
@@ -260,7 +258,8 @@ def test_bucket_facets_respect_the_other_filters(backend, records, query_filters
     conditions = [parse_condition(w) for w in where]
     nums = numbers(records)
     for name in (NEW, "review.total"):
-        others = SearchQuery(filters=query_filters, where=[c for c in conditions if c.name != name], limit=100)
+        kept = [w for w, c in zip(where, conditions) if c.name != name]
+        others = SearchQuery(filters=query_filters, where=kept, limit=100)
         pool = ids(backend.search(others))
         expected = dict.fromkeys(("0", "1-9", "10-99", "100-999", "1000+"), 0)
         for rid in pool:
@@ -280,8 +279,8 @@ def test_bucket_facets_respect_the_other_filters(backend, records, query_filters
         (SearchQuery(sort="-applications.total"), "sort"),
     ],
 )
-def test_bad_number_queries_raise_value_error(backend, query, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_number_queries_raise_query_error(backend, query, message):
+    with pytest.raises(QueryError, match=message):
         backend.search(query)
 
 
@@ -301,7 +300,7 @@ def test_export_follows_the_search_order_without_text(backend, records):
     assert all("text" not in r and r["stats"] == by_id[r["id"]]["stats"] for r in rows)
     capped = backend.export(SearchQuery(q="行政复议"), max_rows=2)
     assert capped.total > 2 and len(list(capped.records)) == 2
-    with pytest.raises(ValueError):
+    with pytest.raises(QueryError):
         backend.export(SearchQuery(), max_rows=10**6)
 
 
@@ -313,10 +312,10 @@ def test_old_file_gets_the_columns_when_opened_for_writing(backend, records, tmp
         conn.execute(f"ALTER TABLE reports DROP COLUMN {column}")
     conn.commit()
     conn.close()
-    with pytest.raises(ValueError, match="open it once for writing"):
-        open_backend(path, read_only=True)
+    with pytest.raises(StorageUnavailable, match="open it once for writing"):
+        open_backend(path, StorageOptions(read_only=True))
     open_backend(path).close()  # the writer adds and fills the columns
-    reader = open_backend(path, read_only=True)
+    reader = open_backend(path, StorageOptions(read_only=True))
     try:
         assert ids(reader.search(SearchQuery(sort=f"-{NEW}", limit=2))) == ["s-big", "pt-87885"]
         assert reader.search(SearchQuery(filters={"failed_check": ["unparsed"]})).total == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 import lxml.html
 from portal_helpers import fetch
 
-from sample_portal import truth as truth_for
+from sample_portal import build_portal, portal_truth
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +45,7 @@ def test_missing_entries_answer_404(truth):
 
 def test_truth_urls_use_the_running_base_url(portal, truth):
     assert all(r["url"].startswith(portal + "/") for r in truth["reports"])
-    assert truth == truth_for(portal)
+    assert truth == portal_truth(build_portal(), portal)
 
 
 def test_head_has_headers_and_no_body(portal):

@@ -134,7 +134,10 @@ def test_lookalikes_look_like_detail_pages(truth):
 
 
 def test_generation_is_deterministic_across_processes(truth):
-    code = "import json, sample_portal; print(json.dumps(sample_portal.truth('http://h:1'), ensure_ascii=False))"
+    code = (
+        "import json; from sample_portal import build_portal, portal_truth; "
+        "print(json.dumps(portal_truth(build_portal(), 'http://h:1'), ensure_ascii=False))"
+    )
     runs = [
         subprocess.run(
             [sys.executable, "-c", code],

@@ -13,7 +13,7 @@ from search_api.main import create_app
 def test_settings_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("REPORTS_DB", str(tmp_path / "x.sqlite"))
     monkeypatch.setenv("SEARCH_BACKEND", "sqlite")
-    assert Settings().reports_db == tmp_path / "x.sqlite"
+    assert Settings().reports_db == str(tmp_path / "x.sqlite")
 
 
 @pytest.mark.parametrize("env, value", [("SEARCH_BACKEND", "elasticsearch"), ("QUERY_TIME_LIMIT", "0")])

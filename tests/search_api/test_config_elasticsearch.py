@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from indexer.errors import StorageUnavailable
 from search_api.config import Settings
 from search_api.main import create_app
 
@@ -56,6 +57,6 @@ def test_bad_elasticsearch_settings(extra, message):
 
 def test_unreachable_cluster_fails_at_start():
     settings = Settings(search_backend="elasticsearch", es_url="http://127.0.0.1:9")  # nothing listens on port 9
-    with pytest.raises(ConnectionError, match="cannot reach Elasticsearch"):
+    with pytest.raises(StorageUnavailable, match="cannot reach Elasticsearch"):
         with TestClient(create_app(settings)):
             pass

@@ -9,7 +9,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer.tables.numbers import TABLE_CELLS, cell, failed_checks
+from indexer.storage.facets import failed_checks
+from indexer.tables.numbers import TABLE_CELLS, cell
 from search_api.config import Settings
 from search_api.main import create_app
 from search_api.routes.export import record_row

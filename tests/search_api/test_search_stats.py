@@ -6,13 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.tables.numbers import (
-    NUMBER_NAMES,
-    compute_numbers,
-    failed_checks,
-    holds,
-    parse_condition,
-)
+from indexer.storage.facets import failed_checks
+from indexer.storage.plan import parse_condition
+from indexer.tables.numbers import NUMBER_NAMES, compute_numbers
+from reference import holds
 
 NEW = "applications.new_received.total"
 

@@ -8,18 +8,17 @@ a negative number. The Elasticsearch run uses a unique alias per test session an
 from __future__ import annotations
 
 import json
-import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from indexer.record import build_record
-from indexer.storage import open_backend
+from indexer.storage import Backend, StorageOptions, open_backend
 from indexer.tables.schema import CHECK_RULES
 from sample_files import PINGTAN, SAMPLES, sample_files
 
-ES_URL_ENV = "ES_URL"
 BACKENDS = ("sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch))
 
 
@@ -185,58 +184,74 @@ def contract_records() -> list[dict]:
     return sample_records() + synthetic_records()
 
 
-def _open_sqlite(tmp_path_factory) -> object:
-    """A fresh SQLite backend in a temporary directory."""
+Dropped = Callable[[], None]  # closes a backend and removes what it stored
+
+
+def _open_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Backend:
+    """A fresh SQLite backend in a temporary directory (removed with it)."""
     return open_backend(tmp_path_factory.mktemp("contract") / "reports.sqlite")
 
 
-def _open_elasticsearch() -> tuple[object, str]:
-    """A fresh Elasticsearch backend behind a unique alias."""
-    from indexer.storage.elasticsearch.admin import EsOptions
+def _open_elasticsearch() -> tuple[Backend, Dropped]:
+    """A fresh Elasticsearch backend behind a unique alias (ES_* settings from the environment, indexer.config)."""
+    from indexer.config import StorageSettings
 
     alias = f"contract-{uuid.uuid4().hex[:12]}"
-    options = EsOptions(
-        url=os.environ[ES_URL_ENV],
-        alias=alias,
-        username=os.environ.get("ES_USERNAME"),
-        password=os.environ.get("ES_PASSWORD"),
-        api_key=os.environ.get("ES_API_KEY"),
-        ca_certs=os.environ.get("ES_CA_CERTS"),
-    )
-    return open_backend(options.url, es_options=options), alias
+    options = StorageSettings(search_backend="elasticsearch", es_index=alias).es_options()
+    backend = open_backend(options.url, StorageOptions(elasticsearch=options))
+
+    def drop() -> None:
+        from indexer.storage.elasticsearch.admin import connect
+
+        backend.close()
+        client = connect(options)
+        try:
+            delete_all(client, alias)
+        finally:
+            client.close()
+
+    return backend, drop
 
 
-def _drop(backend) -> None:
-    """Close a backend; for Elasticsearch delete its indexes, template and failures index first."""
-    if hasattr(backend, "client"):
-        from indexer.storage.elasticsearch.admin import delete_all
+def delete_all(client, alias: str) -> None:
+    """Delete every index behind `alias`, its template and its failures index."""
+    from elasticsearch import NotFoundError
 
-        delete_all(backend.client, backend.alias)
-    backend.close()
+    from indexer.storage.elasticsearch.admin import alias_indices
+    from indexer.storage.elasticsearch.mapping import failures_index
+
+    for index in alias_indices(client, alias):
+        client.indices.delete(index=index, ignore_unavailable=True)
+    client.indices.delete(index=failures_index(alias), ignore_unavailable=True)
+    try:
+        client.indices.delete_index_template(name=alias)
+    except NotFoundError:
+        pass
 
 
-def _make_backend(name: str, tmp_path_factory):
-    """Open a fresh backend of this kind (Elasticsearch cases are marked, and skipped without ES_URL)."""
+def _make_backend(name: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Backend, Dropped]:
+    """A fresh backend of this kind and how to drop it (Elasticsearch cases are marked, skipped without ES_URL)."""
     if name == "elasticsearch":
-        return _open_elasticsearch()[0]
-    return _open_sqlite(tmp_path_factory)
+        return _open_elasticsearch()
+    backend = _open_sqlite(tmp_path_factory)
+    return backend, backend.close
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def loaded(request, tmp_path_factory, contract_records):
     """A backend of each kind holding the contract records (read-only tests share it)."""
-    backend = _make_backend(request.param, tmp_path_factory)
+    backend, drop = _make_backend(request.param, tmp_path_factory)
     backend.write(contract_records)
     yield backend
-    _drop(backend)
+    drop()
 
 
 @pytest.fixture(params=BACKENDS)
 def fresh(request, tmp_path_factory):
     """An empty backend of each kind, for tests that write."""
-    backend = _make_backend(request.param, tmp_path_factory)
+    backend, drop = _make_backend(request.param, tmp_path_factory)
     yield backend
-    _drop(backend)
+    drop()
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Elasticsearch connection, versioned indexes behind an alias, bulk loads and reindexing.
 
-* ``EsOptions`` / ``connect``: where the cluster is and how to log in (one options object, no globals).
+* ``connect``: a client for ``options.EsOptions`` (where the cluster is and how to log in; no globals).
 * ``ensure_alias``: on first use, put the index template and create ``<alias>-v…`` behind the alias.
 * ``bulk_load``: ``helpers.streaming_bulk`` in chunks, retrying 429 answers with exponential backoff;
   every document that still fails is handed to a sink with its error and the full record (the CLI
@@ -8,40 +8,35 @@
 * ``relaxed_refresh``: ``refresh_interval: -1`` during a bulk load, the previous value restored after.
 * ``rebuild``: a full reindex into a new versioned index, then one atomic ``_aliases`` call moves the
   alias (no downtime); the old index is deleted unless kept.
-* Record sources for a rebuild: the current alias (point in time + search_after over ``_source``),
-  a SQLite index file, or a JSONL file (records, or the lines of an error report).
+* ``alias_records``: the records behind the current alias (point in time + search_after over
+  ``_source``), the source of a rebuild in place; other sources are ``base.RecordSource``s
+  (a backend, a JSONL file).
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from typing import Any
 
 from elastic_transport import TransportError
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
+from indexer.errors import BulkAborted, InvalidRecord
+from indexer.model import Record
+from indexer.storage.base import Failure
 from indexer.storage.elasticsearch.mapping import (
+    Body,
     alias_actions,
     bulk_action,
     failures_index,
     index_template,
     versioned_index,
 )
-from indexer.storage.sqlite.backend import SqliteBackend
+from indexer.storage.options import BulkSettings, EsOptions
 
-DEFAULT_ALIAS = "reports"
-ES_SCHEME_PREFIX = "elasticsearch+"
-ES_SCHEMES = ("http", "https", "elasticsearch+http", "elasticsearch+https")
-REQUEST_TIMEOUT_S = 30.0
-BULK_CHUNK = 500
-BULK_MAX_RETRIES = 6  # 429 answers retried with backoff 2, 4, 8 … s (capped)
-BULK_INITIAL_BACKOFF_S = 2.0
-BULK_MAX_BACKOFF_S = 120.0
 SCROLL_BATCH = 1000  # documents per search_after page when reading an alias
 PIT_KEEP_ALIVE = "5m"
 FAILURES_MAPPING = {
@@ -55,36 +50,12 @@ FAILURES_MAPPING = {
         "seq": {"type": "long"},
     },
 }
-
-
-@dataclass(frozen=True)
-class EsOptions:
-    """Where the cluster is, how to log in, the alias, and the settings of new indexes."""
-
-    url: str
-    alias: str = DEFAULT_ALIAS
-    username: str | None = None
-    password: str | None = None
-    api_key: str | None = None
-    ca_certs: str | None = None
-    shards: int = 1
-    replicas: int | None = None  # None: auto 0-1 (no replica on a single node)
-    request_timeout: float = REQUEST_TIMEOUT_S
-
-
-def parse_target(target: str) -> EsOptions:
-    """Options from `http(s)://…` or `elasticsearch+http(s)://…`, alias from an `?alias=` parameter."""
-    parts = urlsplit(target)
-    if parts.scheme not in ES_SCHEMES:
-        raise ValueError(f"not an Elasticsearch URL: {target!r}")
-    scheme = parts.scheme.removeprefix(ES_SCHEME_PREFIX)
-    alias = parse_qs(parts.query).get("alias", [DEFAULT_ALIAS])[0]
-    return EsOptions(url=urlunsplit((scheme, parts.netloc, parts.path, "", "")), alias=alias)
+FailureEntry = dict[str, Any]  # one line of a bulk error report: id, status, error, record
 
 
 def connect(options: EsOptions) -> Elasticsearch:
     """A client for the cluster (basic auth or API key, optional CA bundle)."""
-    auth: dict = {}
+    auth: dict[str, Any] = {}
     if options.api_key:
         auth["api_key"] = options.api_key
     elif options.username:
@@ -143,22 +114,12 @@ def ensure_failures_index(client: Elasticsearch, alias: str) -> str:
     return name
 
 
-def delete_all(client: Elasticsearch, alias: str) -> None:
-    """Delete every index behind `alias`, the template and the failures index (tests, teardown)."""
-    for index in alias_indices(client, alias):
-        client.indices.delete(index=index, ignore_unavailable=True)
-    client.indices.delete(index=failures_index(alias), ignore_unavailable=True)
-    try:
-        client.indices.delete_index_template(name=alias)
-    except NotFoundError:
-        pass
-
-
 @contextmanager
 def relaxed_refresh(client: Elasticsearch, index: str) -> Iterator[None]:
     """No periodic refresh while inside (bulk load); restore the previous interval and refresh after."""
-    current = client.indices.get_settings(index=index, name="index.refresh_interval", flat_settings=True).body
-    previous = next(iter(current.values()), {}).get("settings", {}).get("index.refresh_interval")
+    answer: Body = client.indices.get_settings(index=index, name="index.refresh_interval", flat_settings=True).body
+    current: Body = next(iter(answer.values()), {})
+    previous = current.get("settings", {}).get("index.refresh_interval")
     client.indices.put_settings(index=index, settings={"index": {"refresh_interval": "-1"}})
     try:
         yield
@@ -174,28 +135,10 @@ class BulkReport:
 
     written: int = 0
     failed: int = 0
-    failures: list[dict] = field(default_factory=list)  # kept only when no sink was given
+    failures: list[FailureEntry] = field(default_factory=list)  # kept only when no sink was given
 
 
-class BulkAborted(Exception):
-    """The cluster became unreachable mid-load; the in-flight documents were reported as failed."""
-
-    def __init__(self, report: BulkReport, cause: Exception):
-        super().__init__(f"bulk load stopped after {report.written} written, {report.failed} failed: {cause}")
-        self.report = report
-
-
-@dataclass(frozen=True)
-class BulkSettings:
-    """Chunking and retries of a bulk load."""
-
-    chunk_size: int = BULK_CHUNK
-    max_retries: int = BULK_MAX_RETRIES
-    initial_backoff: float = BULK_INITIAL_BACKOFF_S
-    max_backoff: float = BULK_MAX_BACKOFF_S
-
-
-def failure_entry(record: object, status: int | None, error: object) -> dict:
+def failure_entry(record: object, status: int | None, error: object) -> FailureEntry:
     """One line of the per-document error report: id, status, error, and the record to re-send."""
     rid = record.get("id") if isinstance(record, dict) else None
     if not isinstance(error, (dict, str)):
@@ -206,22 +149,22 @@ def failure_entry(record: object, status: int | None, error: object) -> dict:
 def bulk_load(
     client: Elasticsearch,
     index: str,
-    records: Iterable[dict],
+    records: Iterable[Record],
     *,
-    sink: Callable[[dict], None] | None = None,
+    sink: Callable[[FailureEntry], None] | None = None,
     settings: BulkSettings = BulkSettings(),
     progress: Callable[[BulkReport], None] | None = None,
 ) -> BulkReport:
     """Index `records` into `index` with streaming_bulk; every failed document goes to `sink` with its error."""
     report = BulkReport()
     report_failure = sink or report.failures.append
-    pending: dict[str, deque[dict]] = defaultdict(deque)  # sent, not yet answered (one chunk or so)
+    pending: dict[str, deque[Record]] = defaultdict(deque)  # sent, not yet answered (one chunk or so)
 
-    def actions() -> Iterator[dict]:
+    def actions() -> Iterator[Body]:
         for record in records:
             try:
                 action = bulk_action(record, index)
-            except ValueError as exc:
+            except InvalidRecord as exc:
                 report.failed += 1
                 report_failure(failure_entry(record, None, f"invalid record: {exc}"))
                 continue
@@ -254,11 +197,11 @@ def bulk_load(
             for record in queue:
                 report.failed += 1
                 report_failure(failure_entry(record, None, f"not sent: {exc}"))
-        raise BulkAborted(report, exc) from exc
+        raise BulkAborted(report.written, report.failed, exc) from exc
     return report
 
 
-def _take(pending: dict[str, deque[dict]], record_id: str) -> dict | None:
+def _take(pending: dict[str, deque[Record]], record_id: str) -> Record | None:
     """Remove and return the oldest in-flight record with this id."""
     queue = pending.get(record_id)
     if not queue:
@@ -269,14 +212,14 @@ def _take(pending: dict[str, deque[dict]], record_id: str) -> dict | None:
     return record
 
 
-# --------------------------------------------------------------------------- record sources
-def alias_records(client: Elasticsearch, alias: str, batch: int = SCROLL_BATCH) -> Iterator[dict]:
+# --------------------------------------------------------------------------- the alias as a source
+def alias_records(client: Elasticsearch, alias: str, batch: int = SCROLL_BATCH) -> Iterator[Record]:
     """Every record behind `alias` (_source), read in a point in time with search_after."""
     pit = client.open_point_in_time(index=alias, keep_alive=PIT_KEEP_ALIVE).body["id"]
     after = None
     try:
         while True:
-            body: dict = {
+            body: Body = {
                 "size": batch,
                 "query": {"match_all": {}},
                 "sort": [{"_shard_doc": "asc"}],
@@ -295,35 +238,6 @@ def alias_records(client: Elasticsearch, alias: str, batch: int = SCROLL_BATCH) 
         client.close_point_in_time(id=pit)
 
 
-def sqlite_records(path: Path) -> Iterator[dict]:
-    """Every record of a SQLite index file, read through its backend (read-only)."""
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"no SQLite index at {path}")
-    backend = SqliteBackend(Path(path), read_only=True)
-    try:
-        yield from backend.records()
-    finally:
-        backend.close()
-
-
-def sqlite_failures(path: Path) -> list[dict]:
-    """The crawl failures kept in a SQLite index file."""
-    backend = SqliteBackend(Path(path), read_only=True)
-    try:
-        return backend.failures()
-    finally:
-        backend.close()
-
-
-def jsonl_records(path: Path) -> Iterator[dict]:
-    """Records from a JSONL file: one record per line, or error-report lines ({"record": …})."""
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                item = json.loads(line)
-                yield item["record"] if isinstance(item, dict) and "record" in item and "error" in item else item
-
-
 # --------------------------------------------------------------------------- full reindex
 @dataclass
 class RebuildResult:
@@ -339,9 +253,9 @@ class RebuildResult:
 def rebuild(
     client: Elasticsearch,
     options: EsOptions,
-    records: Iterable[dict],
+    records: Iterable[Record],
     *,
-    sink: Callable[[dict], None] | None = None,
+    sink: Callable[[FailureEntry], None] | None = None,
     keep_old: bool = False,
     allow_failures: bool = False,
     settings: BulkSettings = BulkSettings(),
@@ -367,11 +281,12 @@ def rebuild(
     return RebuildResult(new, report, True, old, deleted)
 
 
-def copy_failures(client: Elasticsearch, alias: str, failures: list[dict]) -> int:
+def copy_failures(client: Elasticsearch, alias: str, failures: Iterable[Failure]) -> int:
     """Copy crawl failures into the failures index next to `alias`; return how many."""
-    if not failures:
+    rows = list(failures)
+    if not rows:
         return 0
     index = ensure_failures_index(client, alias)
-    actions = ({"_index": index, "_source": {**f, "seq": n}} for n, f in enumerate(failures))
+    actions = ({"_index": index, "_source": {**f, "seq": n}} for n, f in enumerate(rows))
     written, _ = helpers.bulk(client, actions, refresh="wait_for")
     return written

@@ -1,74 +1,54 @@
-"""Elasticsearch backend: the `base.Backend` contract over an alias (see es_mapping, es_query, es_admin).
+"""Elasticsearch backend: the `base.Backend` contract over an alias (see mapping.py, query.py, admin.py).
 
-Writes go to the alias (its write index) through ``es_admin.bulk_load`` and are refreshed before
-``write`` returns, so a search right after sees them, as with SQLite. A document that still fails
+Writes go to the alias (its write index) through ``admin.bulk_load`` and are refreshed before
+``write`` returns, so a search right after sees them, as with SQLite. Records are checked by
+``records.valid_record`` like SQLite's. A document that still fails
 after the 429 retries makes ``write`` raise ``BulkWriteError`` listing each one with its error, after
 every other document was written. Searches run one request (from/size) while the page ends within
-``es_query.MAX_WINDOW``; deeper pages walk the sorted matches with search_after inside a point in time.
-Snippets are cut from the original text by ``highlight.snippet``, like the SQLite backend.
+``query.MAX_WINDOW``; deeper pages walk the sorted matches with search_after inside a point in time.
+Hits and snippets are made by ``base.make_hit``, like the SQLite backend's.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
-from indexer.search_text.highlight import snippet
+from indexer.errors import BulkWriteError, QueryError, QueryTimeout, StorageUnavailable
+from indexer.model import Record
 from indexer.storage.base import (
     MAX_EXPORT_ROWS,
     ExportResult,
+    Failure,
     Hit,
-    QueryTimeout,
+    RecordFields,
     SearchQuery,
     SearchResult,
     failure_row,
+    make_hit,
 )
 from indexer.storage.elasticsearch.admin import (
-    BulkReport,
-    BulkSettings,
-    EsOptions,
+    alias_records,
     bulk_load,
     connect,
     ensure_alias,
     ensure_failures_index,
 )
-from indexer.storage.elasticsearch.mapping import (
-    CONTENT_HASH_FIELD,
-    ID_FIELD,
-    check_record,
-)
-from indexer.storage.elasticsearch.query import (
-    MAX_WINDOW,
-    QueryPlan,
-    ranked,
-    read_facets,
-    search_body,
-)
+from indexer.storage.elasticsearch.mapping import CONTENT_HASH_FIELD, ID_FIELD, Body
+from indexer.storage.elasticsearch.query import MAX_WINDOW, read_facets, search_body
+from indexer.storage.options import QUERY_TIME_LIMIT_S, EsOptions
+from indexer.storage.plan import QueryPlan
+from indexer.storage.records import valid_record
 from indexer.storage.revisions import reconcile
 
-QUERY_TIME_LIMIT_S = 2.0
 REQUEST_SLACK_S = 3.0  # the HTTP timeout is the search time limit plus this
-SNIPPET_WIDTH = 120  # as the SQLite backend
 EXPORT_BATCH = 1000  # records per search_after page of an export
 PIT_KEEP_ALIVE = "1m"
 MAX_FAILURES_LISTED = 10_000
-
-
-class BulkWriteError(Exception):
-    """Some documents could not be written; `failures` holds each with its error and record."""
-
-    def __init__(self, report: BulkReport):
-        first = report.failures[0] if report.failures else {}
-        super().__init__(
-            f"{report.failed} document(s) not written (written: {report.written}); "
-            f"first: {first.get('id')!r}: {first.get('error')}"
-        )
-        self.failures = report.failures
-        self.written = report.written
 
 
 class ElasticsearchBackend:
@@ -81,38 +61,36 @@ class ElasticsearchBackend:
         read_only: bool = False,
         client: Elasticsearch | None = None,
         time_limit: float = QUERY_TIME_LIMIT_S,
-        bulk: BulkSettings = BulkSettings(),
     ):
         self.options = options
         self.alias = options.alias
         self.read_only = read_only
         self.time_limit = time_limit
-        self.bulk = bulk
         self.client = client or connect(options)
         try:
             ensure_alias(self.client, options)
         except TransportError as exc:
-            raise ConnectionError(f"cannot reach Elasticsearch at {options.url}: {exc}") from exc
+            raise StorageUnavailable(f"cannot reach Elasticsearch at {options.url}: {exc}") from exc
 
     # ------------------------------------------------------------------ writing
-    def write(self, records: Iterable[dict]) -> int:
+    def write(self, records: Iterable[Record]) -> int:
         """Insert or update records by id (bulk, retried on 429), refresh; return how many were written."""
-        self._require_writable()
-        prepared = [check_record(r) for r in records]
+        client = self._writable_client()
+        prepared = [valid_record(r) for r in records]
         if not prepared:
             return 0
-        report = bulk_load(self.client, self.alias, self._reconciled(prepared), settings=self.bulk)
-        self.client.indices.refresh(index=self.alias)
+        report = bulk_load(client, self.alias, self._reconciled(prepared), settings=self.options.bulk)
+        client.indices.refresh(index=self.alias)
         if report.failed:
-            raise BulkWriteError(report)
+            raise BulkWriteError(report.written, report.failures)
         return report.written
 
-    def _reconciled(self, records: list[dict]) -> list[dict]:
+    def _reconciled(self, records: list[Record]) -> list[Record]:
         """Merge each record with the stored one of the same id or content (revisions.py)."""
         found = self.client.mget(index=self.alias, ids=[r["id"] for r in records])["docs"]
-        by_id = {doc["_id"]: doc["_source"] for doc in found if doc.get("found")}
-        hashes = sorted({r["content_hash"] for r in records if r["id"] not in by_id and r.get("content_hash")})
-        by_hash: dict[str, dict] = {}
+        by_id: dict[str, Record] = {doc["_id"]: doc["_source"] for doc in found if doc.get("found")}
+        hashes = sorted({h for r in records if r["id"] not in by_id and (h := r.get("content_hash"))})
+        by_hash: dict[str, Record] = {}
         if hashes:
             answer = self.client.search(
                 index=self.alias,
@@ -122,41 +100,55 @@ class ElasticsearchBackend:
             )
             for hit in answer["hits"]["hits"]:
                 by_hash.setdefault(hit["_source"].get("content_hash"), hit["_source"])
-        return [reconcile(r, by_id.get(r["id"]), by_hash.get(r.get("content_hash"))) for r in records]
+        return [reconcile(r, by_id.get(r["id"]), by_hash.get(r.get("content_hash") or "")) for r in records]
 
-    def record_failure(self, failure: dict) -> None:
+    def record_failure(self, failure: Mapping[str, object]) -> None:
         """Keep a crawl failure or rejected page in the `<alias>-failures` index."""
-        self._require_writable()
+        client = self._writable_client()
         row = {**failure_row(failure), "seq": time.time_ns()}  # seq keeps insertion order
-        index = ensure_failures_index(self.client, self.alias)
-        self.client.index(index=index, document=row, refresh="wait_for")
+        index = ensure_failures_index(client, self.alias)
+        client.index(index=index, document=row, refresh="wait_for")
 
-    def _require_writable(self) -> None:
-        """Refuse writes on a read-only backend, as SQLite does."""
+    def _writable_client(self) -> Elasticsearch:
+        """The client, for a backend opened for writing; ValueError on a read-only one, as SQLite."""
         if self.read_only:
             raise ValueError("this backend was opened read-only")
+        return self.client
 
     # ------------------------------------------------------------------ reading
-    def get(self, record_id: str) -> dict | None:
+    def get(self, record_id: str) -> Record | None:
         """Return the full stored record, or None."""
         try:
-            return self.client.get(index=self.alias, id=record_id).body["_source"]
+            record: Record = self.client.get(index=self.alias, id=record_id).body["_source"]
         except NotFoundError:
             return None
+        return record
+
+    def records(self) -> Iterator[Record]:
+        """Yield every record behind the alias in full (a point in time walked with search_after)."""
+        return alias_records(self.client, self.alias)
 
     def count(self) -> int:
-        """Return how many reports are indexed (ConnectionError when the cluster cannot be reached)."""
+        """Return how many reports are indexed (StorageUnavailable when the cluster cannot be reached)."""
         try:
             return int(self.client.count(index=self.alias).body["count"])
         except TransportError as exc:
-            raise ConnectionError(f"cannot reach Elasticsearch at {self.options.url}: {exc}") from exc
+            raise StorageUnavailable(f"cannot reach Elasticsearch at {self.options.url}: {exc}") from exc
 
-    def failures(self) -> list[dict]:
-        """Return the recorded failures, oldest first (at most MAX_FAILURES_LISTED)."""
+    def failures(self) -> Iterator[Failure]:
+        """Yield the recorded failures, oldest first (at most MAX_FAILURES_LISTED)."""
         index = ensure_failures_index(self.client, self.alias)
         body = {"size": MAX_FAILURES_LISTED, "sort": [{"seq": "asc"}], "query": {"match_all": {}}}
-        hits = self.client.search(index=index, body=body).body["hits"]["hits"]
-        return [{k: h["_source"].get(k) for k in ("url", "reason", "portal", "kind", "status", "at")} for h in hits]
+        for hit in self.client.search(index=index, body=body).body["hits"]["hits"]:
+            row = hit["_source"]
+            yield {
+                "url": row.get("url"),
+                "reason": row.get("reason"),
+                "portal": row.get("portal"),
+                "kind": row.get("kind"),
+                "status": row.get("status"),
+                "at": row.get("at"),
+            }
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a search: total, facets and the page of hits (deep pages through search_after)."""
@@ -176,9 +168,7 @@ class ElasticsearchBackend:
 
     def export(self, query: SearchQuery, max_rows: int = MAX_EXPORT_ROWS) -> ExportResult:
         """The matching records (no text) in the query's order, at most `max_rows`, read in search_after pages."""
-        if not 0 <= max_rows <= MAX_EXPORT_ROWS:
-            raise ValueError(f"an export returns between 0 and {MAX_EXPORT_ROWS} rows")
-        plan = QueryPlan.build(replace(query, offset=0, limit=max_rows, facets=()), max_limit=MAX_EXPORT_ROWS)
+        plan = QueryPlan.for_export(query, max_rows)
         pit = self._open_pit()
         try:
             first = self._search(self._export_body(plan, pit, min(EXPORT_BATCH, max_rows), None))
@@ -194,23 +184,26 @@ class ElasticsearchBackend:
         """The search time limit in milliseconds (Elasticsearch's `timeout`)."""
         return max(1, int(self.time_limit * 1000))
 
-    def _search(self, body: dict, index: str | None = None) -> dict:
-        """One _search request; ValueError for a rejected query, QueryTimeout when too slow."""
+    def _search(self, body: Body, index: str | None = None) -> Body:
+        """One _search request; QueryError for a rejected query, QueryTimeout when too slow."""
         client = self.client.options(request_timeout=self.time_limit + REQUEST_SLACK_S)
         target = None if "pit" in body else (index or self.alias)
         try:
-            response = client.search(index=target, body=body).body
+            response: Body = client.search(index=target, body=body).body
         except ConnectionTimeout as exc:
             raise QueryTimeout(f"search took longer than {self.time_limit:g} s") from exc
         except BadRequestError as exc:
-            raise ValueError(f"Elasticsearch rejected the query: {exc.message}") from exc
+            raise QueryError(f"Elasticsearch rejected the query: {exc.message}") from exc
+        except TransportError as exc:
+            raise StorageUnavailable(f"cannot reach Elasticsearch at {self.options.url}: {exc}") from exc
         if response.get("timed_out"):
             raise QueryTimeout(f"search took longer than {self.time_limit:g} s")
         return response
 
     def _open_pit(self) -> str:
         """Open a point in time on the alias (a consistent view for search_after pages)."""
-        return self.client.open_point_in_time(index=self.alias, keep_alive=PIT_KEEP_ALIVE).body["id"]
+        pit: str = self.client.open_point_in_time(index=self.alias, keep_alive=PIT_KEEP_ALIVE).body["id"]
+        return pit
 
     def _close_pit(self, pit: str) -> None:
         """Close a point in time, ignoring one that already expired."""
@@ -219,7 +212,7 @@ class ElasticsearchBackend:
         except (NotFoundError, TransportError):
             pass
 
-    def _deep_page(self, plan: QueryPlan) -> tuple[dict, list[dict]]:
+    def _deep_page(self, plan: QueryPlan) -> tuple[Body, list[Body]]:
         """Total and facets, then the page past MAX_WINDOW reached with search_after (in a point in time)."""
         pit = self._open_pit()
         pit_ref = {"id": pit, "keep_alive": PIT_KEEP_ALIVE}
@@ -236,16 +229,17 @@ class ElasticsearchBackend:
                     return first, []
                 skip, after = skip - size, hits[-1]["sort"]
             body = search_body(plan, size=plan.limit, search_after=after, facets=False)
-            return first, self._search({**body, "pit": pit_ref, "track_total_hits": False})["hits"]["hits"]
+            page: list[Body] = self._search({**body, "pit": pit_ref, "track_total_hits": False})["hits"]["hits"]
+            return first, page
         finally:
             self._close_pit(pit)
 
-    def _export_body(self, plan: QueryPlan, pit: str, size: int, after: list | None) -> dict:
+    def _export_body(self, plan: QueryPlan, pit: str, size: int, after: list[Any] | None) -> Body:
         """One page of an export: no aggregations, no text."""
         body = search_body(plan, size=size, search_after=after, facets=False, source={"excludes": ["text"]})
         return {**body, "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE}, "track_total_hits": after is None}
 
-    def _export_records(self, plan: QueryPlan, pit: str, first: dict, max_rows: int) -> Iterator[dict]:
+    def _export_records(self, plan: QueryPlan, pit: str, first: Body, max_rows: int) -> Iterator[RecordFields]:
         """Yield the first page's records, then the next pages', up to max_rows; close the point in time."""
         sent, page = 0, first["hits"]["hits"]
         try:
@@ -261,12 +255,10 @@ class ElasticsearchBackend:
             self._close_pit(pit)
 
     @staticmethod
-    def _hit(hit: dict, plan: QueryPlan) -> Hit:
-        """A Hit from one search hit: the record without text, a snippet of the original text."""
-        record = dict(hit["_source"])
-        text = record.pop("text", "")
-        score = float(hit["sort"][0]) if ranked(plan) else None
-        return Hit(id=record["id"], score=score, record=record, snippet=snippet(text, list(plan.terms), SNIPPET_WIDTH))
+    def _hit(hit: Body, plan: QueryPlan) -> Hit:
+        """A Hit from one search hit: the score when ranked, the record and snippet as base.make_hit makes them."""
+        score = float(hit["sort"][0]) if plan.ranked else None
+        return make_hit(hit["_source"], score, plan.terms)
 
     def close(self) -> None:
         """Close the client's connections."""

@@ -9,11 +9,10 @@ of ``_source`` (``_source.excludes``), so it costs no stored bytes and never com
 * ``ix.title_seg`` / ``ix.agency_seg`` / ``ix.text_seg``: jieba-segmented text (``segment.segment_text``)
   analysed by ``whitespace`` + ``lowercase`` only, so the index holds exactly the project's tokens;
   the query side joins ``segment.query_terms`` with spaces.
-* ``ix.<facet>``: one keyword per facet field, the value as a string (``report_year`` 2019 -> "2019"),
-  compared like the SQLite backend compares facet values.
+* ``ix.<facet>``: one keyword per keyword facet, its value as a string (``facets.facet_value``).
 * ``ix.year_sort`` (integer, the integer copy of ``report_year``) and ``ix.published`` (date) for
   sorts and ranges.
-* ``ix.n.<column>``: one ``double`` per registered number (``stats_fields.NUMBER_FIELDS``), absent when null.
+* ``ix.n.<column>``: one ``double`` per registered number (``tables/numbers.py``), absent when null.
 * ``ix.has_failed_checks`` (boolean, absent when no check was evaluated), ``ix.failed_check`` (keywords).
 
 The top level is ``dynamic: false``: any other record field is kept in ``_source`` without
@@ -24,19 +23,25 @@ index template, so every index a reindex builds gets the same mapping.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
+from indexer.model import Record
 from indexer.search_text.segment import segment_text
-from indexer.storage.base import FACET_FIELDS
+from indexer.storage.base import TEXT_WEIGHTS
+from indexer.storage.facets import FAILED_CHECK, HAS_FAILED_CHECKS, KEYWORD_FACETS, facet_value, failed_checks
+from indexer.storage.options import DEFAULT_SHARDS
 from indexer.storage.plan import iso_ordinal
-from indexer.tables.numbers import NUMBER_FIELDS, compute_numbers, failed_checks
+from indexer.storage.records import valid_record
+from indexer.tables.numbers import NUMBER_FIELDS, compute_numbers
 
+Body = dict[str, Any]  # a JSON request body or part of one
 IX = "ix"  # the object holding every indexed (derived) field
 ANALYZER = "seg_whitespace"  # whitespace tokenizer + lowercase: jieba already cut the text
-TEXT_FIELDS = {"title_seg": 10.0, "agency_seg": 5.0, "text_seg": 1.0}  # boosts, as SQLite's BM25 weights
+SEGMENTED = {"title": "title_seg", "agency": "agency_seg", "body": "text_seg"}  # text field -> its ix field
+TEXT_FIELDS = {SEGMENTED[name]: weight for name, weight in TEXT_WEIGHTS.items()}  # boosts
 TEMPLATE_PRIORITY = 500  # above Elasticsearch's built-in templates (100)
 VERSION_SEPARATOR = "-v"
 VERSION_FORMAT = "%Y%m%d%H%M%S%f"
-DEFAULT_SHARDS = 1
 AUTO_REPLICAS = "0-1"  # no replica on a single node, one as soon as a second node joins
 FAILURES_SUFFIX = "-failures"
 NUMBER_TYPE = "double"  # exact comparisons with `where` values (a scaled_float rounds)
@@ -59,9 +64,9 @@ CONTENT_HASH_FIELD = "content_hash"  # finds the same report stored under anothe
 
 
 # --------------------------------------------------------------------------- template
-def index_settings(shards: int = DEFAULT_SHARDS, replicas: int | None = None) -> dict:
+def index_settings(shards: int = DEFAULT_SHARDS, replicas: int | None = None) -> Body:
     """Index settings: shards, replicas (auto 0-1 unless given) and the whitespace analyzer."""
-    settings: dict = {
+    settings: Body = {
         "number_of_shards": shards,
         "analysis": {"analyzer": {ANALYZER: {"type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"]}}},
     }
@@ -73,16 +78,16 @@ def index_settings(shards: int = DEFAULT_SHARDS, replicas: int | None = None) ->
     return settings
 
 
-def index_mappings() -> dict:
+def index_mappings() -> Body:
     """The mapping: the record in _source (not indexed), the derived `ix` fields indexed."""
     segmented = {"type": "text", "analyzer": ANALYZER, "norms": True}
     ix = {
         **dict.fromkeys(TEXT_FIELDS, segmented),
-        **{name: {"type": "keyword"} for name in FACET_FIELDS},
+        **{name: {"type": "keyword"} for name in KEYWORD_FACETS},
         "year_sort": {"type": "integer"},
         "published": {"type": "date", "format": "strict_date"},
-        "has_failed_checks": {"type": "boolean"},
-        "failed_check": {"type": "keyword"},
+        HAS_FAILED_CHECKS: {"type": "boolean"},
+        FAILED_CHECK: {"type": "keyword"},
         "n": {"properties": {f.column: {"type": NUMBER_TYPE} for f in NUMBER_FIELDS}},
     }
     return {
@@ -104,7 +109,7 @@ def index_pattern(alias: str) -> str:
     return f"{alias}{VERSION_SEPARATOR}*"
 
 
-def index_template(alias: str, shards: int = DEFAULT_SHARDS, replicas: int | None = None) -> dict:
+def index_template(alias: str, shards: int = DEFAULT_SHARDS, replicas: int | None = None) -> Body:
     """Body of PUT _index_template/<alias>: the settings and mapping of every `<alias>-v…` index."""
     return {
         "index_patterns": [index_pattern(alias)],
@@ -125,40 +130,24 @@ def failures_index(alias: str) -> str:
     return alias + FAILURES_SUFFIX
 
 
-def alias_actions(alias: str, new_index: str, old_indices: list[str]) -> dict:
+def alias_actions(alias: str, new_index: str, old_indices: list[str]) -> Body:
     """Body of POST _aliases moving `alias` from the old indices to the new one in one atomic call."""
-    actions = [{"remove": {"index": old, "alias": alias}} for old in old_indices if old != new_index]
+    actions: list[Body] = [{"remove": {"index": old, "alias": alias}} for old in old_indices if old != new_index]
     actions.append({"add": {"index": new_index, "alias": alias, "is_write_index": True}})
     return {"actions": actions}
 
 
 # --------------------------------------------------------------------------- documents
-def _facet_value(value: object) -> str | None:
-    """Facet values are strings (report_year 2019 -> "2019"); None and "" are null."""
-    return None if value is None or value == "" else str(value)
-
-
-def check_record(record: object) -> dict:
-    """Reject what the SQLite backend rejects: no string id, non-string text, non-integer report_year."""
-    if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
-        raise ValueError("every record needs a non-empty string `id`")
-    if not isinstance(record.get("text", ""), str):
-        raise ValueError(f"record {record['id']}: `text` must be a string")
-    year = record.get("report_year")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise ValueError(f"record {record['id']}: `report_year` must be an integer or null")
-    return record
-
-
-def index_fields(record: dict) -> dict:
+def index_fields(record: Record) -> Body:
     """The derived `ix` object of one record (segmented text, facet keywords, numbers, checks)."""
-    ix: dict = {
+    ix: Body = {
         "title_seg": segment_text(record.get("title")),
         "agency_seg": segment_text(record.get("agency")),
         "text_seg": segment_text(record.get("text")),
     }
-    for name in FACET_FIELDS:
-        value = _facet_value(record.get(name))
+    fields: dict[str, Any] = dict(record)
+    for name in KEYWORD_FACETS:
+        value = facet_value(fields.get(name))
         if value is not None:
             ix[name] = value
     if isinstance(record.get("report_year"), int):
@@ -166,22 +155,22 @@ def index_fields(record: dict) -> dict:
     published = iso_ordinal(record.get("published"))  # read as the SQLite backend reads it
     if published is not None:
         ix["published"] = date.fromordinal(published).isoformat()
-    stats = record.get("stats")
-    numbers = compute_numbers(stats if isinstance(stats, dict) else None)
+    numbers = compute_numbers(record.get("stats"))
     ix["n"] = {f.column: numbers[f.name] for f in NUMBER_FIELDS if numbers[f.name] is not None}
     failed = failed_checks(record.get("checks"))
     if failed is not None:
-        ix["has_failed_checks"] = bool(failed)
-        ix["failed_check"] = failed
+        ix[HAS_FAILED_CHECKS] = bool(failed)
+        ix[FAILED_CHECK] = failed
     return ix
 
 
-def document(record: dict) -> dict:
-    """The document stored for one record: the record itself plus its `ix` fields."""
-    check_record(record)
-    return {**{k: v for k, v in record.items() if k != IX}, IX: index_fields(record)}
+def document(record: object) -> Body:
+    """The document stored for a record (checked: records.valid_record): the record itself plus its `ix` fields."""
+    checked = valid_record(record)
+    return {**{k: v for k, v in checked.items() if k != IX}, IX: index_fields(checked)}
 
 
-def bulk_action(record: dict, index: str) -> dict:
-    """One streaming_bulk action: index (create or replace) the record's document under its id."""
-    return {"_op_type": "index", "_index": index, "_id": record["id"], "_source": document(record)}
+def bulk_action(record: object, index: str) -> Body:
+    """One streaming_bulk action: index (create or replace) the checked record's document under its id."""
+    doc = document(record)
+    return {"_op_type": "index", "_index": index, "_id": doc["id"], "_source": doc}

@@ -1,7 +1,8 @@
 """Elasticsearch search bodies built from a validated query, and facets read back: pure functions.
 
-Semantics mirror the SQLite backend (``sqlite.py``); both validate queries with ``plan.QueryPlan``
-(so both raise the same ValueError for the same bad input):
+Semantics mirror the SQLite backend (``sqlite/``); both take the query as a ``plan.QueryPlan``
+(checked and classified once, so both raise the same QueryError for the same bad input), and
+facets.py says how facets are counted and listed:
 
 * The main ``query`` holds what every count respects: the words (``combined_fields``, operator AND
   over title/agency/text with SQLite's weights, each word may match in any of them) and the
@@ -13,8 +14,8 @@ Semantics mirror the SQLite backend (``sqlite.py``); both validate queries with 
   and a number's bucket facet ignores the conditions on that number.
 * Keyword facets: the ``facet_limit`` most frequent values (ties by value), plus each selected value
   that exists in the index (counted in scope, found through a ``global`` aggregation). Check facets
-  are counted whole and cut like SQLite's. Number facets: a ``range`` aggregation with the five
-  buckets of ``stats_fields.BUCKETS``, always all of them, in order.
+  are counted whole and listed by ``facets.top_values``. Number facets: a ``range`` aggregation with
+  the buckets of ``facets.BUCKETS``, always all of them, in order.
 * Sorts: ``_score`` then ``id`` for relevance with words; otherwise the field (``missing: _last``
   both ways, so nulls come last) then ``id``.
 """
@@ -23,62 +24,57 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import Any
 
-from indexer.storage.base import FACET_FIELDS
 from indexer.storage.elasticsearch.mapping import (
     ID_FIELD,
     PUBLISHED_FIELD,
     TEXT_FIELDS,
     YEAR_SORT_FIELD,
+    Body,
     facet_field,
     number_field,
 )
-from indexer.storage.plan import (  # the one validation both backends share
+from indexer.storage.facets import (
+    BUCKETS,
+    FAILED_CHECK,
     FALSE,
+    HAS_FAILED_CHECKS,
     TRUE,
-    QueryPlan,
+    FacetKind,
+    top_values,
 )
-from indexer.tables.numbers import BUCKETS, NUMBERS, Condition
+from indexer.storage.plan import Condition, Facet, QueryPlan
+from indexer.tables.numbers import NUMBERS
 
 MAX_WINDOW = 10_000  # Elasticsearch's index.max_result_window: from + size beyond it use search_after
 CHECK_FACET_SIZE = 100  # check facets have at most a handful of values; count them all
 RANGE_OPS = {">=": "gte", "<=": "lte", ">": "gt", "<": "lt"}
 EXISTS_AGG = "selected_exist"  # global aggregation: which selected facet values exist in the index at all
 TOP, SELECTED, VALUES, RANGES = "top", "selected", "values", "ranges"
-
-__all__ = [
-    "MAX_WINDOW",
-    "QueryPlan",
-    "facet_aggs",
-    "filter_groups",
-    "main_query",
-    "read_facets",
-    "search_body",
-    "sort_clause",
-    "text_query",
-]
+SORT_FIELDS = {"published": PUBLISHED_FIELD, "report_year": YEAR_SORT_FIELD}
 
 
 # --------------------------------------------------------------------------- query parts
-def text_query(terms: tuple[str, ...]) -> dict:
-    """Every word must occur in the title, agency or text (segmented fields, SQLite's weights as boosts)."""
+def text_query(terms: tuple[str, ...]) -> Body:
+    """Every word must occur in the title, agency or text (segmented fields, weighted as SQLite's BM25)."""
     fields = [f"ix.{name}^{boost:g}" for name, boost in TEXT_FIELDS.items()]
     return {"combined_fields": {"query": " ".join(terms), "fields": fields, "operator": "and"}}
 
 
-def published_range(plan: QueryPlan) -> dict | None:
+def published_range(plan: QueryPlan) -> Body | None:
     """The published-date range (inclusive days), or None without bounds."""
-    if plan.published_from is None and plan.published_to is None:
+    if not plan.published.bounded:
         return None
     bounds = {}
-    if plan.published_from is not None:
-        bounds["gte"] = date.fromordinal(plan.published_from).isoformat()
-    if plan.published_to is not None:
-        bounds["lte"] = date.fromordinal(plan.published_to).isoformat()
+    if plan.published.start is not None:
+        bounds["gte"] = date.fromordinal(plan.published.start).isoformat()
+    if plan.published.end is not None:
+        bounds["lte"] = date.fromordinal(plan.published.end).isoformat()
     return {"range": {PUBLISHED_FIELD: bounds}}
 
 
-def main_query(plan: QueryPlan) -> dict:
+def main_query(plan: QueryPlan) -> Body:
     """The query every count respects: the words and the date range."""
     must = [text_query(plan.terms)] if plan.terms else []
     date_range = published_range(plan)
@@ -87,7 +83,7 @@ def main_query(plan: QueryPlan) -> dict:
     return {"bool": {"must": must, "filter": [date_range] if date_range else []}}
 
 
-def condition_query(condition: Condition) -> dict:
+def condition_query(condition: Condition) -> Body:
     """One `where` condition; a missing (null) number never matches, not even `!=`."""
     field = number_field(NUMBERS[condition.name].column)
     if condition.op in RANGE_OPS:
@@ -97,128 +93,99 @@ def condition_query(condition: Condition) -> dict:
     return {"bool": {"filter": [{"exists": {"field": field}}], "must_not": [{"term": {field: condition.value}}]}}
 
 
-def filter_groups(plan: QueryPlan) -> dict[str, dict]:
-    """One filter per group (facet field, check filter, number with conditions), keyed like the facets."""
-    groups: dict[str, dict] = {}
-    for name, values in plan.filters.items():
-        if name in FACET_FIELDS or name == "failed_check":
-            groups[name] = {"terms": {facet_field(name): list(values)}}
-        elif name == "has_failed_checks":
-            groups[name] = {"terms": {facet_field(name): sorted({v == TRUE for v in values})}}
-    by_number: dict[str, list[dict]] = {}
-    for condition in plan.where:
-        by_number.setdefault(condition.name, []).append(condition_query(condition))
-    for name, clauses in by_number.items():
+def filter_groups(plan: QueryPlan) -> dict[str, Body]:
+    """One filter per group (keyword facet, check filter, number with conditions), keyed like the facets."""
+    groups: dict[str, Body] = {
+        name: {"terms": {facet_field(name): list(values)}} for name, values in plan.keyword_filters.items()
+    }
+    if plan.has_failed_checks:
+        groups[HAS_FAILED_CHECKS] = {"terms": {facet_field(HAS_FAILED_CHECKS): list(plan.has_failed_checks)}}
+    if plan.failed_checks:
+        groups[FAILED_CHECK] = {"terms": {facet_field(FAILED_CHECK): list(plan.failed_checks)}}
+    for name, conditions in plan.number_filters.items():
+        clauses = [condition_query(c) for c in conditions]
         groups[name] = clauses[0] if len(clauses) == 1 else {"bool": {"filter": clauses}}
     return groups
 
 
-def _all_of(clauses: list[dict]) -> dict:
+def _all_of(clauses: list[Body]) -> Body:
     """AND of filter clauses (match_all when there are none)."""
     return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
 
 
 # --------------------------------------------------------------------------- facets
-def _facet_inner(plan: QueryPlan, name: str) -> dict:
+def _facet_inner(plan: QueryPlan, facet: Facet) -> Body:
     """The aggregation(s) counting one facet inside its filter scope."""
-    if name in NUMBERS:
+    if facet.kind is FacetKind.NUMBER:
         ranges = [{"key": label, "from": lo, **({} if math.isinf(hi) else {"to": hi})} for label, lo, hi in BUCKETS]
-        return {RANGES: {"range": {"field": number_field(NUMBERS[name].column), "ranges": ranges}}}
-    if name not in FACET_FIELDS:  # has_failed_checks, failed_check: count every value
-        return {VALUES: {"terms": {"field": facet_field(name), "size": CHECK_FACET_SIZE}}}
-    inner = {
-        TOP: {
-            "terms": {
-                "field": facet_field(name),
-                "size": plan.facet_limit,
-                "order": [{"_count": "desc"}, {"_key": "asc"}],
-            }
-        }
+        return {RANGES: {"range": {"field": number_field(NUMBERS[facet.name].column), "ranges": ranges}}}
+    field = facet_field(facet.name)
+    if facet.kind is FacetKind.CHECK:  # a handful of values: count every one
+        return {VALUES: {"terms": {"field": field, "size": CHECK_FACET_SIZE}}}
+    inner: Body = {
+        TOP: {"terms": {"field": field, "size": plan.facet_limit, "order": [{"_count": "desc"}, {"_key": "asc"}]}}
     }
-    selected = list(plan.filters.get(name, ()))
+    selected = list(plan.selected(facet.name))
     if selected:
-        inner[SELECTED] = {"terms": {"field": facet_field(name), "include": selected, "size": len(selected)}}
+        inner[SELECTED] = {"terms": {"field": field, "include": selected, "size": len(selected)}}
     return inner
 
 
-def facet_aggs(plan: QueryPlan, groups: dict[str, dict]) -> dict:
+def facet_aggs(plan: QueryPlan, groups: dict[str, Body]) -> Body:
     """One filter aggregation per requested facet (every group but its own), named f0, f1, …"""
-    aggs = {
-        f"f{i}": {"filter": _all_of([q for g, q in groups.items() if g != name]), "aggs": _facet_inner(plan, name)}
-        for i, name in enumerate(plan.facets)
+    aggs: Body = {
+        f"f{i}": {
+            "filter": _all_of([q for g, q in groups.items() if g != facet.name]),
+            "aggs": _facet_inner(plan, facet),
+        }
+        for i, facet in enumerate(plan.facets)
     }
     exist = {
-        name: {
-            "terms": {"field": facet_field(name), "include": list(plan.filters[name]), "size": len(plan.filters[name])}
-        }
-        for name in plan.facets
-        if name in FACET_FIELDS and plan.filters.get(name)
+        facet.name: {"terms": {"field": facet_field(facet.name), "include": list(selected), "size": len(selected)}}
+        for facet in plan.facets
+        if facet.kind is FacetKind.KEYWORD and (selected := plan.selected(facet.name))
     }
     if exist:
         aggs[EXISTS_AGG] = {"global": {}, "aggs": exist}
     return aggs
 
 
-def _bucket_counts(agg: dict) -> dict[str, int]:
+def _bucket_counts(agg: Body) -> dict[str, int]:
     """{value: count} of a terms aggregation (booleans by their string form)."""
     return {str(b.get("key_as_string", b["key"])): int(b["doc_count"]) for b in agg.get("buckets", [])}
 
 
-def _top(plan: QueryPlan, name: str, counts: dict[str, int]) -> list[tuple[str, int]]:
-    """Non-zero counts, most frequent first (ties by value), cut to facet_limit; selected values kept."""
-    ranked = sorted((item for item in counts.items() if item[1] > 0), key=lambda kv: (-kv[1], kv[0]))
-    chosen = ranked[: plan.facet_limit]
-    for value in plan.filters.get(name, ()):
-        if value not in dict(chosen):
-            chosen.append((value, counts.get(value, 0)))
-    return chosen
+def _read_facet(plan: QueryPlan, facet: Facet, agg: Body, exist: Body) -> list[tuple[str, int]]:
+    """One facet of a search response, listed as facets.py says."""
+    if facet.kind is FacetKind.NUMBER:
+        counts = {b["key"]: int(b["doc_count"]) for b in agg[RANGES]["buckets"]}
+        return [(label, counts.get(label, 0)) for label, _, _ in BUCKETS]
+    if facet.kind is FacetKind.KEYWORD:  # the top values, then selected values that exist (counted in scope)
+        existing = _bucket_counts(exist.get(facet.name, {}))
+        selected = [v for v in plan.selected(facet.name) if existing.get(v, 0) > 0]
+        counts = {**_bucket_counts(agg.get(SELECTED, {})), **_bucket_counts(agg[TOP])}
+        return top_values(counts, plan.facet_limit, selected)
+    counts = _bucket_counts(agg[VALUES])
+    if facet.name == HAS_FAILED_CHECKS:
+        counts = {TRUE: counts.get(TRUE, 0), FALSE: counts.get(FALSE, 0)}
+    return top_values(counts, plan.facet_limit, plan.selected(facet.name))
 
 
-def _keyword_facet(plan: QueryPlan, name: str, agg: dict, existing: dict[str, int]) -> list[tuple[str, int]]:
-    """Top values, then each selected value that exists in the index (its count in scope, maybe 0)."""
-    chosen = [(str(b["key"]), int(b["doc_count"])) for b in agg[TOP]["buckets"]]
-    in_scope = _bucket_counts(agg.get(SELECTED, {}))
-    for value in plan.filters.get(name, ()):
-        if existing.get(value, 0) > 0 and value not in dict(chosen):
-            chosen.append((value, in_scope.get(value, 0)))
-    return chosen
-
-
-def read_facets(plan: QueryPlan, aggregations: dict) -> dict[str, list[tuple[str, int]]]:
+def read_facets(plan: QueryPlan, aggregations: Body) -> dict[str, list[tuple[str, int]]]:
     """The facets of a search response, in SearchResult's shape."""
     exist = aggregations.get(EXISTS_AGG, {})
-    facets: dict[str, list[tuple[str, int]]] = {}
-    for i, name in enumerate(plan.facets):
-        agg = aggregations[f"f{i}"]
-        if name in NUMBERS:
-            counts = {b["key"]: int(b["doc_count"]) for b in agg[RANGES]["buckets"]}
-            facets[name] = [(label, counts.get(label, 0)) for label, _, _ in BUCKETS]
-        elif name in FACET_FIELDS:
-            facets[name] = _keyword_facet(plan, name, agg, _bucket_counts(exist.get(name, {})))
-        else:
-            counts = _bucket_counts(agg[VALUES])
-            if name == "has_failed_checks":
-                counts = {TRUE: counts.get(TRUE, 0), FALSE: counts.get(FALSE, 0)}
-            facets[name] = _top(plan, name, counts)
-    return facets
+    return {facet.name: _read_facet(plan, facet, aggregations[f"f{i}"], exist) for i, facet in enumerate(plan.facets)}
 
 
 # --------------------------------------------------------------------------- sort and body
-def sort_clause(plan: QueryPlan) -> list[dict]:
+def sort_clause(plan: QueryPlan) -> list[Body]:
     """The sort: relevance = _score then id; otherwise the field (nulls last either way) then id."""
-    if plan.sort == "relevance" and plan.terms:
+    if plan.ranked:
         return [{"_score": {"order": "desc"}}, {ID_FIELD: {"order": "asc"}}]
-    key = "-published" if plan.sort == "relevance" else plan.sort
-    name = key.lstrip("-")
-    field = {"published": PUBLISHED_FIELD, "report_year": YEAR_SORT_FIELD}.get(name)
-    field = field or number_field(NUMBERS[name].column)
-    order = "desc" if key.startswith("-") else "asc"
+    key = plan.order.key
+    field = SORT_FIELDS.get(key) or number_field(NUMBERS[key].column)
+    order = "desc" if plan.order.descending else "asc"
     return [{field: {"order": order, "missing": "_last"}}, {ID_FIELD: {"order": "asc"}}]
-
-
-def ranked(plan: QueryPlan) -> bool:
-    """Whether hits are ordered by score (the first sort value is the score)."""
-    return plan.sort == "relevance" and bool(plan.terms)
 
 
 def search_body(
@@ -226,14 +193,14 @@ def search_body(
     *,
     size: int,
     offset: int = 0,
-    search_after: list | None = None,
+    search_after: list[Any] | None = None,
     facets: bool = True,
-    source: bool | dict = True,
+    source: bool | Body = True,
     timeout_ms: int | None = None,
-) -> dict:
+) -> Body:
     """The body of one _search request for `plan` (from/size, or search_after for deep pages)."""
     groups = filter_groups(plan)
-    body: dict = {"query": main_query(plan), "sort": sort_clause(plan), "size": size, "track_total_hits": True}
+    body: Body = {"query": main_query(plan), "sort": sort_clause(plan), "size": size, "track_total_hits": True}
     if search_after is not None:
         body["search_after"] = search_after
     elif offset:

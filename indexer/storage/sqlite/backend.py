@@ -4,20 +4,21 @@ Tables
 * ``reports``        one narrow row per report: the facet/filter/sort columns (indexed) and small fields.
                      ``docid`` (INTEGER PRIMARY KEY) is the stable rowid shared with the FTS table;
                      ``id`` is the record id (UNIQUE). Derived from ``stats``/``checks`` at write time:
-                     one REAL column per registered number (``stats_fields.NUMBER_FIELDS``, e.g.
+                     one REAL column per registered number (``tables/numbers.py``, e.g.
                      ``n_applications_new_received_total``, NULL when the cells are missing),
                      ``has_failed_checks`` (1/0, NULL when no check was evaluated) and
                      ``failed_checks`` (space-separated names of the failed rules).
 * ``report_records`` the full record as JSON, kept apart so scans of ``reports`` stay small.
 * ``reports_fts``    contentless FTS5 over segmented title / agency / text, plus ``tags``: one opaque
-                     token per facet value (``z<field><hash>``) so facet filters run inside FTS5 and
+                     token per keyword facet value (``z<field><hash>``) so keyword filters run inside FTS5 and
                      BM25 ranks only the filtered rows. The indexed tokens are kept (zlib) in
                      ``report_records.fts_tokens`` to delete the FTS row when a report is re-indexed.
 * ``failures``       crawl failures and rejected pages.
 * ``meta``           ``generation``, bumped by every write; readers use it to refresh their facet cache.
 
 Search
-User text never reaches FTS5 raw: the MATCH expression is built from ``segment.query_terms``, each
+The query is checked and classified by ``plan.QueryPlan``; this module only translates it. User
+text never reaches FTS5 raw: the MATCH expression is built from the plan's terms, each
 term double-quoted, ANDed. Facet counts come from a per-generation in-memory column store
 (numpy arrays indexed by docid): one FTS5 query yields the matching docids, then each facet is
 counted with all *other* filters applied. Only the filtered rows are scored; BM25 over a large set
@@ -32,7 +33,7 @@ without ``text`` in batches.
 
 Older files: opening a file for writing adds any missing derived column (ALTER TABLE) and fills it
 from the stored JSON records, in one transaction. A read-only open of a file that still lacks them
-raises ValueError saying to open it once for writing (or re-index).
+raises StorageUnavailable saying to open it once for writing (or re-index).
 
 Known limits: a one-character query only matches where jieba cut that character as a word; the
 facet cache is rebuilt after every write (about 0.5 s at 100,000 reports), so it suits batched writes.
@@ -45,29 +46,33 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
+from indexer.errors import QueryTimeout, StorageUnavailable
+from indexer.model import Record
 from indexer.search_text.segment import segment_text
 from indexer.storage.base import (
-    FACET_FIELDS,
     MAX_EXPORT_ROWS,
     ExportResult,
-    QueryTimeout,
+    Failure,
+    RecordFields,
     SearchQuery,
     SearchResult,
     failure_row,
 )
+from indexer.storage.facets import KEYWORD_FACETS, facet_value
+from indexer.storage.options import QUERY_TIME_LIMIT_S
 from indexer.storage.plan import QueryPlan
+from indexer.storage.records import valid_record
 from indexer.storage.revisions import reconcile
 from indexer.storage.sqlite.schema import (
     BASE_COLUMNS,
     BUSY_TIMEOUT_MS,
     EXPORT_BATCH,
     PROGRESS_STEPS,
-    QUERY_TIME_LIMIT_S,
     RANK_WORKERS,
     SCHEMA,
     SQL_ALL_RECORDS,
@@ -92,17 +97,34 @@ from indexer.storage.sqlite.schema import (
     Transaction,
     add_derived_columns,
     derived_columns,
-    facet_value,
+    missing_derived_columns,
     pack_tokens,
-    require_derived_columns,
+    parse_record,
     stored_record,
     tag_token,
     unpack_tokens,
 )
-from indexer.storage.sqlite.search import (
-    FacetIndex,
-    Search,
-)
+from indexer.storage.sqlite.search import FacetIndex, Row, Search
+
+T = TypeVar("T")
+Prepared = tuple[dict[str, Any], dict[str, str], Record]  # the `reports` row, the FTS values, the record
+
+
+def unreadable_reason(path: Path) -> str | None:
+    """Why a reader cannot use the file at `path` (missing, unreadable, derived columns missing), or None."""
+    if not path.is_file():
+        return f"no SQLite index at {path}"
+    try:
+        missing = missing_derived_columns(path)
+    except sqlite3.Error as exc:
+        return f"cannot read the SQLite index {path}: {exc}"
+    if missing:
+        return (
+            f"{path} was indexed before the number/check columns existed ({len(missing)} missing); "
+            f'open it once for writing to add and fill them, e.g. python -c "from indexer.storage '
+            f"import open_backend; open_backend('{path}').close()\", or re-index"
+        )
+    return None
 
 
 # --------------------------------------------------------------------------- the backend
@@ -121,9 +143,9 @@ class SqliteBackend:
         self._facets: FacetIndex | None = None
         self._pool: ThreadPoolExecutor | None = None
         if read_only:
-            if not self.path.exists():
-                raise FileNotFoundError(f"no database at {self.path}")
-            require_derived_columns(self.path)
+            problem = unreadable_reason(self.path)
+            if problem is not None:
+                raise StorageUnavailable(problem)
         else:
             self._writer = self._connect_writer()
 
@@ -141,7 +163,7 @@ class SqliteBackend:
 
     def _reader(self) -> sqlite3.Connection:
         """This thread's read-only connection (opened on first use)."""
-        conn = getattr(self._local, "conn", None)
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
@@ -160,9 +182,9 @@ class SqliteBackend:
         return self._writer
 
     # ------------------------------------------------------------------ writing
-    def write(self, records: Iterable[dict]) -> int:
+    def write(self, records: Iterable[Record]) -> int:
         """Insert or update records by id in one transaction; return how many were written."""
-        prepared = [self._prepare(r) for r in records]
+        prepared = [self._prepare(valid_record(r)) for r in records]
         if not prepared:
             return 0
         conn = self._require_writer()
@@ -179,7 +201,9 @@ class SqliteBackend:
         return len(prepared)
 
     @classmethod
-    def _reconciled(cls, conn: sqlite3.Connection, report: dict, fts: dict, record: dict) -> tuple[dict, dict, str]:
+    def _reconciled(
+        cls, conn: sqlite3.Connection, report: dict[str, Any], fts: dict[str, str], record: Record
+    ) -> tuple[dict[str, Any], dict[str, str], str]:
         """Merge with the stored record of the same id or content (revisions.py); return row, FTS, JSON."""
         same_id = stored_record(conn, SQL_STORED_BY_ID, {"id": record["id"]})
         same_content = None
@@ -191,27 +215,22 @@ class SqliteBackend:
         return report, fts, json.dumps(stored, ensure_ascii=False)
 
     @staticmethod
-    def _prepare(record: dict) -> tuple[dict, dict, dict]:
-        """Validate a record and build its row and FTS values (segmentation happens here)."""
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"]:
-            raise ValueError("every record needs a non-empty string `id`")
-        if not isinstance(record.get("text", ""), str):
-            raise ValueError(f"record {record['id']}: `text` must be a string")
-        report = {c: record.get(c) for c in BASE_COLUMNS}
-        report.update(derived_columns(record.get("stats"), record.get("checks")))
-        if report["report_year"] is not None and not isinstance(report["report_year"], int):
-            raise ValueError(f"record {record['id']}: `report_year` must be an integer or null")
-        tags = " ".join(tag_token(f, v) for f in FACET_FIELDS if (v := facet_value(record.get(f))) is not None)
+    def _prepare(record: Record) -> Prepared:
+        """The row and FTS values of a checked record (segmentation happens here)."""
+        fields: Mapping[str, Any] = record
+        report = {c: fields.get(c) for c in BASE_COLUMNS}
+        report.update(derived_columns(fields.get("stats"), fields.get("checks")))
+        tags = " ".join(tag_token(f, v) for f in KEYWORD_FACETS if (v := facet_value(fields.get(f))) is not None)
         fts = {
-            "title": segment_text(record.get("title")),
-            "agency": segment_text(record.get("agency")),
-            "body": segment_text(record.get("text")),
+            "title": segment_text(fields.get("title")),
+            "agency": segment_text(fields.get("agency")),
+            "body": segment_text(fields.get("text")),
             "tags": tags,
         }
         return report, fts, record
 
     @staticmethod
-    def _write_one(conn: sqlite3.Connection, report: dict, fts: dict, record_json: str) -> None:
+    def _write_one(conn: sqlite3.Connection, report: dict[str, Any], fts: dict[str, str], record_json: str) -> None:
         """Upsert one report: same docid on re-index, FTS row replaced."""
         row = conn.execute(SQL_FIND_DOCID, {"id": report["id"]}).fetchone()
         if row is None:
@@ -225,7 +244,7 @@ class SqliteBackend:
         conn.execute(SQL_INSERT_FTS, {**fts, "docid": docid})
         conn.execute(SQL_UPSERT_RECORD, {"docid": docid, "record": record_json, "tokens": pack_tokens(fts)})
 
-    def record_failure(self, failure: dict) -> None:
+    def record_failure(self, failure: Mapping[str, object]) -> None:
         """Keep a crawl failure or rejected page (kind: fetch_failed, not_a_report or unreadable)."""
         row = failure_row(failure)
         conn = self._require_writer()
@@ -241,25 +260,28 @@ class SqliteBackend:
             conn.execute("PRAGMA optimize")
 
     # ------------------------------------------------------------------ reading
-    def get(self, record_id: str) -> dict | None:
+    def get(self, record_id: str) -> Record | None:
         """Return the full stored record, or None."""
         row = self._reader().execute(SQL_GET, {"id": record_id}).fetchone()
-        return json.loads(row[0]) if row else None
+        return parse_record(row[0]) if row else None
 
-    def records(self) -> Iterator[dict]:
+    def records(self) -> Iterator[Record]:
         """Yield every stored record in full (text included), oldest first: the source for copies."""
         for (text,) in self._reader().execute(SQL_ALL_RECORDS):
-            yield json.loads(text)
+            yield parse_record(text)
 
     def count(self) -> int:
-        """Return how many reports are indexed."""
-        return self._reader().execute(SQL_COUNT).fetchone()[0]
+        """Return how many reports are indexed; StorageUnavailable when the file cannot be read."""
+        try:
+            count: int = self._reader().execute(SQL_COUNT).fetchone()[0]
+        except sqlite3.Error as exc:
+            raise StorageUnavailable(f"cannot read the SQLite index {self.path}: {exc}") from exc
+        return count
 
-    def failures(self) -> list[dict]:
-        """Return the recorded failures, oldest first."""
-        cur = self._reader().execute(SQL_FAILURES)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+    def failures(self) -> Iterator[Failure]:
+        """Yield the recorded failures, oldest first."""
+        for url, reason, portal, kind, status, at in self._reader().execute(SQL_FAILURES):
+            yield {"url": url, "reason": reason, "portal": portal, "kind": kind, "status": status, "at": at}
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a search in one read snapshot under the time limit (a facet-cache reload is not timed)."""
@@ -271,13 +293,11 @@ class SqliteBackend:
         The order is fixed in one snapshot; the records are then read in batches as the iterator is
         consumed (on whichever thread consumes it), so a report re-indexed meanwhile shows its new version.
         """
-        if not 0 <= max_rows <= MAX_EXPORT_ROWS:
-            raise ValueError(f"an export returns between 0 and {MAX_EXPORT_ROWS} rows")
-        plan = QueryPlan.build(replace(query, offset=0, limit=max_rows, facets=()), max_limit=MAX_EXPORT_ROWS)
+        plan = QueryPlan.for_export(query, max_rows)
         total, docids = self._timed(plan, lambda search: search.select())
         return ExportResult(total=total, records=self._stream_records(docids))
 
-    def _timed(self, plan: QueryPlan, action: Callable[[Search], object]):
+    def _timed(self, plan: QueryPlan, action: Callable[[Search], T]) -> T:
         """Run `action` on a Search in one read snapshot under the time limit."""
         conn = self._reader()
         try:
@@ -294,7 +314,7 @@ class SqliteBackend:
         finally:
             conn.set_progress_handler(None, 0)
 
-    def _stream_records(self, docids: list[int]) -> Iterator[dict]:
+    def _stream_records(self, docids: list[int]) -> Iterator[RecordFields]:
         """The stored records of `docids` in order, without `text`, read EXPORT_BATCH at a time."""
         for start in range(0, len(docids), EXPORT_BATCH):
             batch = docids[start : start + EXPORT_BATCH]
@@ -302,9 +322,10 @@ class SqliteBackend:
             rows = dict(self._reader().execute(SQL_RECORDS_NO_TEXT.format(marks=marks), batch).fetchall())
             for docid in batch:
                 if docid in rows:
-                    yield json.loads(rows[docid])
+                    fields: RecordFields = json.loads(rows[docid])
+                    yield fields
 
-    def _run_parallel(self, jobs: list[tuple[str, dict]], deadline: float) -> list[list[tuple]]:
+    def _run_parallel(self, jobs: list[tuple[str, dict[str, object]]], deadline: float) -> list[list[Row]]:
         """Run read statements at once on the worker threads' own connections (SQLite drops the GIL)."""
         with self._cache_lock:
             if self._pool is None:
@@ -313,12 +334,13 @@ class SqliteBackend:
         futures = [pool.submit(self._run_job, sql, params, deadline) for sql, params in jobs]
         return [f.result() for f in futures]
 
-    def _run_job(self, sql: str, params: dict, deadline: float) -> list[tuple]:
+    def _run_job(self, sql: str, params: dict[str, object], deadline: float) -> list[Row]:
         """One statement on this thread's read connection, under the caller's deadline."""
         conn = self._reader()
         conn.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
         try:
-            return conn.execute(sql, params).fetchall()
+            rows: list[Row] = conn.execute(sql, params).fetchall()
+            return rows
         finally:
             conn.set_progress_handler(None, 0)
 

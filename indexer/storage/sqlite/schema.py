@@ -1,4 +1,4 @@
-"""Schema, SQL statements, limits and row helpers of the SQLite backend (see sqlite.py for the design)."""
+"""Schema, SQL statements, limits and row helpers of the SQLite backend (see backend.py for the design)."""
 
 from __future__ import annotations
 
@@ -7,29 +7,24 @@ import json
 import sqlite3
 import zlib
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 import numpy as np
 
-from indexer.storage.base import (
-    FACET_FIELDS,
-)
-from indexer.tables.numbers import (
-    BUCKETS,
-    NUMBER_FIELDS,
-    NUMBERS,
-    compute_numbers,
-    failed_checks,
-)
+from indexer.model import Record
+from indexer.storage.base import TEXT_WEIGHTS
+from indexer.storage.facets import BUCKETS, KEYWORD_FACETS, failed_checks
+from indexer.tables.numbers import NUMBER_FIELDS, NUMBERS, compute_numbers
 
 SCHEMA_VERSION = 2  # 2: number and check columns in `reports`
-QUERY_TIME_LIMIT_S = 2.0  # per search; the progress handler interrupts SQLite after it
 PROGRESS_STEPS = 2000  # SQLite VM instructions between time checks
 BUSY_TIMEOUT_MS = 5000
-SNIPPET_WIDTH = 120
 PARALLEL_RANK_MIN = 20_000  # BM25 over at least this many rows runs in two threads
 RANK_WORKERS = 2
 TIE_SLACK = 256  # extra ranked rows fetched to break score ties by id exactly
-BM25_WEIGHTS = (10.0, 5.0, 1.0, 0.0)  # title, agency, body, tags
+FTS_COLUMNS = ("title", "agency", "body", "tags")
+BM25_WEIGHTS = tuple(TEXT_WEIGHTS.get(c, 0.0) for c in FTS_COLUMNS)  # tags do not count
 TEXT_COLUMNS = "{title agency body}"
 TAG_PREFIX = "z"
 FIELD_CODES = {
@@ -77,7 +72,6 @@ BUCKET_EDGES = np.array([b[1] for b in BUCKETS[1:]], dtype=np.float64)  # 1, 10,
 EXPORT_BATCH = 500  # records fetched per statement while exporting
 NULL_CODE = -1
 NULL_SORT_KEY = 1 << 30  # sorts after every day ordinal and year
-FTS_COLUMNS = ("title", "agency", "body", "tags")
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -140,7 +134,7 @@ SQL_GENERATION = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generatio
 SQL_GET = "SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid WHERE r.id = :id"
 SQL_COUNT = "SELECT count(*) FROM reports"
 SQL_FACET_ROWS = (
-    f"SELECT docid, id, published, {', '.join(FACET_FIELDS)}, "
+    f"SELECT docid, id, published, {', '.join(KEYWORD_FACETS)}, "
     f"{', '.join(CHECK_COLUMNS)}, {', '.join(NUMBER_COLUMNS)} FROM reports"
 )
 SQL_MATCH_DOCIDS = "SELECT group_concat(rowid, ' ') FROM reports_fts WHERE reports_fts MATCH :match"
@@ -167,12 +161,12 @@ def tag_token(field: str, value: object) -> str:
     return f"{TAG_PREFIX}{FIELD_CODES[field]}{digest}"
 
 
-def pack_tokens(fts: dict) -> bytes:
+def pack_tokens(fts: dict[str, str]) -> bytes:
     """Compress the indexed FTS values (the contentless FTS table needs them again to delete the row)."""
     return zlib.compress(json.dumps([fts[c] for c in FTS_COLUMNS], ensure_ascii=False).encode("utf-8"))
 
 
-def unpack_tokens(blob: bytes) -> dict:
+def unpack_tokens(blob: bytes) -> dict[str, str]:
     """Inverse of pack_tokens."""
     return dict(zip(FTS_COLUMNS, json.loads(zlib.decompress(blob).decode("utf-8"))))
 
@@ -182,21 +176,22 @@ def quote_fts(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def stored_record(conn: sqlite3.Connection, sql: str, params: dict) -> dict | None:
+def stored_record(conn: sqlite3.Connection, sql: str, params: dict[str, object]) -> Record | None:
     """The stored record a lookup finds, or None."""
     row = conn.execute(sql, params).fetchone()
-    return json.loads(row[0]) if row else None
+    return parse_record(row[0]) if row else None
 
 
-def facet_value(value: object) -> str | None:
-    """Facet values are compared as strings (report_year 2019 -> "2019")."""
-    return None if value is None or value == "" else str(value)
+def parse_record(text: str) -> Record:
+    """A stored record from its JSON (written only by the backend, from a checked record)."""
+    record: Record = json.loads(text)
+    return record
 
 
-def derived_columns(stats: object, checks: object) -> dict:
-    """The number and check columns of one record (stats_fields registry; None where missing)."""
-    numbers = compute_numbers(stats if isinstance(stats, dict) else None)
-    row: dict = {NUMBERS[name].column: value for name, value in numbers.items()}
+def derived_columns(stats: object, checks: object) -> dict[str, Any]:
+    """The number and check columns of one record (tables/numbers.py registry; None where missing)."""
+    numbers = compute_numbers(stats)
+    row: dict[str, Any] = {NUMBERS[name].column: value for name, value in numbers.items()}
     failed = failed_checks(checks)
     row["has_failed_checks"] = None if failed is None else int(bool(failed))
     row["failed_checks"] = None if failed is None else " ".join(failed)
@@ -220,20 +215,14 @@ def add_derived_columns(conn: sqlite3.Connection) -> None:
         conn.execute(SQL_BUMP_GENERATION)
 
 
-def require_derived_columns(path: Path) -> None:
-    """Refuse to read a file written before the derived columns existed (a reader cannot add them)."""
+def missing_derived_columns(path: Path) -> list[str]:
+    """The derived columns a file written before they existed lacks (none for a new, empty file)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         present = {row[0] for row in conn.execute(SQL_COLUMNS)}
     finally:
         conn.close()
-    missing = [c for c in DERIVED_COLUMNS if c not in present]
-    if present and missing:
-        raise ValueError(
-            f"{path} was indexed before the number/check columns existed ({len(missing)} missing); "
-            f'open it once for writing to add and fill them, e.g. python -c "from indexer.storage '
-            f"import open_backend; open_backend('{path}').close()\", or re-index"
-        )
+    return [c for c in DERIVED_COLUMNS if c not in present] if present else []
 
 
 class Transaction:
@@ -246,7 +235,9 @@ class Transaction:
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
@@ -257,6 +248,8 @@ class Snapshot(Transaction):
         self.conn.execute("BEGIN")
         return self.conn
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")

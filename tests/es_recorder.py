@@ -2,7 +2,7 @@
 
 It checks the *requests* the backend sends (which calls, in which order, with which bodies) and
 answers with just enough for the client to proceed: indexes, the alias, settings, _bulk items (with
-scripted 429 and 400 answers per document id) and canned search responses. It does not search,
+scripted 429 and 400 answers per document id), canned search responses and scripted rejected searches. It does not search,
 score or aggregate: it is no stand-in for Elasticsearch's semantics, which only the live contract
 suite (tests/storage_contract, ES_URL set) checks.
 """
@@ -40,6 +40,7 @@ class EsState:
     reject_once: set[str] = field(default_factory=set)  # document ids answered 429 the first time
     reject_always: set[str] = field(default_factory=set)  # document ids answered 400 every time
     search_responses: list[dict] = field(default_factory=list)  # answered in turn (then EMPTY_SEARCH)
+    search_rejections: list[str] = field(default_factory=list)  # reasons of 400 answers to the next searches
     stored: dict[str, dict] = field(default_factory=dict)  # id -> _source answered by _mget
     requests: list[Request] = field(default_factory=list)
 
@@ -111,7 +112,7 @@ def _route(state: EsState, req: Request) -> tuple[int, object]:
     if head == "_pit":
         return 200, {"succeeded": True, "num_freed": 1}
     if head == "_search":
-        return 200, state.search_responses.pop(0) if state.search_responses else EMPTY_SEARCH
+        return _search(state)
     return _index_route(state, req, head, segments[1:])
 
 
@@ -139,7 +140,7 @@ def _index_route(state: EsState, req: Request, name: str, rest: list[str]) -> tu
     if action == "_pit":
         return (200, {"id": "pit-1"}) if known else (404, {"error": {"type": "index_not_found_exception"}})
     if action == "_search":
-        return 200, state.search_responses.pop(0) if state.search_responses else EMPTY_SEARCH
+        return _search(state)
     if action == "_mget":
         return 200, {
             "docs": [
@@ -152,6 +153,14 @@ def _index_route(state: EsState, req: Request, name: str, rest: list[str]) -> tu
     if action == "_count":
         return 200, {"count": 0}
     return 404, {"error": {"type": "not_handled", "reason": req.path}, "status": 404}
+
+
+def _search(state: EsState) -> tuple[int, object]:
+    """Answer a search: a scripted rejection, else the next canned response (or an empty one)."""
+    if state.search_rejections:
+        reason = state.search_rejections.pop(0)
+        return 400, {"error": {"type": "search_phase_execution_exception", "reason": reason}, "status": 400}
+    return 200, state.search_responses.pop(0) if state.search_responses else EMPTY_SEARCH
 
 
 def _apply_aliases(state: EsState, actions: list[dict]) -> tuple[int, object]:

@@ -1,0 +1,32 @@
+"""Load any source once, as load/sniff.py's rules say: a document through its text, a page or a text as such."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from indexer.load.documents import extract_document_text
+from indexer.load.html import Page, load_page
+from indexer.load.sniff import as_document_format, as_text_format, document_format
+from indexer.model import SourceFormat
+
+logger = logging.getLogger(__name__)
+
+
+def load_source(source: bytes | str, declared: SourceFormat | None = None) -> Page:
+    """Decode (or extract from PDF/DOCX) and parse a source once; the page names the format its record states.
+
+    A file declared .pdf/.doc that is really HTML or text (a CMS error page, Word "save as web page") is read
+    as such; a str declared as a document is text the caller already extracted from it.
+    """
+    if isinstance(source, bytes):
+        document = document_format(source, declared)
+        if document:
+            logger.debug("read as a %s file (declared %s)", document, declared)
+            return replace(load_page(extract_document_text(source, document), "txt"), source_format=document)
+    extracted_from = as_document_format(declared) if isinstance(source, str) else None
+    if extracted_from:
+        return replace(load_page(source, "txt"), source_format=extracted_from)
+    page = load_page(source, as_text_format(declared))
+    logger.debug("read as %s (declared %s)", page.source_format, declared)
+    return page

@@ -1,0 +1,48 @@
+"""The API's report models are built from indexer.model.Record: same fields, same types, typed tables in OpenAPI."""
+
+from __future__ import annotations
+
+from typing import get_type_hints
+
+from indexer.model import Record
+from search_api.schemas import HIT_OMITS
+
+
+def schemas(client) -> dict:
+    """The component schemas of the OpenAPI document the app serves."""
+    return client.get("/openapi.json").json()["components"]["schemas"]
+
+
+def test_report_has_every_record_field_with_typed_tables(client):
+    components = schemas(client)
+    report = components["Report"]["properties"]
+    assert list(report) == list(get_type_hints(Record))
+    assert report["stats"]["anyOf"] == [{"$ref": "#/components/schemas/Stats"}, {"type": "null"}]
+    assert set(components["Stats"]["properties"]) == {
+        "proactive",
+        "applications",
+        "review",
+        "litigation_direct",
+        "litigation_after_review",
+    }
+    assert report["checks"]["items"] == {"$ref": "#/components/schemas/Check"}
+    assert report["level"]["anyOf"][0]["enum"] == ["province", "city", "county", "township", "central"]
+
+
+def test_hit_is_the_record_without_text_and_tables_plus_score_and_snippet(client):
+    hit = schemas(client)["ReportHit"]["properties"]
+    record_fields = [f for f in get_type_hints(Record) if f not in HIT_OMITS]
+    assert list(hit) == [*record_fields, "score", "snippet"]
+    assert not set(HIT_OMITS) & set(hit)
+
+
+def test_served_records_follow_the_models(client, all_records):
+    record = next(r for r in all_records if r["stats"])
+    served = client.get(f"/reports/{record['id']}").json()
+    assert served == {
+        **dict.fromkeys(get_type_hints(Record)),
+        **record,
+    }  # every field (a missing one null), tables whole
+    hit = client.get("/search", params={"q": record["agency"], "size": 100}).json()["data"]
+    mine = next(h for h in hit if h["id"] == record["id"])
+    assert set(mine) == set(served) - set(HIT_OMITS) | {"score", "snippet"}
