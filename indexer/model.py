@@ -147,3 +147,62 @@ class Record(TypedDict):
     fetched_at: str | None
     content_hash: str | None  # sha256 of the cleaned text
     version: int | None  # 1, then +1 each time the cleaned text changed
+
+
+# --------------------------------------------------------------------------- crawl bookkeeping
+FailureKind = Literal[
+    "fetch_failed",  # HTTP error status, DNS, timeout, connection refused/reset/lost after N bytes
+    "too_large",  # the response (or its decompressed body) is over the size limit
+    "robots",  # refused by robots.txt, or robots.txt unreachable (RFC 9309: disallow all)
+    "off_scope",  # a redirect or meta refresh leaving the seed's domains
+    "bad_redirect",  # redirect loop, redirect to itself, or to a non-HTTP scheme (file:, data:)
+    "url_too_long",  # over the URL length limit
+    "trap",  # a URL pattern repeating with a growing number (calendar and paging traps)
+    "budget",  # a per-seed budget ran out (list pages, hub pages, requests); url = where it stopped
+    "no_column",  # a seed where no 年报 column was found; url = the seed's start URL
+    "not_a_report",  # fetched, readable, not an annual report (look-alike)
+    "unreadable",  # fetched but could not be read (undecodable, corrupt, scanned without OCR …)
+]
+
+
+class Failure(TypedDict):
+    """Why a URL did not become a stored report: one row per (url, kind), updated by every run that meets it."""
+
+    url: str
+    kind: FailureKind
+    reason: str  # the last reason, for a person: "HTTP 404", "too large: 52428800 bytes, limit 10485760" …
+    portal: str | None  # seed name
+    status: int | None  # HTTP status, when there was one
+    first_seen: str  # ISO time
+    last_seen: str  # ISO time
+    count: int  # how many times it was met (across runs)
+    run_id: str | None  # the last run that met it
+
+
+RunStatus = Literal["running", "finished", "failed", "interrupted"]
+
+
+class PortalRun(TypedDict):
+    """What one crawl run did on one seed (portal)."""
+
+    portal: str
+    requests: int  # requests scheduled for this seed
+    pages: int  # responses received (any status)
+    not_modified: int  # of them, 304 answers to conditional GETs (incremental recrawls)
+    reports_new: int
+    reports_changed: int  # stored before, cleaned text changed
+    reports_unchanged: int
+    failures: dict[str, int]  # FailureKind -> count
+    column_found: bool  # a 年报 column was reached
+    budgets_exhausted: list[str]  # "list_pages", "hub_pages", "requests" …
+
+
+class Run(TypedDict):
+    """One crawl run: `reports-crawl` from start to end, with per-portal counts."""
+
+    id: str  # e.g. 20261206T053000Z-3f2a
+    started_at: str
+    finished_at: str | None
+    status: RunStatus
+    seeds: str  # the seed file
+    portals: list[PortalRun]
