@@ -4,13 +4,16 @@
 
 The same crawl as `scrapy crawl reports -a seeds=SEEDS [-a portal=BASE_URL]`, without needing scrapy.cfg
 in the working directory: the settings are crawler.settings, or crawler.settings_local with --local (the
-sample portal on 127.0.0.1; never real sites). Exit code 0 after a crawl, 1 if the crawl could not start,
-2 for a bad command line or seed file (one line on stderr).
+sample portal on 127.0.0.1; never real sites). The crawl is a run (crawler/run.py): its summary table is
+logged at the end. Exit code 0 after a finished run, 1 if the crawl could not start, 2 for a bad command
+line or seed file (one line on stderr), 3 when the run failed (no page of any seed could be fetched) or
+was interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 from scrapy.crawler import AsyncCrawlerProcess
@@ -21,11 +24,30 @@ from scrapy.utils.conf import feed_process_params_from_cli
 from crawler.errors import SeedError
 from crawler.seeds import load_seeds
 from crawler.spiders.reports import ReportsSpider
+from crawler.stats import RUN_ID, RUN_STATUS
 
 SETTINGS_MODULE = "crawler.settings"
 LOCAL_SETTINGS_MODULE = "crawler.settings_local"
 EXIT_NOT_STARTED = 1
 EXIT_BAD_INPUT = 2
+EXIT_CRAWL_FAILED = 3
+UNFINISHED = ("failed", "interrupted")  # run statuses that make the exit code EXIT_CRAWL_FAILED
+
+
+@dataclass
+class CrawlOutcome:
+    """How a crawl ended: whether it started, and its run's id and status (crawler/run.py)."""
+
+    started: bool
+    run_id: str | None = None
+    status: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 for a finished run, EXIT_NOT_STARTED, or EXIT_CRAWL_FAILED for a failed or interrupted run."""
+        if not self.started:
+            return EXIT_NOT_STARTED
+        return EXIT_CRAWL_FAILED if self.status in UNFINISHED else 0
 
 
 def setting_pair(text: str) -> tuple[str, str]:
@@ -36,15 +58,22 @@ def setting_pair(text: str) -> tuple[str, str]:
     return name, value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Describe the command line."""
-    parser = argparse.ArgumentParser(prog="reports-crawl", description="Crawl the portals of a seed file.")
+def build_parser(
+    prog: str = "reports-crawl", description: str = "Crawl the portals of a seed file.", *, require_db: bool = False
+) -> argparse.ArgumentParser:
+    """Describe the command line (reports-recrawl requires --db and adds its own options)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("seeds", type=Path, help="seed file (YAML or CSV)")
     parser.add_argument("--portal", metavar="BASE_URL", help="base URL filling {portal} in the seeds")
     parser.add_argument(
         "--local", action="store_true", help=f"use {LOCAL_SETTINGS_MODULE} (fast; the local sample portal only)"
     )
-    parser.add_argument("--db", metavar="TARGET", help="storage target: SQLite path or Elasticsearch URL (REPORTS_DB)")
+    parser.add_argument(
+        "--db",
+        metavar="TARGET",
+        required=require_db,
+        help="storage target: SQLite path or Elasticsearch URL (REPORTS_DB)",
+    )
     parser.add_argument(
         "-o", "--output", action="append", default=[], metavar="FILE", help="append items to a feed, e.g. records.jsonl"
     )
@@ -69,16 +98,28 @@ def crawl_settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
+def checked_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Settings:
+    """Check the seed file and build the settings; a bad one exits EXIT_BAD_INPUT with one line on stderr."""
+    try:
+        load_seeds(args.seeds, portal=args.portal)
+        return crawl_settings(args)
+    except (SeedError, UsageError) as exc:
+        parser.exit(EXIT_BAD_INPUT, f"{parser.prog}: error: {exc}\n")
+
+
+def crawl(settings: Settings, args: argparse.Namespace) -> CrawlOutcome:
+    """Run the crawl to its end in this process."""
+    process = AsyncCrawlerProcess(settings)
+    crawler = process.create_crawler(ReportsSpider)
+    process.crawl(crawler, seeds=str(args.seeds), portal=args.portal)
+    process.start()
+    if process.bootstrap_failed:
+        return CrawlOutcome(started=False)
+    return CrawlOutcome(True, crawler.stats.get_value(RUN_ID), crawler.stats.get_value(RUN_STATUS))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Check the seed file, run the crawl to its end and return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        load_seeds(args.seeds, portal=args.portal)
-        settings = crawl_settings(args)
-    except (SeedError, UsageError) as exc:
-        parser.exit(EXIT_BAD_INPUT, f"{parser.prog}: error: {exc}\n")
-    process = AsyncCrawlerProcess(settings)
-    process.crawl(ReportsSpider, seeds=str(args.seeds), portal=args.portal)
-    process.start()
-    return EXIT_NOT_STARTED if process.bootstrap_failed else 0
+    return crawl(checked_settings(parser, args), args).exit_code

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+
+from indexer.model import FailureKind
+
+
+def utc_now() -> str:
+    """Return the current UTC time as items carry it: ISO 8601 with a Z suffix."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -25,14 +33,20 @@ class FetchedPage:
 
 @dataclass
 class FetchFailure:
-    """A request that could not be turned into a page: HTTP error, timeout, undecodable body."""
+    """A request that did not end in a page: refused (scope, robots, budget …), failed, or unusable.
+
+    `url` is the URL as requested (before redirects); `reason` says why for a person: "HTTP 404",
+    "off-scope redirect to https://other.example/…", "too large: 52428800 bytes, limit 10485760",
+    "connection lost after 5000 bytes (20000 announced)", "robots.txt unreachable (HTTP 503): disallow all" …
+    """
 
     url: str
-    reason: str  # human-readable: "HTTP 404", "TimeoutError: ...", ...
+    reason: str
     portal: str
     failed_at: str  # ISO 8601 UTC
     status: int | None = None
     referer: str | None = None
+    kind: FailureKind = "fetch_failed"
 
 
 class IndexedReport(dict[str, Any]):

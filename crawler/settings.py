@@ -43,9 +43,15 @@ DOWNLOAD_TIMEOUT = 60
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A request that still fails is recorded as a failure row; its last retry is a warning, not an error.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 
 # Deleted pages are often answered by a meta refresh to the folder; the spider reports those.
+# Redirects and meta refreshes are checked (crawler/redirects.py): out of the seed's scope, loops, a
+# redirect to itself or to a non-HTTP URL, and targets over URLLENGTH_LIMIT are failures, not followed.
 METAREFRESH_ENABLED = True
+REDIRECT_MAX_TIMES = 20
+URLLENGTH_LIMIT = 2083  # longer URLs are recorded as failures (url_too_long), never requested
 
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
@@ -56,11 +62,30 @@ DEFAULT_REQUEST_HEADERS = {
     "Cache-Control": "max-age=0",  # revalidate cached pages (see HTTPCACHE_* below)
 }
 
-# Spider middleware: keep each request inside the domains of the seed it came from.
+# Spider middlewares: keep each request inside the domains of the seed it came from, then within the
+# seed's limits (URL length, traps, budgets; crawler/bounds.py replaces Scrapy's UrlLengthMiddleware).
 # https://docs.scrapy.org/en/latest/topics/spider-middleware.html
 SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     "crawler.middlewares.SeedScopeMiddleware": 550,
+    "crawler.bounds.CrawlBoundsMiddleware": 540,
 }
+
+# Downloader middlewares: robots.txt per RFC 9309 (crawler/robots.py), byte limits per response
+# (crawler/downloads.py), redirects kept in scope (crawler/redirects.py); each refusal is a failure.
+# https://docs.scrapy.org/en/latest/topics/downloader-middleware.html
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtMiddleware": 100,
+    "crawler.downloads.DownloadLimitsMiddleware": 540,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.redirects.MetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.redirects.RedirectMiddleware": 600,
+}
+
+# Log lines name items (kind and URL) instead of printing them: no page body or report text in the log.
+LOG_FORMATTER = "crawler.logformatter.ItemLogFormatter"
 
 # Pipelines, one concern each: de-duplicate, then index and store.
 # https://docs.scrapy.org/en/latest/topics/item-pipeline.html
@@ -68,6 +93,12 @@ ITEM_PIPELINES = {
     "crawler.pipelines.DuplicatePagePipeline": 100,
     "crawler.pipelines.IndexPipeline": 300,
 }
+
+# Each crawl is a run with an id: counted per portal, shown while it goes, stored, summed up (crawler/run.py).
+EXTENSIONS = {"crawler.run.RunRecorder": 500}
+# Progress while crawling (crawler/run.py): a live table on a terminal, else a log line per active portal
+# every N seconds; the running run is also saved every N seconds (GET /runs shows it).
+REPORTS_PROGRESS_INTERVAL = float(os.environ.get("REPORTS_PROGRESS_INTERVAL", "60"))
 
 # Incremental recrawls: every fetched page is kept on disk and revalidated on the next run with a
 # conditional GET (If-Modified-Since / If-None-Match), so an unchanged page costs a 304, not a
@@ -95,11 +126,26 @@ LOG_LEVEL = os.environ.get("REPORTS_LOG_LEVEL", "INFO")
 # SQLite file (or sqlite:///path, or an Elasticsearch URL) the IndexPipeline writes records and failures
 # into: $REPORTS_DB, read with the other storage settings by indexer.config (default data/reports.sqlite).
 REPORTS_DB = StorageSettings().reports_db
-# Most list pages followed per column (TRS index_N, Hanweb dataproxy pages, search API pages).
-REPORTS_MAX_LIST_PAGES = int(os.environ.get("REPORTS_MAX_LIST_PAGES", "50"))
 # How many 政务公开 / 政府信息公开 hub pages deep to look for the 年报 column.
 REPORTS_MAX_HUB_DEPTH = int(os.environ.get("REPORTS_MAX_HUB_DEPTH", "2"))
 # Disclosure hub links followed per page.
 REPORTS_MAX_HUB_LINKS = int(os.environ.get("REPORTS_MAX_HUB_LINKS", "4"))
+# Budgets per seed (crawler/bounds.py). One that runs out is a failure of kind "budget" at the URL where
+# the crawl stopped, and the stat run/<seed>/budget/<name> = 1 (list_pages, hub_pages, requests).
+# List pages per column (TRS index_N, Hanweb dataproxy pages, search API pages):
+REPORTS_MAX_LIST_PAGES = int(os.environ.get("REPORTS_MAX_LIST_PAGES", "50"))
+# 政务公开 / 政府信息公开 hub pages per seed:
+REPORTS_MAX_HUB_PAGES = int(os.environ.get("REPORTS_MAX_HUB_PAGES", "20"))
+# Requests per seed, of every kind:
+REPORTS_MAX_REQUESTS = int(os.environ.get("REPORTS_MAX_REQUESTS", "5000"))
+# Traps: list pages in a row whose URL repeats with a number grown before its last number
+# (/cal/1/p1.html → /cal/2/p1.html …); the next one is a failure of kind "trap".
+REPORTS_MAX_TRAP_DEPTH = int(os.environ.get("REPORTS_MAX_TRAP_DEPTH", "10"))
+# Bytes per response, web pages and attached files (PDF, DOCX …) apart, also after decompression
+# (crawler/downloads.py); a larger one is a failure "too large: N bytes, limit M". DOWNLOAD_MAXSIZE is
+# Scrapy's ceiling for any request.
+REPORTS_MAX_HTML_BYTES = int(os.environ.get("REPORTS_MAX_HTML_BYTES", str(10 * 1024 * 1024)))
+REPORTS_MAX_FILE_BYTES = int(os.environ.get("REPORTS_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
+DOWNLOAD_MAXSIZE = max(REPORTS_MAX_HTML_BYTES, REPORTS_MAX_FILE_BYTES)
 # Also drop pages whose body repeats one already seen under another URL.
 REPORTS_DEDUP_BODIES = os.environ.get("REPORTS_DEDUP_BODIES", "1") not in ("0", "false", "no")

@@ -10,7 +10,9 @@ written here or in indexer.storage.options. Environment variables (case-insensit
 * ES_URL, ES_INDEX (the alias, default reports), ES_USERNAME + ES_PASSWORD or ES_API_KEY, ES_CA_CERTS;
 * ES_SHARDS, ES_REPLICAS: shards and replicas of indexes a reindex creates;
 * ES_BULK_CHUNK_SIZE, ES_BULK_MAX_RETRIES, ES_BULK_INITIAL_BACKOFF: bulk loads;
-* QUERY_TIME_LIMIT: seconds a search may take.
+* QUERY_TIME_LIMIT: seconds a search may take;
+* REPORTS_MAX_TEXT_CHARS: characters of cleaned text kept (and indexed) per report, default 300,000
+  (real reports have 2,000 to 30,000; a record cut says so in `text_truncated_from`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from indexer.logs import register_secret
 from indexer.storage import Backend, open_backend
 from indexer.storage.options import (
     BULK_CHUNK,
@@ -36,6 +39,7 @@ from indexer.storage.options import (
 )
 
 DEFAULT_REPORTS_DB = "data/reports.sqlite"
+DEFAULT_MAX_TEXT_CHARS = 300_000  # about 900 KB of UTF-8; the longest sample report has 6,789 characters
 ALIAS_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,200}$"
 
 
@@ -66,6 +70,12 @@ class StorageSettings(BaseSettings):
         default=BULK_INITIAL_BACKOFF_S, gt=0, description="seconds before the first retry"
     )
     query_time_limit: float = Field(default=QUERY_TIME_LIMIT_S, gt=0, le=30, description="seconds per search")
+    reports_max_text_chars: int = Field(
+        default=DEFAULT_MAX_TEXT_CHARS,
+        ge=1000,
+        le=10_000_000,
+        description="characters of cleaned text kept and indexed per report (REPORTS_MAX_TEXT_CHARS)",
+    )
 
     @field_validator("reports_db", mode="before")
     @classmethod
@@ -82,6 +92,13 @@ class StorageSettings(BaseSettings):
         if problem is not None:
             raise ValueError(problem)
         return value
+
+    @model_validator(mode="after")
+    def _register_secrets(self) -> StorageSettings:
+        """Mask the ES_PASSWORD and ES_API_KEY values in every later log line and redacted text (indexer.logs)."""
+        for secret in (self.es_password, self.es_api_key):
+            register_secret(_secret(secret))
+        return self
 
     @model_validator(mode="after")
     def _elasticsearch_complete(self) -> StorageSettings:
@@ -131,15 +148,14 @@ class StorageSettings(BaseSettings):
     def open_backend(self, *, read_only: bool = False) -> Backend:
         """Open the configured backend: the Elasticsearch alias (SEARCH_BACKEND=elasticsearch) or REPORTS_DB.
 
-        `read_only` opens an existing index for searching only; a SQLite file that does not exist yet
-        is created empty (and opened for writing), as a missing Elasticsearch alias is created.
+        `read_only` opens an existing index for searching only: StorageUnavailable for a SQLite file
+        that is missing or is not a reports index (a mistyped path never becomes an empty index). A
+        missing Elasticsearch alias is created, as a SQLite file opened for writing is.
         """
         if self.search_backend == "elasticsearch":
             es = self.es_options()
             return open_backend(es.url, self._options(read_only, es))
-        path = _sqlite_path(self.reports_db)
-        missing_file = path is not None and not path.exists()
-        return open_backend(self.reports_db, self._options(read_only and not missing_file, None))
+        return open_backend(self.reports_db, self._options(read_only, None))
 
     def _options(self, read_only: bool, es: EsOptions | None) -> StorageOptions:
         """The options `open_backend` takes."""

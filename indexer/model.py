@@ -141,6 +141,7 @@ class Record(TypedDict):
     published: str | None  # ISO date
     format: Format | None
     text: str  # cleaned full text
+    text_truncated_from: int | None  # the cleaned text's length when `text` keeps only its start; None when whole
     stats: Stats | None  # None for legacy reports
     checks: list[Check]
     source_format: SourceFormat | None
@@ -206,3 +207,61 @@ class Run(TypedDict):
     status: RunStatus
     seeds: str  # the seed file
     portals: list[PortalRun]
+
+
+# --------------------------------------------------------------------------- agencies and signals
+AgencyKind = Literal[
+    "政府", "部门"
+]  # a people's government (or a body governing a territory in its place) / a department
+SignalName = Literal[
+    "missing",  # no report for a year the agency had to report on
+    "late",  # published after the legal deadline
+    "failed_checks",  # the report's own tables do not add up
+    "cross_year",  # this year's opening figures differ from last year's closing figures
+    "copied",  # most sentences repeat the agency's previous report
+    "blank_cells",  # mandated table cells left blank
+    "text_table_mismatch",  # a number stated in the prose contradicts the table
+    "revised",  # the report changed after publication (version history)
+    "withdrawn",  # the report is no longer served
+]
+
+
+class Signal(TypedDict):
+    """One thing a watchdog looks for, explained in Chinese, with its evidence (numbers, dates, sentences)."""
+
+    signal: SignalName
+    detail: str
+    evidence: dict[str, object]
+
+
+class Agency(TypedDict):
+    """One publishing body across the years, whatever name variant each year's report uses."""
+
+    id: str  # stable: from the region code and the folded name (indexer/agencies/identity.py)
+    name: str  # the name its reports use most (ties: the longest)
+    names: list[str]  # every name variant its reports use
+    province: str | None
+    city: str | None
+    county: str | None
+    region_code: str | None
+    level: Level | None
+    agency_type: str | None
+    kind: AgencyKind  # decides the legal deadline
+    first_year: int  # the first year it has a report on
+    last_year: int  # the last year of its timeline (a report, or the latest year already due)
+    reports: int
+    signals: list[SignalName]  # every signal of any of its years
+
+
+class TimelineYear(TypedDict):
+    """One year of an agency's timeline: its report (or none), its deadline, headline figures and signals."""
+
+    report_year: int
+    report_id: str | None  # None: no report found for this year
+    published: str | None
+    deadline: str  # ISO date
+    late: bool | None  # None: no verdict (no report, or no publication date)
+    days_late: int | None
+    figures: dict[str, Number | None]  # the searchable numbers (tables/numbers.py names)
+    change: dict[str, Number | None]  # difference from the year before (None where either is missing)
+    signals: list[Signal]

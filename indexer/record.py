@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing_extensions import TypedDict
 
 from indexer.clean.page import CleanText, clean_page
+from indexer.config import DEFAULT_MAX_TEXT_CHARS
 from indexer.errors import NotAReport, UnreadablePage
 from indexer.fields.agency import extract_agency, extract_agency_type, extract_level
 from indexer.fields.dates import extract_published, extract_report_year
@@ -121,6 +122,7 @@ def build_record(
     hints: Mapping[str, str] | None = None,
     list_title: str | None = None,
     source_format: str | None = None,
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
 ) -> Record:
     """Build the record (docs/RECORD.md) of a page or document.
 
@@ -131,6 +133,8 @@ def build_record(
         hints: seed region hints {'province', 'city', 'county'}.
         list_title: the title shown on the list page, used when the page's own title does not name the report.
         source_format: html, txt, pdf, docx, doc or wps as declared (the bytes win; sniffed when None).
+        max_text_chars: characters of cleaned text the record keeps (REPORTS_MAX_TEXT_CHARS); fields,
+            tables and content_hash are read from the whole text, `text_truncated_from` says when it was cut.
 
     Returns the record (validates against docs/record.schema.json; stats None for legacy reports).
     Raises NotAReport(reason) for readable non-reports and UnreadablePage for undecodable input.
@@ -140,11 +144,19 @@ def build_record(
     tables = read_tables(cleaned)
     canonical = extract_url(page, url)
     content_hash = extract_content_hash(cleaned.text)
+    fields = report_fields(page, cleaned.text, title, hints, tables.format)
+    cut = len(cleaned.text) > max_text_chars
+    if cut:
+        logger.warning(
+            "%s: text cut to %d of %d characters", url or "page without URL", max_text_chars, len(fields["text"])
+        )
+        fields["text"] = fields["text"][:max_text_chars]
     return {
         "id": record_id(canonical, content_hash),
         "url": canonical or "",
         "urls": [canonical] if canonical else [],
-        **report_fields(page, cleaned.text, title, hints, tables.format),
+        **fields,
+        "text_truncated_from": len(cleaned.text) if cut else None,
         "stats": tables.stats,
         "checks": run_checks(tables.stats, tables.format, tables.unparsed),
         "source_format": page.source_format,

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from .server import make_server
+from .sites.hostile import hostile_base
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -23,6 +24,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     server = make_server(args.host, args.port, quiet=not args.verbose)
     print(server.base_url, flush=True)
+    hosts = server.hosts
+    print(
+        f"hostile site: {hostile_base(hosts)}/hostile/ (robots.txt down on port {hosts.robots_down_port})", flush=True
+    )
     if args.port_file:
         args.port_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = args.port_file.with_suffix(args.port_file.suffix + ".tmp")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Protocol
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -94,6 +95,50 @@ class Response:
     extra_headers: tuple[tuple[str, str], ...] = ()
 
 
+class Wire(Protocol):
+    """The connection a streamed answer writes to, piece by piece."""
+
+    def head(
+        self, status: int, content_type: str, *, length: int | None, headers: tuple[tuple[str, str], ...] = ()
+    ) -> None:
+        """Send the status line and headers; without a length the body is sent chunked."""
+
+    def write(self, data: bytes) -> None:
+        """Send a piece of the body."""
+
+    def end(self) -> None:
+        """Finish a chunked body."""
+
+    def reset(self) -> None:
+        """Abort the connection with a TCP reset."""
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """An answer written as it goes (huge, slow or broken on purpose): `write(wire)` does everything."""
+
+    write: Callable[[Wire], None]
+    status: int = 200  # the status it sends, for the access log
+
+
+@dataclass(frozen=True)
+class Hosts:
+    """Where the portal listens: its base URL and the second port, whose robots.txt is unreachable (HTTP 503)."""
+
+    base_url: str  # http://127.0.0.1:PORT
+    robots_down_url: str  # http://127.0.0.1:PORT2
+
+    @property
+    def port(self) -> int:
+        """Return the main port."""
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    @property
+    def robots_down_port(self) -> int:
+        """Return the second port."""
+        return int(self.robots_down_url.rsplit(":", 1)[1])
+
+
 @dataclass(frozen=True)
 class Request:
     """What a dynamic route needs to know about the incoming request."""
@@ -102,10 +147,38 @@ class Request:
     path: str
     query: dict[str, str]
     form: dict[str, str]
-    base_url: str
+    hosts: Hosts
+    previous: int = 0  # how many times this server answered this path before
+
+    @property
+    def base_url(self) -> str:
+        """Return the portal's base URL (http://127.0.0.1:PORT)."""
+        return self.hosts.base_url
 
 
-DynamicRoute = Callable[[Request], Response]
+@dataclass(frozen=True)
+class Access:
+    """One answered request, as the server's access log keeps it."""
+
+    host: str  # the Host header: the name and port the client used
+    method: str
+    path: str  # as requested, query included
+    status: int
+
+
+DynamicRoute = Callable[[Request], Response | Streamed]
+
+
+@dataclass(frozen=True)
+class HostileCase:
+    """A URL of the hostile site and what a crawl must make of it (its entry in /_truth.json)."""
+
+    path: str  # path (and query) on its host
+    expect: str  # "report", or the FailureKind the URL must be recorded with
+    reason_contains: str  # part of the recorded reason ("" for a report)
+    what: str  # what the URL does, for a person
+    host: str = "hostile"  # "hostile" (localhost:PORT) or "robots_down" (localhost:PORT2)
+    prefix: bool = False  # the case covers every URL starting with the path (a trap)
 
 
 @dataclass
@@ -114,8 +187,10 @@ class Portal:
 
     routes: dict[str, Response] = field(default_factory=dict)
     dynamic: dict[str, DynamicRoute] = field(default_factory=dict)
+    prefixes: dict[str, DynamicRoute] = field(default_factory=dict)  # answer every path under a prefix (traps)
     documents: list[Document] = field(default_factory=list)
     regions: dict[str, Region] = field(default_factory=dict)
+    hostile: list[HostileCase] = field(default_factory=list)
 
     def add(self, path: str, response: Response) -> None:
         """Register a static answer for an absolute path."""

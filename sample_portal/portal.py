@@ -6,7 +6,7 @@ from functools import lru_cache
 from html import escape
 
 from .model import Portal, Response, midday
-from .sites import hanweb, pingtan, trs
+from .sites import hanweb, hostile, pingtan, trs
 from .sites.chrome import SITE_BUILT
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /private/\nDisallow: /saihan/search/\nAllow: /\n"
@@ -15,12 +15,18 @@ SITE_HOMES = (
     ("/lvyuan/index.html", "长春市绿园区人民政府", "Hanweb jcms, GBK"),
     ("/lingwu/index.html", "灵武市人民政府", "TRS, list in an HTML comment"),
     ("/pingtan/index.htm", "平潭综合实验区", "real saved pages + JSON API"),
+    (
+        "/hostile/index.html",
+        "阿荣旗人民政府",
+        "hostile on purpose: crawl as http://localhost:PORT, seeds/hostile_portal.yaml",
+    ),
 )
 DIRECTORY_ALIASES = {
     "/saihan/": "/saihan/index.html",
     "/lvyuan/": "/lvyuan/index.html",
     "/lingwu/": "/lingwu/index.html",
     "/pingtan/": "/pingtan/index.htm",
+    "/hostile/": "/hostile/index.html",
 }
 
 
@@ -53,5 +59,6 @@ def build_portal() -> Portal:
     hanweb.add_site(portal)
     trs.add_site(portal, trs.lingwu())
     pingtan.add_site(portal)
+    hostile.add_site(portal)
     _add_root(portal)
     return portal

@@ -1,15 +1,22 @@
-"""HTTP server playing the sample government sites on one port."""
+"""HTTP server playing the sample government sites on one port, plus a second port whose robots.txt is down.
+
+Every answer is kept in the server's access log (`server.access_log`), so tests can tell what a crawl
+fetched and what it did not. The second port serves the same portal but answers /robots.txt with
+HTTP 503 (RFC 9309: a crawler must then stay away from the whole host); its base URL is in the truth.
+"""
 
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
-from collections import Counter
+from collections import Counter, deque
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .model import Portal, Request, Response
+from .model import Access, Hosts, Portal, Request, Response, Streamed
 from .portal import build_portal
 from .truth import portal_truth
 
@@ -20,20 +27,90 @@ NOT_FOUND_HTML = (
     "</head><body><h1>404</h1><p>您访问的页面不存在或已被删除。</p></body></html>"
 ).encode()
 MAX_FORM_BYTES = 64 * 1024
+ACCESS_LOG_MAX = 100_000  # answers kept for tests to inspect (oldest dropped first)
+ANSWERED_PATHS_MAX = 100_000  # paths counted for turn-taking answers (5xx then OK)
+ROBOTS_PATH = "/robots.txt"
+ROBOTS_DOWN = Response(b"<html><body><h1>503 Service Unavailable</h1></body></html>", status=503)
+STREAM_GONE = (BrokenPipeError, ConnectionResetError)  # the client hung up on a streamed answer
 
 
 class PortalServer(ThreadingHTTPServer):
-    """A threading HTTP server that knows its portal and its base URL."""
+    """A threading HTTP server that knows its portal, its base URL and its access log.
+
+    The main server owns a companion on a second port (robots.txt answering 503), started, stopped
+    and closed with it.
+    """
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], portal: Portal, quiet: bool = True) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        portal: Portal,
+        quiet: bool = True,
+        *,
+        main: PortalServer | None = None,
+    ) -> None:
         super().__init__(address, PortalHandler)
         self.portal = portal
         self.quiet = quiet
+        self.main = main
         self.served: Counter[int] = Counter()  # answers sent, by HTTP status (e.g. the 304s of a recrawl)
         host, port = self.socket.getsockname()[:2]
         self.base_url = f"http://{host}:{port}"
+        # Both ports write one log and one count per path, each bounded (a trap has endless paths).
+        self.access_log: deque[Access] = main.access_log if main else deque(maxlen=ACCESS_LOG_MAX)
+        self.answered: Counter[str] = main.answered if main else Counter()
+        self.lock: threading.Lock = main.lock if main else threading.Lock()
+        self.companion: PortalServer | None = None
+        self._companion_thread: threading.Thread | None = None
+        if main is None:
+            companion = PortalServer((host, 0), portal, quiet, main=self)
+            self.companion, self._hosts = companion, Hosts(self.base_url, companion.base_url)
+
+    @property
+    def hosts(self) -> Hosts:
+        """Return where the portal listens (the main server's view, on both ports)."""
+        return self.main.hosts if self.main else self._hosts
+
+    @property
+    def robots_down(self) -> bool:
+        """Tell whether this is the second port, whose robots.txt answers 503."""
+        return self.main is not None
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Serve the companion in a thread of its own, and this server here."""
+        if self.companion is not None and self._companion_thread is None:
+            self._companion_thread = threading.Thread(
+                target=self.companion.serve_forever, name="sample-portal-robots-down", daemon=True
+            )
+            self._companion_thread.start()
+        super().serve_forever(poll_interval)
+
+    def shutdown(self) -> None:
+        """Stop serving, the companion too."""
+        if self.companion is not None and self._companion_thread is not None:
+            self.companion.shutdown()
+        super().shutdown()
+
+    def server_close(self) -> None:
+        """Close the listening sockets, the companion's too."""
+        super().server_close()
+        if self.companion is not None:
+            self.companion.server_close()
+
+    def take_turn(self, path: str) -> int:
+        """Count a request for a path; return how many came before it (on both ports)."""
+        with self.lock:
+            previous = self.answered[path]
+            if previous or len(self.answered) < ANSWERED_PATHS_MAX:
+                self.answered[path] += 1
+        return previous
+
+    def log_access(self, host: str, method: str, path: str, status: int) -> None:
+        """Keep one answer in the access log."""
+        with self.lock:
+            self.access_log.append(Access(host, method, path, status))
 
 
 def _not_modified(response: Response, header: str | None) -> bool:
@@ -77,20 +154,22 @@ class PortalHandler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
 
-    def _resolve(self) -> Response:
-        """Find the answer for the request path."""
+    def _resolve(self, previous: int) -> Response | Streamed:
+        """Find the answer for the request path (`previous`: answers this path got before)."""
         parts = urlsplit(self.path)
         path = unquote(parts.path) or "/"
         portal = self.server.portal
+        hosts = self.server.hosts
         form = self._read_form() if self.command == "POST" else {}
+        if path == ROBOTS_PATH and self.server.robots_down:
+            return ROBOTS_DOWN
         if path == TRUTH_PATH:
-            body = json.dumps(portal_truth(portal, self.server.base_url), ensure_ascii=False, indent=1)
+            body = json.dumps(portal_truth(portal, hosts), ensure_ascii=False, indent=1)
             return Response(body.encode(), "application/json; charset=utf-8")
-        if path in portal.dynamic:
-            request = Request(
-                self.command, path, dict(parse_qsl(parts.query, keep_blank_values=True)), form, self.server.base_url
-            )
-            return portal.dynamic[path](request)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        route = portal.dynamic.get(path) or next((r for p, r in portal.prefixes.items() if path.startswith(p)), None)
+        if route is not None:
+            return route(Request(self.command, path, query, form, hosts, previous))
         candidates = [path] + ([path + name for name in INDEX_NAMES] if path.endswith("/") else [])
         for candidate in candidates:
             if candidate in portal.routes:
@@ -102,10 +181,27 @@ class PortalHandler(BaseHTTPRequestHandler):
         return Response(NOT_FOUND_HTML, status=404)
 
     def _answer(self, send_body: bool) -> None:
-        """Write status, headers and (unless HEAD) the body."""
-        response = self._resolve()
+        """Write status, headers and (unless HEAD) the body; log the answer."""
+        answer = self._resolve(self.server.take_turn(self.path))
+        if isinstance(answer, Streamed):
+            self.server.log_access(self.headers.get("Host", ""), self.command, self.path, answer.status)
+            self._stream(answer)
+            return
+        self._send(answer, send_body)
+
+    def _stream(self, answer: Streamed) -> None:
+        """Let a streamed answer write to the connection; a client that hung up ends it quietly."""
+        self.close_connection = True
+        try:
+            answer.write(SocketWire(self))
+        except STREAM_GONE:
+            pass
+
+    def _send(self, response: Response, send_body: bool) -> None:
+        """Write a prepared answer: status, headers and (unless HEAD) the body."""
         status = 304 if _not_modified(response, self.headers.get("If-Modified-Since")) else response.status
         body = b"" if status == 304 else response.body
+        self.server.log_access(self.headers.get("Host", ""), self.command, self.path, status)
         self.server.served[status] += 1
         self.send_response(status)
         self.send_header("Content-Type", response.content_type)
@@ -117,7 +213,52 @@ class PortalHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         if send_body and body:
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except STREAM_GONE:
+                self.close_connection = True
+
+
+class SocketWire:
+    """The Wire of one connection: what streamed answers write to."""
+
+    def __init__(self, handler: PortalHandler) -> None:
+        self.handler = handler
+        self.chunked = False
+
+    def head(
+        self, status: int, content_type: str, *, length: int | None, headers: tuple[tuple[str, str], ...] = ()
+    ) -> None:
+        """Send the status line and headers; without a length the body is sent chunked."""
+        handler = self.handler
+        handler.server.served[status] += 1
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        if length is None:
+            self.chunked = True
+            handler.send_header("Transfer-Encoding", "chunked")
+        else:
+            handler.send_header("Content-Length", str(length))
+        for name, value in headers:
+            handler.send_header(name, value)
+        handler.end_headers()
+
+    def write(self, data: bytes) -> None:
+        """Send a piece of the body (one chunk when chunked)."""
+        if self.chunked:
+            data = b"%x\r\n%s\r\n" % (len(data), data)
+        self.handler.wfile.write(data)
+
+    def end(self) -> None:
+        """Finish a chunked body."""
+        if self.chunked:
+            self.handler.wfile.write(b"0\r\n\r\n")
+
+    def reset(self) -> None:
+        """Abort the connection with a TCP reset (SO_LINGER 0, then close)."""
+        connection = self.handler.connection
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.close()
 
 
 def make_server(host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> PortalServer:
@@ -126,7 +267,7 @@ def make_server(host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> P
 
 
 def start_server(host: str = "127.0.0.1", port: int = 0) -> tuple[PortalServer, str]:
-    """Start the portal in a background thread; return the server and its base URL.
+    """Start the portal (and its robots-down second port) in background threads; return the server and its base URL.
 
     Stop it with ``server.shutdown(); server.server_close()``.
     """

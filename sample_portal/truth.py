@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .model import KIND_LOOKALIKE, KIND_MISSING, KIND_REPORT, Document, Portal
+from .model import KIND_LOOKALIKE, KIND_MISSING, KIND_REPORT, Document, Hosts, Portal
+from .sites.hostile import hostile_base, hostile_truth, robots_down_base
 
 
 def report_truth(doc: Document, portal: Portal, base_url: str) -> dict:
@@ -41,13 +42,14 @@ def file_truth(doc: Document, base_url: str) -> list[dict]:
     ]
 
 
-def portal_truth(portal: Portal, base_url: str) -> dict:
-    """Return {reports, lookalikes, missing, files} with absolute URLs under `base_url`.
+def portal_truth(portal: Portal, hosts: Hosts) -> dict:
+    """Return {reports, lookalikes, missing, files, hostile …} with absolute URLs under the portal's base URL.
 
     A report published only as an attachment is listed under its file's URL (the record's URL);
     `files` lists every attachment with the page linking it and whether it is the report or a copy.
+    The hostile site (crawled apart, at `hostile_portal`) lists what must happen to each of its URLs.
     """
-    base = base_url.rstrip("/")
+    base = hosts.base_url.rstrip("/")
     docs = portal.documents
     return {
         "reports": [report_truth(d, portal, base) for d in docs if d.kind == KIND_REPORT],
@@ -56,4 +58,7 @@ def portal_truth(portal: Portal, base_url: str) -> dict:
         ],
         "missing": [base + d.path for d in docs if d.kind == KIND_MISSING],
         "files": [entry for d in docs for entry in file_truth(d, base)],
+        "hostile_portal": hostile_base(hosts),
+        "robots_unreachable": robots_down_base(hosts),
+        "hostile": hostile_truth(portal, hosts),
     }

@@ -13,9 +13,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from indexer.errors import QueryError, QueryTimeout, StorageUnavailable
+from indexer.logs import install_redaction
+from indexer.storage import Backend
 
 from .config import Settings
-from .routes import export, health, reports, search
+from .routes import export, failures, health, reports, runs, search
 
 MAX_ERROR_INPUT = 80  # characters of a rejected value echoed back in a 422
 
@@ -60,22 +62,27 @@ def _install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(status_code=503, content={"detail": str(exc)})
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; the backend is opened at start-up and closed at shutdown."""
+def create_app(settings: Settings | None = None, backend: Backend | None = None) -> FastAPI:
+    """Build the app over `backend` (opened read-only at start-up when not given), closed at shutdown.
+
+    Log records are redacted from here on (indexer.logs): no password of an Elasticsearch URL or
+    ES_PASSWORD / ES_API_KEY value reaches a log line.
+    """
+    install_redaction()
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        backend = settings.open_backend(read_only=True)  # searched, never written through the API
-        app.state.backend = backend
+        opened = backend or settings.open_backend(read_only=True)  # searched, never written through the API
+        app.state.backend = opened
         try:
             yield
         finally:
-            backend.close()
+            opened.close()
 
     app = FastAPI(title="政府信息公开工作年度报告 search", version="1.0", lifespan=lifespan)
     app.state.settings = settings
     _install_error_handlers(app)
-    for module in (search, export, reports, health):
+    for module in (search, export, reports, failures, runs, health):
         app.include_router(module.router)
     return app

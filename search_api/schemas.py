@@ -8,9 +8,13 @@ from typing import Annotated, Any, Literal, get_args, get_type_hints
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 
-from indexer.model import Format, Level, Record
+from indexer.config import DEFAULT_MAX_TEXT_CHARS
+from indexer.model import Failure as CrawlFailure
+from indexer.model import FailureKind, Format, Level, Record
+from indexer.model import Run as CrawlRun
+from indexer.runs import RunSummary as CrawlRunSummary
 from indexer.storage import SearchQuery
-from indexer.storage.base import SORT_KEYS
+from indexer.storage.base import MAX_FAILURES_WINDOW, SORT_KEYS
 from indexer.storage.facets import (
     ALL_FACETS,
     DEFAULT_FACETS,
@@ -143,7 +147,29 @@ def _nullable(hint: object) -> bool:
 
 
 HIT_OMITS = ("text", "stats", "checks")  # a hit carries a snippet instead of the text, and no tables
-Report = create_model("Report", __doc__="The full record (indexer.model.Record).", **record_fields())
+TEXT_PAGE = DEFAULT_MAX_TEXT_CHARS  # characters of text GET /reports/{id} returns unless asked: a whole capped record
+MAX_TEXT_PAGE = 1_000_000  # characters of text one GET /reports/{id} returns at most (about 3 MB)
+Report = create_model(
+    "Report",
+    __doc__="The record (indexer.model.Record) with one page of its text: `text_limit` characters from `text_offset`.",
+    **record_fields(),
+    text_length=(int, Field(description="characters of the whole stored text")),
+    text_offset=(int, Field(description="where `text` starts in the whole text")),
+    text_more=(bool, Field(description="true when more text follows: ask again with text_offset + len(text)")),
+)
+
+
+class ReportParams(BaseModel):
+    """Which part of the text GET /reports/{id} returns."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text_offset: int = Field(0, ge=0, description="first character of the text to return")
+    text_limit: int = Field(
+        TEXT_PAGE, ge=0, le=MAX_TEXT_PAGE, description=f"characters of text to return at most (≤ {MAX_TEXT_PAGE:,})"
+    )
+
+
 ReportHit = create_model(
     "ReportHit",
     __doc__="One search result: the record without its text, stats and checks; a score and a highlighted snippet.",
@@ -170,6 +196,44 @@ class SearchResponse(BaseModel):
     size: int
 
 
+# --------------------------------------------------------------------------- crawl runs
+MAX_RUNS = 1000  # how far back GET /runs pages: almost three years of daily crawls
+MAX_RUNS_PAGE_SIZE = 100
+Run = create_model(
+    "Run", __doc__="One crawl run with its per-portal counts (indexer.model.Run).", **get_type_hints(CrawlRun)
+)
+RunSummary = create_model(
+    "RunSummary",
+    __doc__="A crawl run with its portals' counts summed (indexer.runs.RunSummary).",
+    **get_type_hints(CrawlRunSummary),
+)
+
+
+class RunsParams(BaseModel):
+    """Query parameters of GET /runs: a page, newest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page: int = Field(1, ge=1, le=MAX_RUNS, description="page number, from 1")
+    size: int = Field(20, ge=1, le=MAX_RUNS_PAGE_SIZE, description=f"runs per page (≤ {MAX_RUNS_PAGE_SIZE})")
+
+    @model_validator(mode="after")
+    def _within_window(self) -> RunsParams:
+        """Pages reach the latest MAX_RUNS runs at most."""
+        if self.page * self.size > MAX_RUNS:
+            raise ValueError(f"page × size must be at most {MAX_RUNS:,} (the runs kept within reach)")
+        return self
+
+
+class RunsResponse(BaseModel):
+    """One page of crawl runs, newest first; `more` says whether older runs follow."""
+
+    data: list[RunSummary]  # type: ignore[valid-type]  # a model built from indexer.runs.RunSummary
+    page: int
+    size: int
+    more: bool
+
+
 class Health(BaseModel):
     """Service status."""
 
@@ -177,9 +241,58 @@ class Health(BaseModel):
     backend: str
     reports: int | None = None
     detail: str | None = None
+    latest_run: RunSummary | None = None  # type: ignore[valid-type]  # a model built from indexer.runs.RunSummary
 
 
 class ErrorMessage(BaseModel):
     """An error response."""
 
     detail: str
+
+
+# --------------------------------------------------------------------------- crawl failures
+MAX_FAILURES_PAGE_SIZE = 500
+PortalName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+RunId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class FailureFilters(BaseModel):
+    """Which crawl failures: shared by GET /failures and GET /failures.csv (all given filters apply)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    portal: PortalName | None = Field(None, description="the seed (portal) name, e.g. pingtan")
+    kind: FailureKind | None = Field(
+        None, description=f"what went wrong: {', '.join(get_args(FailureKind))} (docs: indexer.model.FailureKind)"
+    )
+    run: RunId | None = Field(None, description="the id of the last crawl run that met the failure (GET /runs)")
+
+
+class FailureParams(FailureFilters):
+    """Query parameters of GET /failures: filters and a page, most recently seen first."""
+
+    page: int = Field(1, ge=1, le=MAX_FAILURES_WINDOW, description="page number, from 1")
+    size: int = Field(50, ge=1, le=MAX_FAILURES_PAGE_SIZE, description=f"rows per page (≤ {MAX_FAILURES_PAGE_SIZE})")
+
+    @model_validator(mode="after")
+    def _within_window(self) -> FailureParams:
+        """Pages reach MAX_FAILURES_WINDOW rows at most (narrow the filters, or GET /failures.csv)."""
+        if self.page * self.size > MAX_FAILURES_WINDOW:
+            raise ValueError(f"page × size must be at most {MAX_FAILURES_WINDOW:,}: narrow the filters")
+        return self
+
+
+CrawlFailureModel = create_model(
+    "Failure",
+    __doc__="Why a URL did not become a stored report: one row per (url, kind) (indexer.model.Failure).",
+    **get_type_hints(CrawlFailure),
+)
+
+
+class FailuresResponse(BaseModel):
+    """One page of crawl failures, most recently seen first, and how many match."""
+
+    data: list[CrawlFailureModel]  # type: ignore[valid-type]  # a model built from indexer.model.Failure
+    total: int
+    page: int
+    size: int

@@ -2,7 +2,7 @@
 
 It checks the *requests* the backend sends (which calls, in which order, with which bodies) and
 answers with just enough for the client to proceed: indexes, the alias, settings, _bulk items (with
-scripted 429 and 400 answers per document id), canned search responses and scripted rejected searches. It does not search,
+scripted 429 and 400 answers per document id), mappings, canned search responses and scripted rejected searches. It does not search,
 score or aggregate: it is no stand-in for Elasticsearch's semantics, which only the live contract
 suite (tests/storage_contract, ES_URL set) checks.
 """
@@ -37,6 +37,7 @@ class EsState:
     indices: dict[str, dict] = field(default_factory=dict)  # name -> settings (flat)
     aliases: dict[str, set[str]] = field(default_factory=dict)  # alias -> indexes
     templates: dict[str, dict] = field(default_factory=dict)
+    mappings: dict[str, dict] = field(default_factory=dict)  # index -> mapped properties (PUT index, PUT _mapping)
     reject_once: set[str] = field(default_factory=set)  # document ids answered 429 the first time
     reject_always: set[str] = field(default_factory=set)  # document ids answered 400 every time
     search_responses: list[dict] = field(default_factory=list)  # answered in turn (then EMPTY_SEARCH)
@@ -124,6 +125,7 @@ def _index_route(state: EsState, req: Request, name: str, rest: list[str]) -> tu
             return (200 if name in state.indices else 404), None
         if req.method == "PUT":
             state.indices[name] = {}
+            state.mappings[name] = dict(((req.body or {}).get("mappings") or {}).get("properties") or {})
             return 200, {"acknowledged": True, "index": name}
         if req.method == "DELETE":
             state.indices.pop(name, None)
@@ -135,6 +137,13 @@ def _index_route(state: EsState, req: Request, name: str, rest: list[str]) -> tu
     if action == "_settings":
         value = state.indices.get(name, {}).get("index.refresh_interval")
         return 200, {name: {"settings": {} if value is None else {"index.refresh_interval": value}}}
+    if action == "_mapping" and req.method == "PUT":
+        state.mappings.setdefault(name, {}).update(req.body["properties"])
+        return 200, {"acknowledged": True}
+    if action == "_mapping":
+        return 200, {name: {"mappings": {"properties": state.mappings.get(name, {})}}}
+    if action in ("_update", "_doc") and req.method in ("PUT", "POST"):
+        return 200, {"_index": name, "_id": rest[1], "result": "updated", "_version": 1}
     if action == "_refresh":
         return 200, {"_shards": {"total": 1, "successful": 1, "failed": 0}}
     if action == "_pit":
@@ -172,10 +181,19 @@ def _apply_aliases(state: EsState, actions: list[dict]) -> tuple[int, object]:
     return 200, {"acknowledged": True}
 
 
+def _headers(lines: list[dict]) -> list[dict]:
+    """The action lines of a _bulk body (a delete has no document line after it)."""
+    headers, i = [], 0
+    while i < len(lines):
+        headers.append(lines[i])
+        i += 1 if "delete" in lines[i] else 2
+    return headers
+
+
 def _bulk(state: EsState, lines: list[dict]) -> dict:
     """Answer a _bulk request: 201 per document, except the scripted rejections."""
     items = []
-    for header in lines[::2]:
+    for header in _headers(lines):
         op, meta = next(iter(header.items()))
         rid = meta.get("_id") or f"auto-{len(state.requests)}-{len(items)}"
         if rid in state.reject_always:

@@ -10,20 +10,22 @@ Callbacks only glue the pure functions of discovery.py, listing/, recognize.py a
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any, Self
 
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import FormRequest, Request, Response, TextResponse
 from scrapy.settings import BaseSettings
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+
+from indexer.logs import install_redaction
+from indexer.model import FailureKind
 
 from ..attachments import choose_attachments, find_attachments, page_is_report
 from ..discovery import find_disclosure_links, find_report_columns, load_tree
 from ..errors import MissingSetting, SeedError
-from ..items import FetchedPage, FetchFailure
+from ..failures import describe_failure
+from ..items import FetchedPage, FetchFailure, utc_now
 from ..listing import Entry, ListPage, SearchCall, list_entries, parse_list, parse_search_results
 from ..recognize import (
     guess_source_format,
@@ -32,14 +34,10 @@ from ..recognize import (
     redirect_problem,
 )
 from ..seeds import Seed, load_seeds
+from ..stats import portal_key
 
 USAGE = "scrapy crawl reports -a seeds=FILE [-a portal=BASE_URL]"
 REPORT_PRIORITY = 10  # fetch candidate reports before more list pages
-
-
-def utc_now() -> str:
-    """Return the current UTC time as ISO 8601 with a Z suffix."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def first_headers(response: Response) -> dict[str, str]:
@@ -73,22 +71,32 @@ class ReportsSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         if not seeds:
             raise SeedError(f"no seed file given; usage: {USAGE}")
+        self.seeds_file = str(seeds)
         self.seeds: dict[str, Seed] = {seed.name: seed for seed in load_seeds(seeds, portal=portal)}
         self.allowed_domains = sorted({d for seed in self.seeds.values() for d in seed.allowed_domains})
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        """Create the spider and read its limits from the REPORTS_* settings."""
+        """Create the spider, read its limits from the REPORTS_* settings, and mask passwords in every log line."""
+        install_redaction()
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_list_pages = crawl_limit(crawler.settings, "REPORTS_MAX_LIST_PAGES")
         spider.max_hub_depth = crawl_limit(crawler.settings, "REPORTS_MAX_HUB_DEPTH")
         spider.max_hub_links = crawl_limit(crawler.settings, "REPORTS_MAX_HUB_LINKS")
         return spider
 
+    @property
+    def list_pages_proposed(self) -> int:
+        """How many pages of a column list parsing may propose: one over the list budget, so a longer column is seen.
+
+        The list budget (crawler/bounds.py) then refuses the extra page and records where the column was cut.
+        """
+        return self.max_list_pages + 1
+
     async def start(self) -> AsyncIterator[Request]:
         """Request every seed's start page."""
         for seed in self.seeds.values():
-            yield self._follow(seed.start_url, self.parse_home, seed.name, depth=0)
+            yield self._follow(seed.start_url, self.parse_home, seed.name, role="home")
 
     # --- callbacks -----------------------------------------------------------------------
 
@@ -104,10 +112,11 @@ class ReportsSpider(scrapy.Spider):
         """Column list page (or Hanweb dataproxy answer): candidate reports and further pages."""
         text = response_text(response)
         if text is None:
-            yield self._failure(response.url, "list page is not text", response)
+            yield self._failure(response.url, "list page is not text", response, "unreadable")
             return
         seed = self._seed(response)
-        page = parse_list(text, response.url, site_root=seed.site_root, max_pages=self.max_list_pages)
+        self._column_found(seed)
+        page = parse_list(text, response.url, site_root=seed.site_root, max_pages=self.list_pages_proposed)
         yield from self._follow_list_page(page, response)
 
     def parse_search(self, response: Response) -> Iterator[Request | FetchFailure]:
@@ -115,10 +124,13 @@ class ReportsSpider(scrapy.Spider):
         seed = self._seed(response)
         call = SearchCall(response.url, dict(response.meta["search_form"]))
         try:
-            page = parse_search_results(response.body, call, site_root=seed.site_root, max_pages=self.max_list_pages)
+            page = parse_search_results(
+                response.body, call, site_root=seed.site_root, max_pages=self.list_pages_proposed
+            )
         except (ValueError, TypeError, AttributeError) as exc:
-            yield self._failure(response.url, f"bad list API answer: {exc}", response)
+            yield self._failure(response.url, f"bad list API answer: {exc}", response, "unreadable")
             return
+        self._column_found(seed)
         yield from self._follow_list_page(page, response)
 
     def parse_report(self, response: Response) -> Iterator[FetchedPage | FetchFailure | Request]:
@@ -130,9 +142,13 @@ class ReportsSpider(scrapy.Spider):
         source_format = guess_source_format(response.url, content_type)
         requested = response.meta.get("redirect_urls", [response.url])[0]
         text = response_text(response) if source_format == "html" else None
-        problem = redirect_problem(requested, response.url) or page_problem(response.body, source_format, text)
+        moved = redirect_problem(requested, response.url)
+        if moved:
+            yield self._failure(requested, moved, response, "fetch_failed")
+            return
+        problem = page_problem(response.body, source_format, text)
         if problem:
-            yield self._failure(requested, problem, response)
+            yield self._failure(requested, problem, response, "unreadable")
             return
         attachments = self._attachment_requests(response) if source_format == "html" else []
         if attachments:
@@ -141,20 +157,21 @@ class ReportsSpider(scrapy.Spider):
         yield self._page(response, source_format)
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
-        """Turn any failed request (HTTP error, DNS, timeout, robots.txt) into a FetchFailure."""
+        """Turn any failed request into a FetchFailure at the URL first requested, saying why in plain words.
+
+        HTTP errors, refusals (robots.txt, redirects out of scope or in loops …), sizes over the limit,
+        lost connections and timeouts each get their kind and reason (failures.describe_failure).
+        """
         request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it to errback failures
-        response = failure.value.response if isinstance(failure.value, HttpError) else None
-        if response is not None:
-            reason = f"HTTP {response.status}"
-        else:
-            reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
+        outcome = describe_failure(failure.value or Exception(failure.getErrorMessage()), request)
         yield FetchFailure(
-            url=request.url,
-            reason=reason,
+            url=request.meta.get("redirect_urls", [request.url])[0],
+            reason=outcome.reason,
             portal=request.meta.get("seed", ""),
             failed_at=self.clock(),
-            status=response.status if response is not None else None,
+            status=outcome.status,
             referer=request.meta.get("from_url"),
+            kind=outcome.kind,
         )
 
     # --- glue ----------------------------------------------------------------------------
@@ -167,25 +184,31 @@ class ReportsSpider(scrapy.Spider):
         tree = load_tree(text)
         seed, depth = response.meta["seed"], response.meta.get("depth_hub", 0)
         for link in find_report_columns(tree, response.url):
-            yield self._follow(link.url, self.parse_list, seed, origin=response.url)
+            yield self._follow(link.url, self.parse_list, seed, origin=response.url, role="list", column=link.url)
         yield from self._report_requests(list_entries(tree, response.url), response)
         if depth < self.max_hub_depth:
             for link in find_disclosure_links(tree, response.url)[: self.max_hub_links]:
-                yield self._follow(link.url, self.parse_hub, seed, origin=response.url, depth=depth + 1)
+                yield self._follow(link.url, self.parse_hub, seed, origin=response.url, role="hub", depth=depth + 1)
 
     def _follow_list_page(self, page: ListPage, response: Response) -> Iterator[Request]:
         """Request a list page's candidate reports, its next pages and its API pages."""
-        seed = response.meta["seed"]
+        seed, column = response.meta["seed"], response.meta.get("column", response.url)
         yield from self._report_requests(page.entries, response)
         for url in page.next_pages:
-            yield self._follow(url, self.parse_list, seed, origin=response.url)
+            yield self._follow(url, self.parse_list, seed, origin=response.url, role="list", column=column)
         for call in page.searches:
             yield FormRequest(
                 call.url,
                 formdata=call.formdata,
                 callback=self.parse_search,
                 errback=self.on_error,
-                meta={"seed": seed, "from_url": response.url, "search_form": call.formdata},
+                meta={
+                    "seed": seed,
+                    "from_url": response.url,
+                    "search_form": call.formdata,
+                    "role": "list",
+                    "column": column,
+                },
             )
 
     def _report_requests(self, entries: Iterable[Entry], response: Response) -> Iterator[Request]:
@@ -200,6 +223,7 @@ class ReportsSpider(scrapy.Spider):
                 self.parse_report,
                 response.meta["seed"],
                 origin=response.url,
+                role="report",
                 priority=REPORT_PRIORITY,
                 list_title=entry.title,
                 list_date=entry.date,
@@ -229,6 +253,7 @@ class ReportsSpider(scrapy.Spider):
                 self.parse_report,
                 meta["seed"],
                 origin=response.url,
+                role="file",
                 priority=REPORT_PRIORITY,
                 list_title=meta.get("list_title"),
                 list_date=meta.get("list_date"),
@@ -244,18 +269,19 @@ class ReportsSpider(scrapy.Spider):
         callback: Callable,
         seed: str,
         *,
+        role: str,
         origin: str | None = None,
         depth: int = 0,
         priority: int = 0,
         **meta: Any,
     ) -> Request:
-        """Build a GET request carrying the seed name, the page it came from and extra meta."""
+        """Build a GET request carrying the seed name, its role (home, hub, list, report, file), where it came from."""
         return Request(
             url,
             callback=callback,
             errback=self.on_error,
             priority=priority,
-            meta={"seed": seed, "from_url": origin, "depth_hub": depth, **meta},
+            meta={"seed": seed, "role": role, "from_url": origin, "depth_hub": depth, **meta},
         )
 
     def _seed(self, response: Response) -> Seed:
@@ -279,7 +305,7 @@ class ReportsSpider(scrapy.Spider):
             source_format=source_format,
         )
 
-    def _failure(self, url: str, reason: str, response: Response) -> FetchFailure:
+    def _failure(self, url: str, reason: str, response: Response, kind: FailureKind) -> FetchFailure:
         """Build a FetchFailure for a response that could not be used."""
         return FetchFailure(
             url=url,
@@ -288,4 +314,10 @@ class ReportsSpider(scrapy.Spider):
             failed_at=self.clock(),
             status=response.status,
             referer=response.meta.get("from_url"),
+            kind=kind,
         )
+
+    def _column_found(self, seed: Seed) -> None:
+        """Mark in the run's stats that a 年报 column of this seed was reached (run/P/column_found)."""
+        if self.crawler.stats:
+            self.crawler.stats.set_value(portal_key(seed.name, "column_found"), 1)

@@ -2,6 +2,7 @@
 
 reports-index extract FILE... [--url URL]        one JSON record per input (HTML, .txt, .pdf, .docx)
 reports-index upgrade|optimize DB                maintenance of a SQLite index file (cli/maintenance.py)
+reports-index backup DB DEST                     a consistent copy of a live SQLite index (online backup API)
 reports-index reindex --backend elasticsearch    rebuild behind the alias (cli/elasticsearch.py)
 reports-index copy-to-es --db data/reports.sqlite
 """
@@ -18,6 +19,7 @@ from indexer.cli.elasticsearch import add_es_commands
 from indexer.cli.maintenance import add_maintenance_commands
 from indexer.errors import NotAReport, UnreadablePage
 from indexer.load.sniff import format_from_name
+from indexer.logs import install_redaction
 from indexer.record import build_record
 
 EXIT_UNREADABLE = 1
@@ -66,7 +68,8 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse arguments and run the chosen sub-command."""
+    """Parse arguments and run the chosen sub-command (log records redacted: no password in any line)."""
+    install_redaction()
     args = build_parser().parse_args(argv)
     status: int = args.handler(args)
     return status

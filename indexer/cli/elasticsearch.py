@@ -10,7 +10,7 @@ line each: id, status, error and the full record); the alias is then left where 
 index behind the alias (by id, no new index), with its own error report.
 
 Connection, index and bulk settings come from indexer.config (ES_* environment variables); a flag,
-when given, wins over the environment.
+when given, wins over the environment. Nothing printed shows a password (indexer.logs.redact).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypeVar
 
+from indexer.logs import redact
 from indexer.storage.options import BULK_CHUNK, BULK_INITIAL_BACKOFF_S, BULK_MAX_RETRIES, DEFAULT_ALIAS, DEFAULT_SHARDS
 
 if TYPE_CHECKING:
@@ -204,10 +205,10 @@ def _guarded(action: Callable[[], T], session: Session) -> tuple[T | None, int]:
     try:
         return action(), 0
     except BulkAborted as exc:
-        print(f"error: {exc}; in-flight documents are in {session.report.path}", file=sys.stderr)
+        print(redact(f"error: {exc}; in-flight documents are in {session.report.path}"), file=sys.stderr)
         return None, EXIT_ABORTED
     except (ApiError, TransportError, OSError, ValueError, StorageUnavailable) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(redact(f"error: {exc}"), file=sys.stderr)
         return None, EXIT_BAD_OPTIONS
     finally:
         session.report.close()
@@ -218,27 +219,28 @@ def rebuild_from(args: argparse.Namespace, source: Path | None, out: IO[str] | N
     """Rebuild behind the alias from `source` (None: the alias itself); print a summary; return the exit code."""
     out = out or sys.stdout
     from indexer.storage import open_record_source
-    from indexer.storage.elasticsearch.admin import alias_records, copy_failures
+    from indexer.storage.elasticsearch.admin import alias_records, copy_failures, copy_runs
 
     session = _open_session(args)
     if isinstance(session, str):
-        print(f"error: {session}", file=sys.stderr)
+        print(redact(f"error: {session}"), file=sys.stderr)
         return EXIT_BAD_OPTIONS
     options, client = session.options, session.client
     print(
-        f"loading {source or 'alias ' + options.alias} into a new index behind {options.alias!r} at {options.url}",
+        f"loading {source or 'alias ' + options.alias} into a new index behind {options.alias!r} at {redact(options.url)}",
         file=out,
         flush=True,
     )
 
-    def load() -> tuple[RebuildResult, int]:
+    def load() -> tuple[RebuildResult, Copied]:
         if source is None:
             records = alias_records(client, options.alias)
-            return _rebuild(args, session, records, out), 0
+            return _rebuild(args, session, records, out), Copied()
         origin = open_record_source(source)
         try:
             result = _rebuild(args, session, origin.records(), out)
-            return result, copy_failures(client, options.alias, origin.failures())
+            failures = copy_failures(client, options.alias, origin.all_failures())
+            return result, Copied(failures, copy_runs(client, options.alias, origin.all_runs()))
         finally:
             origin.close()
 
@@ -265,11 +267,23 @@ def _rebuild(args: argparse.Namespace, session: Session, records: Iterable[Recor
     )
 
 
-def _summary(result: RebuildResult, report: ErrorReport, copied: int, alias: str, out: IO[str]) -> int:
+@dataclass
+class Copied:
+    """What a copy carried over besides the records."""
+
+    failures: int = 0
+    runs: int = 0
+
+    def __str__(self) -> str:
+        """E.g. '; 12 crawl failures and 3 runs copied' ('' when nothing was)."""
+        parts = [f"{n} {what}" for n, what in ((self.failures, "crawl failures"), (self.runs, "runs")) if n]
+        return f"; {' and '.join(parts)} copied" if parts else ""
+
+
+def _summary(result: RebuildResult, report: ErrorReport, copied: Copied, alias: str, out: IO[str]) -> int:
     """Print what happened; exit code 1 when documents failed."""
     print(
-        f"index {result.index}: {result.report.written} documents written, {result.report.failed} failed"
-        + (f"; {copied} crawl failures copied" if copied else ""),
+        f"index {result.index}: {result.report.written} documents written, {result.report.failed} failed{copied}",
         file=out,
     )
     if result.report.failed:
@@ -299,7 +313,7 @@ def run_reindex(args: argparse.Namespace) -> int:
 
 
 def run_copy_to_es(args: argparse.Namespace) -> int:
-    """`copy-to-es --db FILE`: copy a SQLite index (records and crawl failures) behind the alias."""
+    """`copy-to-es --db FILE`: copy a SQLite index (records, crawl failures and runs) behind the alias."""
     if not args.db.is_file():
         print(f"error: no SQLite index at {args.db}", file=sys.stderr)
         return EXIT_BAD_OPTIONS
@@ -313,7 +327,7 @@ def run_send_to_es(args: argparse.Namespace) -> int:
 
     session = _open_session(args)
     if isinstance(session, str):
-        print(f"error: {session}", file=sys.stderr)
+        print(redact(f"error: {session}"), file=sys.stderr)
         return EXIT_BAD_OPTIONS
     options, client = session.options, session.client
 

@@ -330,6 +330,19 @@ def strip_region_prefix(name: str) -> str:
         name = name[len(found) :]
 
 
+def remove_own_region_names(name: str, region_code: str) -> str:
+    """Remove, wherever they stand, the names of `region_code` and of the divisions above it (长春市, 绿园区 …)."""
+    index, kept, i = division_index(), [], 0
+    while i < len(name):
+        found = _longest_name_at(name, i, index, True)
+        if found and any(region_code.startswith(d.prefix) for d in index.by_name[found]):
+            i += len(found)
+            continue
+        kept.append(name[i])
+        i += 1
+    return "".join(kept)
+
+
 def region_fields(region: Region | None) -> RegionFields:
     """Return province/city/county/region_code for a resolved region (all None if unresolved)."""
     region = region or Region()

@@ -1,4 +1,9 @@
-"""Search-result snippets cut from the original (unsegmented) text, shared by all storage backends."""
+"""Search-result snippets cut from the original (unsegmented) text, shared by all storage backends.
+
+The work per text is bounded whatever its length: only the first SCAN_CHARS characters are searched
+for the terms (real reports are 2,000 to 30,000 characters; a report indexed with millions would
+otherwise cost seconds per hit), and at most MAX_MATCHES matches are considered.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from indexer.search_text.segment import fold
 MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
 ELLIPSIS = "…"
 MAX_MATCHES = 2000  # matches considered when choosing the window (bounds the work on huge texts)
+SCAN_CHARS = 50_000  # characters at the start of a text searched for the terms (bounds the work on huge texts)
 LEAD_FRACTION = 4  # up to width/4 characters of context before the first match
 SPACE_RE = re.compile(r"\s+")
 
@@ -72,12 +78,14 @@ def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> st
 def snippet(text: str | None, terms: list[str] | None, width: int = 120) -> str:
     """Return up to `width` characters of `text` around the most matches, escaped, matches in <mark>.
 
-    Cut ends get "…". With no terms (or none found) the snippet is the start of the text.
+    Cut ends get "…". With no terms (or none found in the first SCAN_CHARS characters) the snippet is
+    the start of the text.
     """
     if not text:
         return ""
     width = max(1, width)
-    spans = _matches(text, terms or [])
-    start, end = _window(len(text), spans, width)
-    body = _render(text, start, end, spans).strip()
+    scanned = text[:SCAN_CHARS]
+    spans = _matches(scanned, terms or [])
+    start, end = _window(len(scanned), spans, width)
+    body = _render(scanned, start, end, spans).strip()
     return (ELLIPSIS if start > 0 else "") + body + (ELLIPSIS if end < len(text) else "")

@@ -1,20 +1,20 @@
 """The storage contract every backend implements (SQLite, Elasticsearch), and what their answers share.
 
 Callers see only this: a `Backend` (open one with `indexer.storage.open_backend`) and, for copies
-between backends, a `RecordSource`. Errors come from indexer.errors: InvalidRecord for a record or
-failure that cannot be stored, QueryError for a search that cannot be run as asked, QueryTimeout,
-and StorageUnavailable when the index cannot be read.
+between backends, a `RecordSource`. Besides reports, a backend keeps the crawl's bookkeeping
+(indexer.model): failures, one row per (url, kind) that each sighting updates, and runs by id.
+Errors come from indexer.errors: InvalidRecord for a record, failure or run that cannot be stored
+(records.py checks them for every backend), QueryError for a search or failures page that cannot be
+run as asked, QueryTimeout, and StorageUnavailable when the index cannot be read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Literal, Protocol, TypedDict
+from typing import Any, Literal, NamedTuple, Protocol
 
-from indexer.errors import InvalidRecord
-from indexer.model import Record
+from indexer.model import Failure, Record, Run
 from indexer.search_text.highlight import snippet
 from indexer.storage.facets import DEFAULT_FACETS
 from indexer.tables.numbers import NUMBER_NAMES
@@ -28,11 +28,13 @@ SORT_KEYS: tuple[str, ...] = (
     *(s + n for n in NUMBER_NAMES for s in ("", "-")),
 )
 SortKey = Literal[SORT_KEYS]  # type: ignore[valid-type]  # built from the number registry
-FAILURE_KINDS = ("fetch_failed", "not_a_report", "unreadable")
 MAX_LIMIT = 1000  # hits per page a backend accepts
 MAX_EXPORT_ROWS = 10_000  # records one export returns at most
 DEFAULT_FACET_LIMIT = 50  # values per facet field (selected values are always included)
 SNIPPET_WIDTH = 120  # characters of original text around the matches
+DEFAULT_FAILURES_PAGE = 50  # failures one `failures()` call returns unless asked
+MAX_FAILURES_WINDOW = 10_000  # offset + limit of a `failures()` page at most (Elasticsearch's result window)
+DEFAULT_RUNS = 20  # runs `runs()` returns unless asked
 TEXT_WEIGHTS = {"title": 10.0, "agency": 5.0, "body": 1.0}  # relevance weight of a match in each text field
 
 RecordFields = dict[str, Any]  # a stored record without `text`, as hits and exports return it
@@ -75,26 +77,35 @@ class ExportResult:
     records: Iterator[RecordFields]  # at most the cap, in the query's order, each record without `text`
 
 
-class Failure(TypedDict):
-    """A crawl failure or rejected page, as every backend stores it."""
+class FailurePage(NamedTuple):
+    """One page of stored failures, most recently seen first, and how many match in all."""
 
-    url: str
-    reason: str | None
-    portal: str | None
-    kind: str  # one of FAILURE_KINDS
-    status: int | None
-    at: str  # ISO time
+    total: int
+    failures: list[Failure]
+
+
+@dataclass
+class RecordWindow:
+    """A stored record whose `text` is one window of the stored text, and that text's full length."""
+
+    record: Record
+    text_length: int  # characters of the whole stored text
+    text_offset: int  # where the window starts
 
 
 class RecordSource(Protocol):
-    """Where a copy reads records and crawl failures from (a backend, a JSONL file)."""
+    """Where a copy reads records, crawl failures and runs from (a backend, a JSONL file)."""
 
     def records(self) -> Iterator[Record]:
         """Yield every record in full (text included)."""
         ...
 
-    def failures(self) -> Iterator[Failure]:
-        """Yield the crawl failures kept with the records, oldest first."""
+    def all_failures(self) -> Iterator[Failure]:
+        """Yield every crawl failure kept with the records (one per url and kind)."""
+        ...
+
+    def all_runs(self) -> Iterator[Run]:
+        """Yield every crawl run kept with the records."""
         ...
 
     def close(self) -> None:
@@ -111,6 +122,10 @@ class Backend(RecordSource, Protocol):
         """Return the full stored record, or None."""
         ...
 
+    def get_window(self, record_id: str, text_offset: int, text_limit: int) -> RecordWindow | None:
+        """Return the stored record with only `text_limit` characters of its text from `text_offset`, or None."""
+        ...
+
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a search; QueryError for a query the backend cannot accept, QueryTimeout when too slow."""
         ...
@@ -120,30 +135,39 @@ class Backend(RecordSource, Protocol):
         ...
 
     def record_failure(self, failure: Mapping[str, object]) -> None:
-        """Keep a crawl failure or rejected page (url, reason, portal, kind, status, at)."""
+        """Keep one sighting of a crawl failure (url, kind, reason, portal, status, at, run_id; records.sighting).
+
+        One row per (url, kind): the first sighting creates it (count 1, first_seen = last_seen = at); a
+        later one keeps first_seen, replaces last_seen, reason, portal, status and run_id, and adds 1 to count.
+        """
+        ...
+
+    def failures(
+        self,
+        *,
+        portal: str | None = None,
+        kind: str | None = None,
+        run_id: str | None = None,
+        limit: int = DEFAULT_FAILURES_PAGE,
+        offset: int = 0,
+    ) -> FailurePage:
+        """The failures matching every filter given, most recently seen first (then by url, kind), one page.
+
+        QueryError when offset + limit exceeds MAX_FAILURES_WINDOW or either is negative.
+        """
+        ...
+
+    def save_run(self, run: Run) -> None:
+        """Insert or replace a crawl run by id (InvalidRecord when it is malformed)."""
+        ...
+
+    def runs(self, limit: int = DEFAULT_RUNS) -> list[Run]:
+        """The latest `limit` runs, newest (by started_at) first."""
         ...
 
     def count(self) -> int:
         """Return how many reports are indexed (StorageUnavailable when the index cannot be read)."""
         ...
-
-
-def failure_row(failure: Mapping[str, object]) -> Failure:
-    """The row every backend stores for a crawl failure or rejected page; InvalidRecord when it has none."""
-    kind = failure.get("kind")
-    if not isinstance(kind, str) or kind not in FAILURE_KINDS:
-        raise InvalidRecord(f"failure kind must be one of {', '.join(FAILURE_KINDS)}, not {kind!r}")
-    if not failure.get("url"):
-        raise InvalidRecord("a failure needs a `url`")
-    reason, portal, status, at = (failure.get(k) for k in ("reason", "portal", "status", "at"))
-    return {
-        "url": str(failure["url"]),
-        "reason": None if reason is None else str(reason),
-        "portal": None if portal is None else str(portal),
-        "kind": kind,
-        "status": status if isinstance(status, int) else None,
-        "at": str(at) if at else datetime.now(UTC).isoformat(timespec="seconds"),
-    }
 
 
 def make_hit(record: Mapping[str, Any], score: float | None, terms: Iterable[str]) -> Hit:

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import cast
 
 from indexer.errors import StorageUnavailable
-from indexer.model import Record
-from indexer.storage.base import Failure
+from indexer.model import Failure, Record, Run
 
 JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson")
 
@@ -34,8 +33,12 @@ class JsonlSource:
                     is_report_line = isinstance(item, dict) and "record" in item and "error" in item
                     yield cast(Record, item["record"] if is_report_line else item)
 
-    def failures(self) -> Iterator[Failure]:
+    def all_failures(self) -> Iterator[Failure]:
         """A JSONL file holds no crawl failures."""
+        yield from ()
+
+    def all_runs(self) -> Iterator[Run]:
+        """A JSONL file holds no crawl runs."""
         yield from ()
 
     def close(self) -> None:

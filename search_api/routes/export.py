@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -14,14 +11,13 @@ from indexer.storage.base import RecordFields
 from indexer.storage.facets import failed_checks
 from indexer.tables.numbers import TABLE_CELLS, cell
 
+from ..csv_export import CSV_RESPONSES, csv_response, text_cell
 from ..deps import BackendDep, SettingsDep
 from ..schemas import ErrorMessage, ExportParams
 
 router = APIRouter(tags=["search"])
 
 EXPORT_FILENAME = "reports-stats.csv"
-BOM = "\ufeff"  # lets Excel read the file as UTF-8
-ROWS_PER_CHUNK = 200  # CSV rows per streamed chunk
 # (record field, header): the identifying columns, before one column per table cell.
 ID_COLUMNS = (
     ("id", "编号 (id)"),
@@ -36,18 +32,11 @@ ID_COLUMNS = (
     ("format", "表格格式 (format)"),
     ("failed_checks", "未通过的校验 (failed_checks)"),
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a text cell starting so is prefixed with ' for spreadsheets
 
 
 def header_row() -> list[str]:
     """The column headers: identifying columns, then `label (key)` for each table cell in table order."""
     return [h for _, h in ID_COLUMNS] + [c.header for c in TABLE_CELLS]
-
-
-def _text(value: object) -> str:
-    """A text cell, defused so a spreadsheet never runs it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _number(value: int | float | None) -> str:
@@ -62,34 +51,13 @@ def record_row(record: RecordFields) -> list[str]:
     failed = failed_checks(record.get("checks")) or []
     ids = {**record, "failed_checks": " ".join(failed)}
     stats = record.get("stats")
-    return [_text(ids.get(field)) for field, _ in ID_COLUMNS] + [_number(cell(stats, *c.path)) for c in TABLE_CELLS]
-
-
-def csv_chunks(records: Iterable[RecordFields], note: str | None) -> Iterator[str]:
-    """The CSV text in chunks: BOM and headers first, `note` as a last row starting with # if given."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write(BOM)
-    writer.writerow(header_row())
-    for n, record in enumerate(records, start=1):
-        writer.writerow(record_row(record))
-        if n % ROWS_PER_CHUNK == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    if note:
-        writer.writerow([f"# {note}"])
-    yield buffer.getvalue()
+    return [text_cell(ids.get(field)) for field, _ in ID_COLUMNS] + [_number(cell(stats, *c.path)) for c in TABLE_CELLS]
 
 
 @router.get(
     "/search.csv",
     response_class=StreamingResponse,
-    responses={
-        200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with BOM"},
-        400: {"model": ErrorMessage},
-        503: {"model": ErrorMessage},
-    },
+    responses={**CSV_RESPONSES, 400: {"model": ErrorMessage}, 503: {"model": ErrorMessage}},
 )
 def export_reports(
     params: Annotated[ExportParams, Query()], backend: BackendDep, settings: SettingsDep
@@ -99,21 +67,13 @@ def export_reports(
     Headers: X-Total-Count (all matches), X-Row-Count (rows sent), X-Truncated (true when the cap cut the
     result; the file then ends with a row starting with `#` saying so).
     """
-    cap = settings.export_max_rows
-    result = backend.export(params.to_query(), cap)
-    rows = min(result.total, cap)
-    truncated = result.total > rows
-    note = (
-        f"truncated: the first {rows} of {result.total} matching reports; narrow the filters to get the rest"
-        if truncated
-        else None
+    result = backend.export(params.to_query(), settings.export_max_rows)
+    rows = (record_row(record) for record in result.records)
+    return csv_response(
+        header_row(),
+        rows,
+        total=result.total,
+        cap=settings.export_max_rows,
+        filename=EXPORT_FILENAME,
+        what="reports",
     )
-    headers = {
-        "Content-Disposition": f'attachment; filename="{EXPORT_FILENAME}"',
-        "X-Total-Count": str(result.total),
-        "X-Row-Count": str(rows),
-        "X-Truncated": "true" if truncated else "false",
-    }
-    if note:
-        headers["X-Export-Note"] = note
-    return StreamingResponse(csv_chunks(result.records, note), media_type="text/csv; charset=utf-8", headers=headers)

@@ -1,4 +1,4 @@
-"""GET /health: is the index readable, and how many reports does it hold."""
+"""GET /health: is the index readable, how many reports does it hold, and the latest crawl run."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from indexer.errors import StorageUnavailable
+from indexer.runs import summarize
 
 from ..deps import BackendDep, SettingsDep
 from ..schemas import Health
@@ -21,4 +22,5 @@ def read_health(backend: BackendDep, settings: SettingsDep) -> Health | JSONResp
     except StorageUnavailable as exc:
         body = Health(status="error", backend=settings.search_backend, detail=str(exc))
         return JSONResponse(status_code=503, content=body.model_dump())
-    return Health(status="ok", backend=settings.search_backend, reports=count)
+    latest = [summarize(run) for run in backend.runs(limit=1)]
+    return Health(status="ok", backend=settings.search_backend, reports=count, latest_run=latest[0] if latest else None)

@@ -66,8 +66,8 @@ def test_report_lines_are_the_stored_records(feed):
 def test_failure_lines_say_what_failed(feed):
     lines, _ = feed
     failure = next(line for line in lines if "failed_at" in line)
-    assert failure.keys() == {"url", "reason", "portal", "failed_at", "status", "referer"}
-    assert failure["reason"] == "HTTP 404" and failure["status"] == 404
+    assert failure.keys() == {"url", "reason", "portal", "failed_at", "status", "referer", "kind"}
+    assert failure["reason"] == "HTTP 404" and failure["status"] == 404 and failure["kind"] == "fetch_failed"
 
 
 def test_a_feed_can_keep_only_the_records():

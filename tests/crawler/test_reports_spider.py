@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import logging
 
 import pytest
 from crawl_helpers import (
@@ -22,6 +23,7 @@ from twisted.python.failure import Failure
 
 from crawler import settings as project_settings
 from crawler.errors import MissingSetting, SeedError
+from crawler.failures import Refused
 from crawler.items import FetchedPage, FetchFailure
 from crawler.spiders.reports import ReportsSpider
 from sample_files import PINGTAN, PORTAL_PAGES
@@ -153,21 +155,26 @@ def test_gansu_list_follows_pages_but_not_notices(spider):
     assert all(r.callback == spider.parse_list for r in requests)
 
 
-def test_list_pages_are_capped_by_setting(spider):
-    spider.max_list_pages = 3
-    response = html_response(saved(PORTAL_PAGES / "gansu-jyt-list.html"), GANSU_LIST_URL, seed="gansu-jyt")
-    assert [r.url.rsplit("/", 1)[1] for r in requests_of(spider.parse_list(response))] == [
+def test_list_pages_stop_one_over_the_budget(spider):
+    spider.max_list_pages = 3  # the list budget refuses the 4th page and records where the column was cut
+    response = html_response(
+        saved(PORTAL_PAGES / "gansu-jyt-list.html"), GANSU_LIST_URL, seed="gansu-jyt", column=GANSU_LIST_URL
+    )
+    requests = requests_of(spider.parse_list(response))
+    assert [r.url.rsplit("/", 1)[1] for r in requests] == [
         "zwgklist_1.shtml",
         "zwgklist_2.shtml",
         "zwgklist_3.shtml",
+        "zwgklist_4.shtml",
     ]
+    assert all(r.meta["role"] == "list" and r.meta["column"] == GANSU_LIST_URL for r in requests)
 
 
 def test_hanweb_column_requests_dataproxy_pages(spider):
     spider.max_list_pages = 3
     response = html_response(saved(PORTAL_PAGES / "hanweb-column-excerpt.html"), HANWEB_COLUMN_URL, seed="jiangsu")
     urls = [r.url for r in requests_of(spider.parse_list(response))]
-    assert len(urls) == 2 and all("dataproxy.jsp?page=" in u and "columnid=33718" in u for u in urls)
+    assert len(urls) == 3 and all("dataproxy.jsp?page=" in u and "columnid=33718" in u for u in urls)
 
 
 def test_home_page_goes_to_column_and_hubs(spider):
@@ -228,7 +235,13 @@ def test_report_headers_and_pdf_format(spider):
 def test_empty_report_body_is_a_failure(spider, body, reason):
     (failure,) = list(spider.parse_report(html_response(body, REPORT_URL, seed="pingtan")))
     assert failure == FetchFailure(
-        url=REPORT_URL, reason=reason, portal="pingtan", failed_at=FROZEN_NOW, status=200, referer=None
+        url=REPORT_URL,
+        reason=reason,
+        portal="pingtan",
+        failed_at=FROZEN_NOW,
+        status=200,
+        referer=None,
+        kind="unreadable",
     )
 
 
@@ -246,7 +259,13 @@ def test_errback_http_error_gives_fetch_failure(spider):
     failure.request = request
     (item,) = list(spider.on_error(failure))
     assert item == FetchFailure(
-        url=REPORT_URL, reason="HTTP 404", portal="pingtan", failed_at=FROZEN_NOW, status=404, referer=PINGTAN_LIST_URL
+        url=REPORT_URL,
+        reason="HTTP 404",
+        portal="pingtan",
+        failed_at=FROZEN_NOW,
+        status=404,
+        referer=PINGTAN_LIST_URL,
+        kind="fetch_failed",
     )
 
 
@@ -259,3 +278,34 @@ def test_errback_network_errors_give_fetch_failure(spider, error, name):
     failure.request = request
     (item,) = list(spider.on_error(failure))
     assert item.reason.startswith(name) and item.status is None and item.portal == "beijing"
+    assert item.kind == "fetch_failed"
+
+
+def test_errback_records_the_url_first_requested_with_the_refusals_kind(spider):
+    request = Request("https://www.pingtan.gov.cn/b.htm", meta={"seed": "pingtan", "redirect_urls": [REPORT_URL]})
+    failure = Failure(Refused("off_scope", "off-scope redirect to https://www.fujian.gov.cn/", status=302))
+    failure.request = request
+    (item,) = list(spider.on_error(failure))
+    assert (item.url, item.kind, item.status) == (REPORT_URL, "off_scope", 302)
+    assert item.reason == "off-scope redirect to https://www.fujian.gov.cn/"
+
+
+def test_a_parsed_list_page_marks_its_column_found(real_seeds_file):
+    crawler = reports_crawler()
+    spider = ReportsSpider.from_crawler(crawler, seeds=str(real_seeds_file))
+    crawler.stats.open_spider()
+    response = html_response(saved(PINGTAN / "list-index.html"), PINGTAN_LIST_URL, seed="pingtan")
+    list(spider.parse_list(response))
+    assert crawler.stats.get_value("run/pingtan/column_found") == 1
+    assert crawler.stats.get_value("run/beijing/column_found") is None
+
+
+def test_every_request_says_its_role(spider):
+    response = html_response(saved(PINGTAN / "list-index.html"), "https://www.pingtan.gov.cn/index.htm", seed="pingtan")
+    roles = {r.callback.__name__: r.meta["role"] for r in requests_of(spider.parse_home(response))}
+    assert roles == {"parse_list": "list", "parse_report": "report", "parse_hub": "hub"}
+
+
+def test_the_spider_masks_passwords_in_every_log_line(spider, caplog):
+    logging.getLogger("scrapy.core.engine").warning("storage at http://elastic:s3cret-pw@127.0.0.1:9200")
+    assert "s3cret-pw" not in caplog.text and "http://elastic:***@127.0.0.1:9200" in caplog.text

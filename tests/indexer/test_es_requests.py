@@ -16,15 +16,24 @@ import pytest
 from es_recorder import Recorder
 from indexer.cli import main
 from indexer.errors import BulkWriteError, InvalidRecord
+from indexer.search_text.highlight import SCAN_CHARS
 from indexer.storage import open_backend
 from indexer.storage.base import SearchQuery
 from indexer.storage.elasticsearch.backend import ElasticsearchBackend
-from indexer.storage.elasticsearch.mapping import document, index_template
-from indexer.storage.elasticsearch.query import search_body
+from indexer.storage.elasticsearch.mapping import document, failure_id, index_template
+from indexer.storage.elasticsearch.query import hit_fields, search_body
 from indexer.storage.options import BulkSettings, EsOptions
 from indexer.storage.plan import QueryPlan
 
 FAST = BulkSettings(chunk_size=2, max_retries=3, initial_backoff=0.01)
+RUN = {
+    "id": "20260101T050000Z-ab12",
+    "started_at": "2026-01-01T05:00:00+00:00",
+    "finished_at": "2026-01-01T05:10:00+00:00",
+    "status": "finished",
+    "seeds": "seeds/local.yaml",
+    "portals": [],
+}
 
 
 def rec(rid: str, province: str = "福建省", text: str = "依申请公开。行政复议案件2件。") -> dict:
@@ -57,9 +66,14 @@ def backend_for(es: Recorder, **kwargs) -> ElasticsearchBackend:
 
 
 def bulk_ids(es: Recorder) -> list[list[str]]:
-    """The report ids of each _bulk request of reports, in order (crawl-failure bulks have no ids)."""
+    """The report ids of each _bulk request of reports, in order (not those of crawl failures or runs)."""
     calls = es.state.calls(contains="/_bulk")
-    return [[line["index"]["_id"] for line in r.body[::2]] for r in calls if "_id" in r.body[0]["index"]]
+    return [[line["index"]["_id"] for line in r.body[::2]] for r in calls if is_reports_index(r.body[0]["index"])]
+
+
+def is_reports_index(action: dict) -> bool:
+    """Whether a bulk action goes to reports (an alias or a versioned index), not to failures or runs."""
+    return not action["_index"].endswith(("-failures", "-runs"))
 
 
 def test_open_creates_template_index_and_alias(es):
@@ -142,18 +156,30 @@ def test_search_sends_the_built_body_and_reads_the_answer(es):
     es.state.search_responses.append(
         {
             "timed_out": False,
-            "hits": {"total": {"value": 1}, "hits": [{"_id": "a", "_source": rec("a", text=text), "sort": [3.5, "a"]}]},
+            "hits": {
+                "total": {"value": 1},
+                "hits": [
+                    {"_id": "a", "_source": without_text(rec("a")), "fields": {"text_head": [text]}, "sort": [3.5, "a"]}
+                ],
+            },
             "aggregations": {"f0": {"top": {"buckets": [{"key": "福建省", "doc_count": 1}]}}},
         }
     )
     query = SearchQuery(q="行政复议", facets=("province",))
     result = backend.search(query)
     (sent,) = es.state.calls("POST", "/reports/_search")
-    assert sent.body == search_body(QueryPlan.build(query), size=20, timeout_ms=2000)
+    assert sent.body == {**search_body(QueryPlan.build(query), size=20, timeout_ms=2000), **hit_fields()}
+    assert sent.body["_source"] == {"excludes": ["text"]}  # a hit's text travels as its head only
+    assert sent.body["script_fields"]["text_head"]["script"]["params"] == {"chars": SCAN_CHARS}
     assert result.total == 1 and result.facets == {"province": [("福建省", 1)]}
     (hit,) = result.hits
     assert (hit.id, hit.score, "text" in hit.record) == ("a", 3.5, False)
     assert "<mark>行政复议</mark>" in hit.snippet
+
+
+def without_text(record: dict) -> dict:
+    """A record as a hit's _source brings it (hit_fields)."""
+    return {k: v for k, v in record.items() if k != "text"}
 
 
 def test_deep_page_walks_with_search_after_in_a_point_in_time(es):
@@ -170,6 +196,7 @@ def test_deep_page_walks_with_search_after_in_a_point_in_time(es):
     assert [b["size"] for b in bodies] == [0, 10_000, 20]
     assert bodies[1]["_source"] is False and "search_after" not in bodies[1]
     assert bodies[2]["search_after"] == ["2022-01-20", "d09999"]
+    assert bodies[2]["_source"] == {"excludes": ["text"]} and "text_head" in bodies[2]["script_fields"]
     assert all(b["pit"]["id"] == "pit-1" for b in bodies)
     assert es.state.calls("POST", "/reports/_pit") and es.state.calls("DELETE", "/_pit")
 
@@ -179,6 +206,8 @@ def test_copy_to_es_relaxes_refresh_swaps_alias_and_deletes_old(es, tmp_path):
     sqlite = open_backend(db)
     sqlite.write([rec("a"), rec("b", "广东省"), rec("c")])
     sqlite.record_failure({"url": "http://127.0.0.1/x", "kind": "fetch_failed", "reason": "timeout"})
+    sqlite.record_failure({"url": "http://127.0.0.1/x", "kind": "fetch_failed", "reason": "HTTP 503", "run_id": "r2"})
+    sqlite.save_run(RUN)
     sqlite.close()
     backend_for(es).close()
     (old,) = es.state.aliases["reports"]
@@ -223,8 +252,20 @@ def test_copy_to_es_relaxes_refresh_swaps_alias_and_deletes_old(es, tmp_path):
         ("DELETE", f"/{old}", None),
     ]
     assert bulk_ids(es) == [["a", "b"], ["b"], ["c"]]
-    (failures,) = [r.body for r in es.state.calls(contains="/_bulk") if "_id" not in r.body[0]["index"]]
-    assert failures[0] == {"index": {"_index": "reports-failures"}} and failures[1]["url"] == "http://127.0.0.1/x"
+    (failures,) = [
+        r.body for r in es.state.calls(contains="/_bulk") if r.body[0]["index"]["_index"] == "reports-failures"
+    ]
+    assert failures[0] == {
+        "index": {"_index": "reports-failures", "_id": failure_id("http://127.0.0.1/x", "fetch_failed")}
+    }
+    assert (failures[1]["url"], failures[1]["count"], failures[1]["reason"], failures[1]["run_id"]) == (
+        "http://127.0.0.1/x",
+        2,
+        "HTTP 503",
+        "r2",
+    )
+    (runs,) = [r.body for r in es.state.calls(contains="/_bulk") if r.body[0]["index"]["_index"] == "reports-runs"]
+    assert runs == [{"index": {"_index": "reports-runs", "_id": RUN["id"]}}, RUN]
     assert [line["index"]["_index"] for line in es.state.calls(contains="/_bulk")[0].body[::2]] == [new, new]
 
 

@@ -119,13 +119,11 @@ def test_elasticsearch_settings_are_checked(values, message):
         StorageSettings(search_backend="elasticsearch", **values)
 
 
-def test_open_backend_searches_a_file_and_creates_a_missing_one(tmp_path):
+def test_open_backend_searches_a_file_and_never_creates_a_missing_one(tmp_path):
     path = tmp_path / "new" / "reports.sqlite"
-    created = StorageSettings(reports_db=path).open_backend(read_only=True)  # missing: created empty
-    try:
-        assert created.count() == 0 and Path(path).is_file()
-    finally:
-        created.close()
+    with pytest.raises(StorageUnavailable, match="no SQLite index"):
+        StorageSettings(reports_db=path).open_backend(read_only=True)  # a mistyped path stays an error
+    assert not Path(path).exists()
     writer = open_backend(path)
     writer.write([{"id": "a", "title": "福建省报告", "text": "行政复议"}])
     writer.close()

@@ -222,19 +222,23 @@ def test_failures_table(backend):
             "kind": "fetch_failed",
             "status": 404,
             "at": "2025-01-01T00:00:00+00:00",
+            "referer": "https://x.gov.cn/",  # keys the table has no column for are ignored
         }
     )
     backend.record_failure({"url": "https://x.gov.cn/b.html", "reason": "title is a notice", "kind": "not_a_report"})
-    rows = list(backend.failures())
+    rows = list(backend.all_failures())
     assert rows[0] == {
         "url": "https://x.gov.cn/a.html",
+        "kind": "fetch_failed",
         "reason": "HTTP 404",
         "portal": "x",
-        "kind": "fetch_failed",
         "status": 404,
-        "at": "2025-01-01T00:00:00+00:00",
+        "first_seen": "2025-01-01T00:00:00+00:00",
+        "last_seen": "2025-01-01T00:00:00+00:00",
+        "count": 1,
+        "run_id": None,
     }
-    assert rows[1]["kind"] == "not_a_report" and rows[1]["at"]
+    assert rows[1]["kind"] == "not_a_report" and rows[1]["first_seen"] == rows[1]["last_seen"]
     with pytest.raises(InvalidRecord, match="kind"):
         backend.record_failure({"url": "https://x.gov.cn/c.html", "kind": "oops"})
 
@@ -267,11 +271,24 @@ def test_time_limit_is_an_open_option(backend):
     backend.write([synthetic(f"bulk-{i}", "江西省", 2020, None, "政府信息公开工作。" * 50) for i in range(300)])
     reader = open_backend(backend.path, StorageOptions(read_only=True, time_limit=0.0))
     try:
-        reader.search(SearchQuery(facets=()))  # facet cache warm (its load is not timed)
         with pytest.raises(QueryTimeout):
             reader.search(SearchQuery(q="政府信息公开"))
     finally:
         reader.close()
+
+
+def test_time_limit_covers_the_python_steps(tmp_path):
+    small = open_backend(tmp_path / "small.sqlite")  # one report: SQLite's progress handler never gets a turn
+    small.write([synthetic("only", "福建省", 2021, "2022-03-01", "政府信息公开。")])
+    try:
+        assert small.search(SearchQuery()).total == 1
+        small.time_limit = 0.0
+        with pytest.raises(QueryTimeout, match="longer than 0 s"):
+            small.search(SearchQuery())
+        with pytest.raises(QueryTimeout):
+            small.export(SearchQuery())
+    finally:
+        small.close()
 
 
 def test_unreadable_index_is_storage_unavailable(tmp_path):

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 from portal_helpers import fetch
 
-from sample_portal.server import start_server
+from sample_portal.server import PortalServer, start_server
 
 
 @pytest.fixture(scope="session")
-def portal() -> str:
-    """Start the portal in a background thread and yield its base URL."""
-    server, base_url = start_server("127.0.0.1", 0)
-    yield base_url
+def portal_server() -> Iterator[PortalServer]:
+    """Start the portal (and its robots-down second port) in background threads."""
+    server, _ = start_server("127.0.0.1", 0)
+    yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def portal(portal_server: PortalServer) -> str:
+    """The portal's base URL."""
+    return portal_server.base_url
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import lxml.html
 from portal_helpers import fetch
 
 from sample_portal import build_portal, portal_truth
+from sample_portal.model import Hosts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +46,10 @@ def test_missing_entries_answer_404(truth):
 
 def test_truth_urls_use_the_running_base_url(portal, truth):
     assert all(r["url"].startswith(portal + "/") for r in truth["reports"])
-    assert truth == portal_truth(build_portal(), portal)
+    port = int(portal.rsplit(":", 1)[1])
+    assert truth["hostile_portal"] == f"http://localhost:{port}"
+    hosts = Hosts(portal, truth["robots_unreachable"].replace("localhost", "127.0.0.1"))
+    assert truth == portal_truth(build_portal(), hosts)
 
 
 def test_head_has_headers_and_no_body(portal):
@@ -74,10 +78,16 @@ def test_robots_txt_allows_sites_and_disallows_private(portal):
 def test_directory_page_links_each_site_home(portal):
     page = lxml.html.fromstring(fetch(f"{portal}/").body)
     homes = [a.get("href") for a in page.xpath("//li/a")]
-    assert homes == ["/saihan/index.html", "/lvyuan/index.html", "/lingwu/index.html", "/pingtan/index.htm"]
+    assert homes == [
+        "/saihan/index.html",
+        "/lvyuan/index.html",
+        "/lingwu/index.html",
+        "/pingtan/index.htm",
+        "/hostile/index.html",
+    ]
     for home in homes:
         assert fetch(portal + home).status == 200
-    for prefix in ("/saihan/", "/lvyuan/", "/lingwu/", "/pingtan/"):
+    for prefix in ("/saihan/", "/lvyuan/", "/lingwu/", "/pingtan/", "/hostile/"):
         assert fetch(portal + prefix).status == 200
 
 

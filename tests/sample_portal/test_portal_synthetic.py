@@ -135,8 +135,8 @@ def test_lookalikes_look_like_detail_pages(truth):
 
 def test_generation_is_deterministic_across_processes(truth):
     code = (
-        "import json; from sample_portal import build_portal, portal_truth; "
-        "print(json.dumps(portal_truth(build_portal(), 'http://h:1'), ensure_ascii=False))"
+        "import json; from sample_portal import build_portal, portal_truth; from sample_portal.model import Hosts; "
+        "print(json.dumps(portal_truth(build_portal(), Hosts('http://h:1', 'http://h:2')), ensure_ascii=False))"
     )
     runs = [
         subprocess.run(

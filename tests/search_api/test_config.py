@@ -1,11 +1,14 @@
-"""Settings are validated when the app starts; the app creates a missing index empty."""
+"""Settings are validated when the app starts; the app refuses a missing index or a file that is not one."""
 
 from __future__ import annotations
+
+import sqlite3
 
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from indexer.errors import StorageUnavailable
 from search_api.config import Settings
 from search_api.main import create_app
 
@@ -29,26 +32,17 @@ def test_directory_is_not_a_database(tmp_path):
         Settings(reports_db=tmp_path)
 
 
-def test_missing_index_is_created_empty(tmp_path):
-    with TestClient(create_app(Settings(reports_db=tmp_path / "new" / "reports.sqlite"))) as client:
-        assert client.get("/health").json()["reports"] == 0
-        assert client.get("/search", params={"q": "行政复议"}).json() == {
-            "data": [],
-            "total": 0,
-            "facets": {
-                f: []
-                for f in (
-                    "report_year",
-                    "province",
-                    "city",
-                    "county",
-                    "agency_type",
-                    "level",
-                    "format",
-                    "has_failed_checks",
-                    "failed_check",
-                )
-            },
-            "page": 1,
-            "size": 20,
-        }
+def test_a_missing_index_is_not_created(tmp_path):
+    path = tmp_path / "new" / "reports.sqlite"
+    with pytest.raises(StorageUnavailable, match="no SQLite index"):
+        with TestClient(create_app(Settings(reports_db=path))):
+            pass
+    assert not path.exists() and not path.parent.exists()
+
+
+def test_a_file_that_is_not_an_index_is_refused(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    sqlite3.connect(path).close()  # an empty SQLite file: no `reports` table
+    with pytest.raises(StorageUnavailable, match="not a reports index"):
+        with TestClient(create_app(Settings(reports_db=path))):
+            pass

@@ -24,6 +24,7 @@ def test_health_counts_reports(client, all_records):
         "backend": "sqlite",
         "reports": len(all_records),
         "detail": None,
+        "latest_run": None,  # no crawl run in this index (tests/search_api/test_runs_route.py has some)
     }
 
 
@@ -35,3 +36,13 @@ def test_full_record_has_stats_and_checks(client, all_records):
     assert body["stats"]["applications"]["denied_law_prohibited"]["total"] == 3
     assert {c["rule"] for c in body["checks"] if not c["ok"]} == {"suits_totals", "unparsed"}
     assert all(set(c) == {"rule", "ok", "detail"} for c in body["checks"])
+
+
+def test_text_a_page_at_a_time(client, texts):
+    text = texts["lvyuan-minzheng-2020"]
+    first = client.get("/reports/lvyuan-minzheng-2020", params={"text_limit": 100}).json()
+    assert first["text"] == text[:100]
+    assert (first["text_length"], first["text_offset"], first["text_more"]) == (len(text), 0, True)
+    rest = client.get("/reports/lvyuan-minzheng-2020", params={"text_offset": 100}).json()
+    assert rest["text"] == text[100:] and rest["text_more"] is False
+    assert first["stats"] == rest["stats"]  # every other field whole on every page

@@ -7,6 +7,8 @@ from typing import get_type_hints
 from indexer.model import Record
 from search_api.schemas import HIT_OMITS
 
+TEXT_PAGE_FIELDS = ("text_length", "text_offset", "text_more")
+
 
 def schemas(client) -> dict:
     """The component schemas of the OpenAPI document the app serves."""
@@ -16,7 +18,7 @@ def schemas(client) -> dict:
 def test_report_has_every_record_field_with_typed_tables(client):
     components = schemas(client)
     report = components["Report"]["properties"]
-    assert list(report) == list(get_type_hints(Record))
+    assert list(report) == [*get_type_hints(Record), *TEXT_PAGE_FIELDS]
     assert report["stats"]["anyOf"] == [{"$ref": "#/components/schemas/Stats"}, {"type": "null"}]
     assert set(components["Stats"]["properties"]) == {
         "proactive",
@@ -42,7 +44,10 @@ def test_served_records_follow_the_models(client, all_records):
     assert served == {
         **dict.fromkeys(get_type_hints(Record)),
         **record,
-    }  # every field (a missing one null), tables whole
+        "text_length": len(record["text"]),
+        "text_offset": 0,
+        "text_more": False,
+    }  # every field (a missing one null), tables whole, the whole text and which part it is
     hit = client.get("/search", params={"q": record["agency"], "size": 100}).json()["data"]
     mine = next(h for h in hit if h["id"] == record["id"])
-    assert set(mine) == set(served) - set(HIT_OMITS) | {"score", "snippet"}
+    assert set(mine) == set(served) - set(HIT_OMITS) - set(TEXT_PAGE_FIELDS) | {"score", "snippet"}

@@ -11,9 +11,10 @@ from __future__ import annotations
 import pytest
 
 from indexer.errors import InvalidRecord, QueryError
-from indexer.storage.base import SearchQuery
+from indexer.storage.base import MAX_FAILURES_WINDOW, SearchQuery
 from indexer.storage.facets import DEFAULT_FACETS, failed_checks
 from indexer.storage.plan import parse_condition
+from indexer.storage.records import FAILURE_KINDS
 from indexer.tables.numbers import NUMBERS, compute_numbers
 from reference import holds
 
@@ -118,28 +119,167 @@ def test_every_backend_rejects_the_same_bad_records(fresh, contract_records, bad
     assert fresh.count() == 0
 
 
+def sighting(url: str, kind: str = "fetch_failed", **extra) -> dict:
+    """A failure as the crawl pipeline hands it over."""
+    return {"url": url, "kind": kind, "reason": "HTTP 404", "portal": "pingtan", "status": 404, **extra}
+
+
+def run(run_id: str, started_at: str, status: str = "finished", **extra) -> dict:
+    """A crawl run with one portal."""
+    portal = {
+        "portal": "pingtan",
+        "requests": 12,
+        "pages": 11,
+        "not_modified": 2,
+        "reports_new": 3,
+        "reports_changed": 1,
+        "reports_unchanged": 4,
+        "failures": {"fetch_failed": 2},
+        "column_found": True,
+        "budgets_exhausted": [],
+    }
+    return {
+        "id": run_id,
+        "started_at": started_at,
+        "finished_at": None if status == "running" else started_at.replace("T05", "T06"),
+        "status": status,
+        "seeds": "seeds/local.yaml",
+        "portals": [portal],
+        **extra,
+    }
+
+
 def test_record_failure(fresh):
     fresh.record_failure({"url": "http://127.0.0.1/x.html", "reason": "404", "kind": "fetch_failed", "status": 404})
-    with pytest.raises(InvalidRecord):
+    with pytest.raises(InvalidRecord, match="kind"):
         fresh.record_failure({"url": "http://127.0.0.1/y.html", "kind": "exploded"})
-    with pytest.raises(InvalidRecord):
+    with pytest.raises(InvalidRecord, match="url"):
         fresh.record_failure({"kind": "unreadable"})
     assert fresh.count() == 0  # failures are not reports
-    assert [f["url"] for f in fresh.failures()] == ["http://127.0.0.1/x.html"]
+    assert [f["url"] for f in fresh.failures().failures] == ["http://127.0.0.1/x.html"]
+
+
+@pytest.mark.parametrize("kind", FAILURE_KINDS)
+def test_every_failure_kind_is_kept(fresh, kind):
+    fresh.record_failure(sighting("http://127.0.0.1/a.html", kind, reason=f"why {kind}"))
+    (row,) = fresh.failures(kind=kind).failures
+    assert (row["kind"], row["reason"]) == (kind, f"why {kind}")
+
+
+def test_failures_are_one_row_per_url_and_kind(fresh):
+    url = "http://127.0.0.1/gone.html"
+    fresh.record_failure(sighting(url, at="2026-01-01T05:00:00+00:00", run_id="r1", reason="HTTP 503", status=503))
+    fresh.record_failure(sighting(url, at="2026-01-02T05:00:00+00:00", run_id="r2", reason="timeout", status=None))
+    fresh.record_failure(sighting(url, at="2026-01-03T05:00:00+00:00", run_id="r3", portal="other"))
+    fresh.record_failure(sighting(url, "too_large", at="2026-01-03T05:00:01+00:00", run_id="r3", reason="too large"))
+    page = fresh.failures()
+    assert page.total == 2
+    assert page.failures[0] == {
+        "url": url,
+        "kind": "too_large",
+        "reason": "too large",
+        "portal": "pingtan",
+        "status": 404,
+        "first_seen": "2026-01-03T05:00:01+00:00",
+        "last_seen": "2026-01-03T05:00:01+00:00",
+        "count": 1,
+        "run_id": "r3",
+    }
+    assert page.failures[1] == {
+        "url": url,
+        "kind": "fetch_failed",
+        "reason": "HTTP 404",  # the last sighting's reason, portal, status and run
+        "portal": "other",
+        "status": 404,
+        "first_seen": "2026-01-01T05:00:00+00:00",
+        "last_seen": "2026-01-03T05:00:00+00:00",
+        "count": 3,
+        "run_id": "r3",
+    }
+
+
+def test_failures_filter_and_page(fresh):
+    for n in range(12):
+        fresh.record_failure(
+            sighting(
+                f"http://127.0.0.1/{n:02d}.html",
+                "robots" if n % 3 == 0 else "fetch_failed",
+                portal="pingtan" if n % 2 else "fuzhou",
+                run_id="r1" if n < 6 else "r2",
+                at=f"2026-01-01T05:00:{n:02d}+00:00",
+            )
+        )
+    everything = fresh.failures(limit=100)
+    assert everything.total == 12
+    assert [f["url"][-7:-5] for f in everything.failures] == [f"{n:02d}" for n in range(11, -1, -1)]  # newest first
+    total, page = fresh.failures(limit=5, offset=5)  # a page unpacks as (total, failures)
+    assert total == 12 and page == everything.failures[5:10]
+    assert fresh.failures(kind="robots").total == 4
+    assert fresh.failures(portal="fuzhou", kind="robots").total == 2  # 0, 6
+    assert [f["url"][-7:-5] for f in fresh.failures(portal="pingtan", run_id="r2").failures] == ["11", "09", "07"]
+    assert fresh.failures(run_id="r9") == (0, [])
+    assert fresh.failures(limit=0).total == 12
+    with pytest.raises(QueryError):
+        fresh.failures(offset=MAX_FAILURES_WINDOW, limit=1)
+    with pytest.raises(QueryError):
+        fresh.failures(limit=-1)
+
+
+def test_runs_are_replaced_by_id_and_listed_newest_first(fresh):
+    assert fresh.runs() == []
+    fresh.save_run(run("20260101T050000Z-a", "2026-01-01T05:00:00+00:00", "running"))
+    fresh.save_run(run("20260102T050000Z-b", "2026-01-02T05:00:00+00:00"))
+    fresh.save_run(run("20260101T050000Z-a", "2026-01-01T05:00:00+00:00", "interrupted"))  # the same run, ended
+    assert [(r["id"], r["status"]) for r in fresh.runs()] == [
+        ("20260102T050000Z-b", "finished"),
+        ("20260101T050000Z-a", "interrupted"),
+    ]
+    assert fresh.runs(limit=1) == [run("20260102T050000Z-b", "2026-01-02T05:00:00+00:00")]
+    assert fresh.count() == 0  # runs are not reports
+
+
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        ({"id": ""}, "id"),
+        ({"started_at": None}, "started_at"),
+        ({"status": "done"}, "status"),
+        ({"portals": {"pingtan": {}}}, "portals"),
+        ({"seeds": None}, "seeds"),
+    ],
+)
+def test_malformed_runs_are_refused(fresh, bad, field):
+    with pytest.raises(InvalidRecord, match=field):
+        fresh.save_run({**run("r1", "2026-01-01T05:00:00+00:00"), **bad})
+    assert fresh.runs() == []
 
 
 def test_a_backend_is_a_record_source(fresh, contract_records):
     fresh.write(contract_records[:3])
     fresh.record_failure({"url": "http://127.0.0.1/x.html", "reason": "404", "kind": "fetch_failed", "status": 404})
+    fresh.save_run(run("r1", "2026-01-01T05:00:00+00:00"))
     assert sorted(r["id"] for r in fresh.records()) == sorted(r["id"] for r in contract_records[:3])
     assert next(r for r in fresh.records() if r["id"] == contract_records[0]["id"]) == contract_records[0]
-    (failure,) = fresh.failures()
-    assert (failure["url"], failure["kind"], failure["status"], failure["reason"]) == (
+    (failure,) = fresh.all_failures()
+    assert (failure["url"], failure["kind"], failure["status"], failure["reason"], failure["count"]) == (
         "http://127.0.0.1/x.html",
         "fetch_failed",
         404,
         "404",
+        1,
     )
+    assert list(fresh.all_runs()) == [run("r1", "2026-01-01T05:00:00+00:00")]
+
+
+def test_get_window_cuts_the_text_and_says_how_long_it_is(fresh, contract_records):
+    record = contract_records[0]
+    fresh.write([record])
+    text = record["text"]
+    window = fresh.get_window(record["id"], 100, 50)
+    assert window.record["text"] == text[100:150] and (window.text_length, window.text_offset) == (len(text), 100)
+    assert {k: v for k, v in window.record.items() if k != "text"} == {k: v for k, v in record.items() if k != "text"}
+    assert fresh.get_window(record["id"], len(text) + 10, 50).record["text"] == ""
+    assert fresh.get_window("nope", 0, 10) is None
 
 
 # --------------------------------------------------------------------------- text

@@ -11,12 +11,16 @@
 * ``alias_records``: the records behind the current alias (point in time + search_after over
   ``_source``), the source of a rebuild in place; other sources are ``base.RecordSource``s
   (a backend, a JSONL file).
+* ``ensure_failures_index`` / ``ensure_runs_index``: the indexes beside the alias keeping crawl failures
+  (one document per url and kind, id ``mapping.failure_id``) and runs (id = the run id). A failures
+  index of the layout before (one document per sighting) is regrouped in place on first use for writing.
+* ``copy_failures`` / ``copy_runs``: copy them from a source, replacing by id.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,31 +29,25 @@ from elastic_transport import TransportError
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from indexer.errors import BulkAborted, InvalidRecord
-from indexer.model import Record
-from indexer.storage.base import Failure
+from indexer.model import Failure, Record, Run
 from indexer.storage.elasticsearch.mapping import (
+    FAILURE_FIELDS,
+    FAILURES_MAPPING,
+    RUNS_MAPPING,
     Body,
     alias_actions,
     bulk_action,
+    failure_id,
     failures_index,
     index_template,
+    runs_index,
     versioned_index,
 )
 from indexer.storage.options import BulkSettings, EsOptions
 
 SCROLL_BATCH = 1000  # documents per search_after page when reading an alias
 PIT_KEEP_ALIVE = "5m"
-FAILURES_MAPPING = {
-    "dynamic": False,
-    "properties": {
-        "url": {"type": "keyword"},
-        "kind": {"type": "keyword"},
-        "portal": {"type": "keyword"},
-        "status": {"type": "integer"},
-        "at": {"type": "keyword"},
-        "seq": {"type": "long"},
-    },
-}
+OLD_SIGHTING = {"bool": {"must_not": {"exists": {"field": "last_seen"}}}}  # a failure document of the old layout
 FailureEntry = dict[str, Any]  # one line of a bulk error report: id, status, error, record
 
 
@@ -107,11 +105,67 @@ def ensure_alias(client: Elasticsearch, options: EsOptions) -> None:
 
 
 def ensure_failures_index(client: Elasticsearch, alias: str) -> str:
-    """The failures index next to `alias`, created on first use."""
+    """The failures index next to `alias`: created on first use, regrouped if it has the old layout."""
     name = failures_index(alias)
     if not client.indices.exists(index=name):
         client.indices.create(index=name, mappings=FAILURES_MAPPING)
+    elif "last_seen" not in _properties(client, name):
+        regroup_failures(client, name)
     return name
+
+
+def ensure_runs_index(client: Elasticsearch, alias: str) -> str:
+    """The runs index next to `alias`, created on first use."""
+    name = runs_index(alias)
+    if not client.indices.exists(index=name):
+        client.indices.create(index=name, mappings=RUNS_MAPPING)
+    return name
+
+
+def _properties(client: Elasticsearch, index: str) -> Body:
+    """The mapped fields of one index."""
+    answer: Body = client.indices.get_mapping(index=index).body
+    for entry in answer.values():
+        properties: Body = entry.get("mappings", {}).get("properties", {})
+        return properties
+    return {}
+
+
+def regroup_failures(client: Elasticsearch, index: str) -> None:
+    """Turn a failures index of one document per sighting into one per (url, kind), in place.
+
+    The new fields are added to the mapping, the sightings grouped (group_sightings), each group
+    written under its failure_id and the old documents deleted, in bulk.
+    """
+    client.indices.put_mapping(index=index, properties=FAILURES_MAPPING["properties"])
+    old = list(index_documents(client, index, query=OLD_SIGHTING))
+    actions: list[Body] = [
+        {"_op_type": "index", "_index": index, "_id": failure_id(f["url"], f["kind"]), "_source": f}
+        for f in group_sightings(doc["_source"] for doc in old)
+    ]
+    actions += [{"_op_type": "delete", "_index": index, "_id": doc["_id"]} for doc in old]
+    helpers.bulk(client, actions, refresh="wait_for")
+
+
+def group_sightings(sightings: Iterable[Mapping[str, Any]]) -> list[Failure]:
+    """One failure per (url, kind) from old-layout sightings: first and last `at`, count, the last one's details."""
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
+    for row in sorted(sightings, key=lambda r: (r.get("seq") or 0, r.get("at") or "")):
+        groups[(row["url"], row["kind"])].append(row)
+    return [
+        {
+            "url": url,
+            "kind": rows[-1]["kind"],
+            "reason": rows[-1].get("reason") or "",
+            "portal": rows[-1].get("portal"),
+            "status": rows[-1].get("status"),
+            "first_seen": min(r.get("at") or "" for r in rows),
+            "last_seen": rows[-1].get("at") or "",
+            "count": len(rows),
+            "run_id": None,
+        }
+        for (url, _), rows in groups.items()
+    ]
 
 
 @contextmanager
@@ -212,25 +266,33 @@ def _take(pending: dict[str, deque[Record]], record_id: str) -> Record | None:
     return record
 
 
-# --------------------------------------------------------------------------- the alias as a source
+# --------------------------------------------------------------------------- an index or alias as a source
 def alias_records(client: Elasticsearch, alias: str, batch: int = SCROLL_BATCH) -> Iterator[Record]:
     """Every record behind `alias` (_source), read in a point in time with search_after."""
-    pit = client.open_point_in_time(index=alias, keep_alive=PIT_KEEP_ALIVE).body["id"]
+    for hit in index_documents(client, alias, batch=batch):
+        record: Record = hit["_source"]
+        yield record
+
+
+def index_documents(
+    client: Elasticsearch, index: str, *, query: Body | None = None, batch: int = SCROLL_BATCH
+) -> Iterator[Body]:
+    """Every hit (_id, _source) of `index` matching `query` (all by default), in a point in time with search_after."""
+    pit = client.open_point_in_time(index=index, keep_alive=PIT_KEEP_ALIVE).body["id"]
     after = None
     try:
         while True:
             body: Body = {
                 "size": batch,
-                "query": {"match_all": {}},
+                "query": query or {"match_all": {}},
                 "sort": [{"_shard_doc": "asc"}],
                 "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE},
                 "track_total_hits": False,
             }
             if after is not None:
                 body["search_after"] = after
-            hits = client.search(body=body).body["hits"]["hits"]
-            for hit in hits:
-                yield hit["_source"]
+            hits: list[Body] = client.search(body=body).body["hits"]["hits"]
+            yield from hits
             if len(hits) < batch:
                 return
             after = hits[-1]["sort"]
@@ -282,11 +344,26 @@ def rebuild(
 
 
 def copy_failures(client: Elasticsearch, alias: str, failures: Iterable[Failure]) -> int:
-    """Copy crawl failures into the failures index next to `alias`; return how many."""
+    """Copy crawl failures into the failures index next to `alias`, replacing by (url, kind); return how many."""
     rows = list(failures)
     if not rows:
         return 0
     index = ensure_failures_index(client, alias)
-    actions = ({"_index": index, "_source": {**f, "seq": n}} for n, f in enumerate(rows))
+    actions = (
+        {"_index": index, "_id": failure_id(f["url"], f["kind"]), "_source": {k: f.get(k) for k in FAILURE_FIELDS}}
+        for f in rows
+    )
     written, _ = helpers.bulk(client, actions, refresh="wait_for")
+    return written
+
+
+def copy_runs(client: Elasticsearch, alias: str, runs: Iterable[Run]) -> int:
+    """Copy crawl runs into the runs index next to `alias`, replacing by id; return how many."""
+    rows = list(runs)
+    if not rows:
+        return 0
+    index = ensure_runs_index(client, alias)
+    written, _ = helpers.bulk(
+        client, ({"_index": index, "_id": r["id"], "_source": r} for r in rows), refresh="wait_for"
+    )
     return written

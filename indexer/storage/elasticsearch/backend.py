@@ -7,11 +7,15 @@ after the 429 retries makes ``write`` raise ``BulkWriteError`` listing each one 
 every other document was written. Searches run one request (from/size) while the page ends within
 ``query.MAX_WINDOW``; deeper pages walk the sorted matches with search_after inside a point in time.
 Hits and snippets are made by ``base.make_hit``, like the SQLite backend's.
+
+Crawl failures live in ``<alias>-failures``, one document per (url, kind) under ``mapping.failure_id``:
+``record_failure`` is one scripted upsert (the first sighting creates the document, a later one runs
+``mapping.UPSERT_FAILURE_SCRIPT``), so concurrent crawls cannot duplicate a row. Runs live in
+``<alias>-runs`` under their id.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -19,16 +23,19 @@ from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
 from indexer.errors import BulkWriteError, QueryError, QueryTimeout, StorageUnavailable
-from indexer.model import Record
+from indexer.logs import redact
+from indexer.model import Failure, Record, Run
 from indexer.storage.base import (
+    DEFAULT_FAILURES_PAGE,
+    DEFAULT_RUNS,
     MAX_EXPORT_ROWS,
     ExportResult,
-    Failure,
+    FailurePage,
     Hit,
     RecordFields,
+    RecordWindow,
     SearchQuery,
     SearchResult,
-    failure_row,
     make_hit,
 )
 from indexer.storage.elasticsearch.admin import (
@@ -37,18 +44,31 @@ from indexer.storage.elasticsearch.admin import (
     connect,
     ensure_alias,
     ensure_failures_index,
+    ensure_runs_index,
+    index_documents,
 )
-from indexer.storage.elasticsearch.mapping import CONTENT_HASH_FIELD, ID_FIELD, Body
-from indexer.storage.elasticsearch.query import MAX_WINDOW, read_facets, search_body
+from indexer.storage.elasticsearch.mapping import (
+    CONTENT_HASH_FIELD,
+    FAILURE_FIELDS,
+    ID_FIELD,
+    UPSERT_FAILURE_SCRIPT,
+    Body,
+    failure_id,
+    failures_index,
+    runs_index,
+)
+from indexer.storage.elasticsearch.query import MAX_WINDOW, hit_fields, read_facets, search_body, text_head
 from indexer.storage.options import QUERY_TIME_LIMIT_S, EsOptions
 from indexer.storage.plan import QueryPlan
-from indexer.storage.records import valid_record
+from indexer.storage.records import Sighting, check_failure_page, sighting, valid_record, valid_run
 from indexer.storage.revisions import reconcile
 
 REQUEST_SLACK_S = 3.0  # the HTTP timeout is the search time limit plus this
 EXPORT_BATCH = 1000  # records per search_after page of an export
 PIT_KEEP_ALIVE = "1m"
-MAX_FAILURES_LISTED = 10_000
+UPSERT_RETRIES = 5  # retries of a failure upsert that met a concurrent one (version conflict)
+FAILURES_ORDER = [{"last_seen": "desc"}, {"url": "asc"}, {"kind": "asc"}]
+RUNS_ORDER = [{"started_at": "desc"}, {"id": "desc"}]
 
 
 class ElasticsearchBackend:
@@ -67,10 +87,12 @@ class ElasticsearchBackend:
         self.read_only = read_only
         self.time_limit = time_limit
         self.client = client or connect(options)
+        self.where = redact(options.url)  # the cluster, as messages show it (no password)
+        self._failures_ready = self._runs_ready = False  # whether this backend made sure the index exists
         try:
             ensure_alias(self.client, options)
         except TransportError as exc:
-            raise StorageUnavailable(f"cannot reach Elasticsearch at {options.url}: {exc}") from exc
+            raise self._unreachable(exc) from exc
 
     # ------------------------------------------------------------------ writing
     def write(self, records: Iterable[Record]) -> int:
@@ -103,11 +125,37 @@ class ElasticsearchBackend:
         return [reconcile(r, by_id.get(r["id"]), by_hash.get(r.get("content_hash") or "")) for r in records]
 
     def record_failure(self, failure: Mapping[str, object]) -> None:
-        """Keep a crawl failure or rejected page in the `<alias>-failures` index."""
+        """Upsert one sighting into the (url, kind) document (base.Backend.record_failure says how)."""
         client = self._writable_client()
-        row = {**failure_row(failure), "seq": time.time_ns()}  # seq keeps insertion order
-        index = ensure_failures_index(client, self.alias)
-        client.index(index=index, document=row, refresh="wait_for")
+        seen = sighting(failure)
+        client.update(
+            index=self._failures_index(),
+            id=failure_id(seen["url"], seen["kind"]),
+            script={"source": UPSERT_FAILURE_SCRIPT, "lang": "painless", "params": dict(seen)},
+            upsert=dict(_first_sighting(seen)),
+            retry_on_conflict=UPSERT_RETRIES,
+            refresh="wait_for",
+        )
+
+    def save_run(self, run: Run) -> None:
+        """Insert or replace a crawl run by id."""
+        client = self._writable_client()
+        checked = valid_run(run)
+        client.index(index=self._runs_index(), id=checked["id"], document=dict(checked), refresh="wait_for")
+
+    def _failures_index(self) -> str:
+        """The failures index, created (or regrouped from the old layout) on this backend's first write to it."""
+        if not self._failures_ready:
+            ensure_failures_index(self.client, self.alias)
+            self._failures_ready = True
+        return failures_index(self.alias)
+
+    def _runs_index(self) -> str:
+        """The runs index, created on this backend's first write to it."""
+        if not self._runs_ready:
+            ensure_runs_index(self.client, self.alias)
+            self._runs_ready = True
+        return runs_index(self.alias)
 
     def _writable_client(self) -> Elasticsearch:
         """The client, for a backend opened for writing; ValueError on a read-only one, as SQLite."""
@@ -122,7 +170,18 @@ class ElasticsearchBackend:
             record: Record = self.client.get(index=self.alias, id=record_id).body["_source"]
         except NotFoundError:
             return None
+        except TransportError as exc:
+            raise self._unreachable(exc) from exc
         return record
+
+    def get_window(self, record_id: str, text_offset: int, text_limit: int) -> RecordWindow | None:
+        """Return the stored record with `text_limit` characters of its text from `text_offset`, or None."""
+        record = self.get(record_id)
+        if record is None:
+            return None
+        text = record.get("text") or ""
+        record["text"] = text[text_offset : text_offset + text_limit]
+        return RecordWindow(record=record, text_length=len(text), text_offset=text_offset)
 
     def records(self) -> Iterator[Record]:
         """Yield every record behind the alias in full (a point in time walked with search_after)."""
@@ -133,29 +192,75 @@ class ElasticsearchBackend:
         try:
             return int(self.client.count(index=self.alias).body["count"])
         except TransportError as exc:
-            raise StorageUnavailable(f"cannot reach Elasticsearch at {self.options.url}: {exc}") from exc
+            raise self._unreachable(exc) from exc
 
-    def failures(self) -> Iterator[Failure]:
-        """Yield the recorded failures, oldest first (at most MAX_FAILURES_LISTED)."""
-        index = ensure_failures_index(self.client, self.alias)
-        body = {"size": MAX_FAILURES_LISTED, "sort": [{"seq": "asc"}], "query": {"match_all": {}}}
-        for hit in self.client.search(index=index, body=body).body["hits"]["hits"]:
-            row = hit["_source"]
-            yield {
-                "url": row.get("url"),
-                "reason": row.get("reason"),
-                "portal": row.get("portal"),
-                "kind": row.get("kind"),
-                "status": row.get("status"),
-                "at": row.get("at"),
-            }
+    def failures(
+        self,
+        *,
+        portal: str | None = None,
+        kind: str | None = None,
+        run_id: str | None = None,
+        limit: int = DEFAULT_FAILURES_PAGE,
+        offset: int = 0,
+    ) -> FailurePage:
+        """The failures matching every filter given, most recently seen first (then url, kind), one page."""
+        check_failure_page(limit, offset)
+        given = {k: v for k, v in {"portal": portal, "kind": kind, "run_id": run_id}.items() if v is not None}
+        body = {
+            "query": {"bool": {"filter": [{"term": {k: v}} for k, v in given.items()]}},
+            "sort": FAILURES_ORDER,
+            "from": offset,
+            "size": limit,
+            "track_total_hits": True,
+        }
+        answer = self._side_search(failures_index(self.alias), body)
+        if answer is None:
+            return FailurePage(0, [])
+        return FailurePage(
+            int(answer["hits"]["total"]["value"]), [_failure(h["_source"]) for h in answer["hits"]["hits"]]
+        )
+
+    def all_failures(self) -> Iterator[Failure]:
+        """Yield every failure document (in index order): the source for copies."""
+        if self.client.indices.exists(index=failures_index(self.alias)):
+            for hit in index_documents(self.client, failures_index(self.alias)):
+                yield _failure(hit["_source"])
+
+    def runs(self, limit: int = DEFAULT_RUNS) -> list[Run]:
+        """The latest `limit` runs, newest first."""
+        answer = self._side_search(runs_index(self.alias), {"sort": RUNS_ORDER, "size": limit})
+        return [] if answer is None else [hit["_source"] for hit in answer["hits"]["hits"]]
+
+    def all_runs(self) -> Iterator[Run]:
+        """Yield every run (in index order): the source for copies."""
+        if self.client.indices.exists(index=runs_index(self.alias)):
+            for hit in index_documents(self.client, runs_index(self.alias)):
+                run: Run = hit["_source"]
+                yield run
+
+    def _side_search(self, index: str, body: Body) -> Body | None:
+        """One search of the failures or runs index; None while it does not exist (nothing recorded yet)."""
+        try:
+            answer: Body = self.client.search(index=index, body=body).body
+        except NotFoundError:
+            return None
+        except TransportError as exc:
+            raise self._unreachable(exc) from exc
+        return answer
+
+    def _unreachable(self, exc: Exception) -> StorageUnavailable:
+        """The error for a cluster that does not answer (the URL shown without its password)."""
+        return StorageUnavailable(redact(f"cannot reach Elasticsearch at {self.where}: {exc}"))
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a search: total, facets and the page of hits (deep pages through search_after)."""
         plan = QueryPlan.build(query)
         if plan.offset + plan.limit <= MAX_WINDOW:
             response = self._search(
-                search_body(plan, size=plan.limit, offset=plan.offset, timeout_ms=self._timeout_ms())
+                {
+                    **search_body(plan, size=plan.limit, offset=plan.offset, timeout_ms=self._timeout_ms()),
+                    **hit_fields(),
+                }
             )
             hits = response["hits"]["hits"]
         else:
@@ -195,7 +300,7 @@ class ElasticsearchBackend:
         except BadRequestError as exc:
             raise QueryError(f"Elasticsearch rejected the query: {exc.message}") from exc
         except TransportError as exc:
-            raise StorageUnavailable(f"cannot reach Elasticsearch at {self.options.url}: {exc}") from exc
+            raise self._unreachable(exc) from exc
         if response.get("timed_out"):
             raise QueryTimeout(f"search took longer than {self.time_limit:g} s")
         return response
@@ -228,7 +333,7 @@ class ElasticsearchBackend:
                 if len(hits) < size:
                     return first, []
                 skip, after = skip - size, hits[-1]["sort"]
-            body = search_body(plan, size=plan.limit, search_after=after, facets=False)
+            body = {**search_body(plan, size=plan.limit, search_after=after, facets=False), **hit_fields()}
             page: list[Body] = self._search({**body, "pit": pit_ref, "track_total_hits": False})["hits"]["hits"]
             return first, page
         finally:
@@ -256,10 +361,31 @@ class ElasticsearchBackend:
 
     @staticmethod
     def _hit(hit: Body, plan: QueryPlan) -> Hit:
-        """A Hit from one search hit: the score when ranked, the record and snippet as base.make_hit makes them."""
+        """A Hit from one search hit: the score when ranked, the record and a snippet of its text head (base.make_hit)."""
         score = float(hit["sort"][0]) if plan.ranked else None
-        return make_hit(hit["_source"], score, plan.terms)
+        return make_hit({**hit["_source"], "text": text_head(hit)}, score, plan.terms)
 
     def close(self) -> None:
         """Close the client's connections."""
         self.client.close()
+
+
+def _first_sighting(seen: Sighting) -> Failure:
+    """The failure document a first sighting creates."""
+    return {
+        "url": seen["url"],
+        "kind": seen["kind"],
+        "reason": seen["reason"],
+        "portal": seen["portal"],
+        "status": seen["status"],
+        "first_seen": seen["at"],
+        "last_seen": seen["at"],
+        "count": 1,
+        "run_id": seen["run_id"],
+    }
+
+
+def _failure(source: Body) -> Failure:
+    """A failure from its stored document (only the Failure fields)."""
+    failure: Failure = {k: source.get(k) for k in FAILURE_FIELDS}  # type: ignore[assignment]  # FAILURE_FIELDS are Failure's keys
+    return failure

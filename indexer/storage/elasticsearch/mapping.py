@@ -22,6 +22,7 @@ index template, so every index a reindex builds gets the same mapping.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -44,6 +45,38 @@ VERSION_SEPARATOR = "-v"
 VERSION_FORMAT = "%Y%m%d%H%M%S%f"
 AUTO_REPLICAS = "0-1"  # no replica on a single node, one as soon as a second node joins
 FAILURES_SUFFIX = "-failures"
+RUNS_SUFFIX = "-runs"
+FAILURE_FIELDS = ("url", "kind", "reason", "portal", "status", "first_seen", "last_seen", "count", "run_id")
+FAILURES_MAPPING: Body = {  # one document per (url, kind), id failure_id(url, kind); `reason` kept, not indexed
+    "dynamic": False,
+    "properties": {
+        "url": {"type": "keyword"},
+        "kind": {"type": "keyword"},
+        "portal": {"type": "keyword"},
+        "status": {"type": "integer"},
+        "first_seen": {"type": "keyword"},  # ISO text, compared as text like SQLite does
+        "last_seen": {"type": "keyword"},
+        "count": {"type": "integer"},
+        "run_id": {"type": "keyword"},
+    },
+}
+RUNS_MAPPING: Body = {  # one document per run, id = the run id; per-portal counts kept, not indexed
+    "dynamic": False,
+    "properties": {
+        "id": {"type": "keyword"},
+        "started_at": {"type": "keyword"},
+        "finished_at": {"type": "keyword"},
+        "status": {"type": "keyword"},
+        "seeds": {"type": "keyword"},
+        "portals": {"type": "object", "enabled": False},
+    },
+}
+# A later sighting of a stored failure: first_seen kept, count + 1, the rest replaced (Painless).
+UPSERT_FAILURE_SCRIPT = (
+    "ctx._source.count = (ctx._source.count == null ? 0 : ctx._source.count) + 1; "
+    "ctx._source.last_seen = params.at; ctx._source.reason = params.reason; ctx._source.portal = params.portal; "
+    "ctx._source.status = params.status; ctx._source.run_id = params.run_id;"
+)
 NUMBER_TYPE = "double"  # exact comparisons with `where` values (a scaled_float rounds)
 
 
@@ -128,6 +161,16 @@ def versioned_index(alias: str, now: datetime | None = None) -> str:
 def failures_index(alias: str) -> str:
     """The index keeping crawl failures next to `alias` (not matched by the template)."""
     return alias + FAILURES_SUFFIX
+
+
+def runs_index(alias: str) -> str:
+    """The index keeping crawl runs next to `alias` (not matched by the template)."""
+    return alias + RUNS_SUFFIX
+
+
+def failure_id(url: str, kind: str) -> str:
+    """The document id of the failure row of (url, kind): the same for every sighting, at most 40 characters."""
+    return hashlib.sha1(f"{kind}\n{url}".encode()).hexdigest()
 
 
 def alias_actions(alias: str, new_index: str, old_indices: list[str]) -> Body:

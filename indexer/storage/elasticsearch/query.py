@@ -18,6 +18,8 @@ facets.py says how facets are counted and listed:
   the buckets of ``facets.BUCKETS``, always all of them, in order.
 * Sorts: ``_score`` then ``id`` for relevance with words; otherwise the field (``missing: _last``
   both ways, so nulls come last) then ``id``.
+* Hits (``hit_fields``): the record without ``text``, plus the text's first ``highlight.SCAN_CHARS``
+  characters as a script field, all a snippet looks at.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import math
 from datetime import date
 from typing import Any
 
+from indexer.search_text.highlight import SCAN_CHARS
 from indexer.storage.elasticsearch.mapping import (
     ID_FIELD,
     PUBLISHED_FIELD,
@@ -53,6 +56,12 @@ RANGE_OPS = {">=": "gte", "<=": "lte", ">": "gt", "<": "lt"}
 EXISTS_AGG = "selected_exist"  # global aggregation: which selected facet values exist in the index at all
 TOP, SELECTED, VALUES, RANGES = "top", "selected", "values", "ranges"
 SORT_FIELDS = {"published": PUBLISHED_FIELD, "report_year": YEAR_SORT_FIELD}
+
+TEXT_HEAD = "text_head"  # the script field holding the start of a hit's text
+TEXT_HEAD_SCRIPT = (
+    "def text = params['_source']['text']; if (text == null) { return ''; } "
+    "return text.length() > params.chars ? text.substring(0, params.chars) : text;"
+)
 
 
 # --------------------------------------------------------------------------- query parts
@@ -214,3 +223,23 @@ def search_body(
     if timeout_ms is not None:
         body["timeout"] = f"{timeout_ms}ms"
     return body
+
+
+def hit_fields(chars: int = SCAN_CHARS) -> Body:
+    """What a page of hits fetches: the record without its text, and the text's first `chars` as a script field.
+
+    A snippet looks at no more (highlight.SCAN_CHARS), so a huge stored text never travels whole.
+    """
+    return {
+        "_source": {"excludes": ["text"]},
+        "script_fields": {
+            TEXT_HEAD: {"script": {"lang": "painless", "source": TEXT_HEAD_SCRIPT, "params": {"chars": chars}}}
+        },
+    }
+
+
+def text_head(hit: Body) -> str:
+    """The text head a hit brought (hit_fields), '' when it has none."""
+    values = hit.get("fields", {}).get(TEXT_HEAD) or [""]
+    head: str = values[0] or ""
+    return head

@@ -13,7 +13,9 @@ Tables
                      token per keyword facet value (``z<field><hash>``) so keyword filters run inside FTS5 and
                      BM25 ranks only the filtered rows. The indexed tokens are kept (zlib) in
                      ``report_records.fts_tokens`` to delete the FTS row when a report is re-indexed.
-* ``failures``       crawl failures and rejected pages.
+* ``failures``       crawl failures and rejected pages, one row per (url, kind): first and last seen, how
+                     many times, the last reason, status, portal and run (``record_failure`` upserts).
+* ``runs``           crawl runs by id, their per-portal counts as JSON.
 * ``meta``           ``generation``, bumped by every write; readers use it to refresh their facet cache.
 
 Search
@@ -23,8 +25,10 @@ term double-quoted, ANDed. Facet counts come from a per-generation in-memory col
 (numpy arrays indexed by docid): one FTS5 query yields the matching docids, then each facet is
 counted with all *other* filters applied. Only the filtered rows are scored; BM25 over a large set
 (≥ PARALLEL_RANK_MIN rows) runs in two rowid halves on two threads and keeps the best
-offset+limit(+slack) rows, ties broken by id. Reads use a read-only connection per thread, inside
-one transaction (a consistent snapshot), under a time limit (progress handler).
+offset+limit(+slack) rows, ties broken by id. Reads check a read-only connection out of a small
+pool (readers.py: at most READERS open, whatever the threads) and run inside one transaction (a
+consistent snapshot), under a time limit that covers SQLite (progress handler) and the Python steps
+between statements (search.Deadline). Snippets look only at the start of each text (highlight.py).
 
 Number conditions (``where``), check filters and numeric sorts run on the same in-memory column
 store; when BM25 ranks, they are checked per FTS row against ``reports`` (an EXISTS subquery), like
@@ -32,8 +36,10 @@ the date range. Exports (``export``) order the matches the same way and stream t
 without ``text`` in batches.
 
 Older files: opening a file for writing adds any missing derived column (ALTER TABLE) and fills it
-from the stored JSON records, in one transaction. A read-only open of a file that still lacks them
-raises StorageUnavailable saying to open it once for writing (or re-index).
+from the stored JSON records, and regroups a failures table of one row per sighting into one row per
+(url, kind), each in one transaction. A read-only open of a file that still needs either raises
+StorageUnavailable saying to open it once for writing (or re-index); so does a file that is not a
+reports index at all (missing, not SQLite, no ``reports`` table).
 
 Known limits: a one-character query only matches where jieba cut that character as a word; the
 facet cache is rebuilt after every write (about 0.5 s at 100,000 reports), so it suits batched writes.
@@ -45,134 +51,148 @@ import functools
 import json
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from indexer.errors import QueryTimeout, StorageUnavailable
-from indexer.model import Record
+from indexer.errors import StorageUnavailable
+from indexer.model import Failure, Record, Run
 from indexer.search_text.segment import segment_text
 from indexer.storage.base import (
+    DEFAULT_FAILURES_PAGE,
+    DEFAULT_RUNS,
     MAX_EXPORT_ROWS,
     ExportResult,
-    Failure,
+    FailurePage,
     RecordFields,
+    RecordWindow,
     SearchQuery,
     SearchResult,
-    failure_row,
 )
 from indexer.storage.facets import KEYWORD_FACETS, facet_value
 from indexer.storage.options import QUERY_TIME_LIMIT_S
 from indexer.storage.plan import QueryPlan
-from indexer.storage.records import valid_record
+from indexer.storage.records import check_failure_page, sighting, valid_record, valid_run
 from indexer.storage.revisions import reconcile
+from indexer.storage.sqlite.readers import READERS, ReaderPool, open_reader
 from indexer.storage.sqlite.schema import (
     BASE_COLUMNS,
     BUSY_TIMEOUT_MS,
     EXPORT_BATCH,
+    FAILURE_COLUMNS,
     PROGRESS_STEPS,
     RANK_WORKERS,
+    RUN_COLUMNS,
     SCHEMA,
+    SQL_ALL_FAILURES,
     SQL_ALL_RECORDS,
+    SQL_ALL_RUNS,
     SQL_BUMP_GENERATION,
     SQL_COUNT,
+    SQL_COUNT_FAILURES,
     SQL_DELETE_FTS,
-    SQL_FAILURES,
+    SQL_DELETE_HEAD,
+    SQL_FAILURE_FILTERS,
+    SQL_FAILURES_PAGE,
     SQL_FIND_DOCID,
     SQL_GENERATION,
     SQL_GET,
-    SQL_INSERT_FAILURE,
     SQL_INSERT_FTS,
+    SQL_INSERT_HEAD,
     SQL_INSERT_REPORT,
     SQL_OLD_TOKENS,
     SQL_OPTIMIZE,
     SQL_RECORDS_NO_TEXT,
+    SQL_RUNS,
+    SQL_SAVE_RUN,
     SQL_STORED_BY_HASH,
     SQL_STORED_BY_ID,
     SQL_UPDATE_REPORT,
+    SQL_UPSERT_FAILURE,
     SQL_UPSERT_RECORD,
     Snapshot,
     Transaction,
     add_derived_columns,
+    add_report_heads,
     derived_columns,
-    missing_derived_columns,
+    head_record,
+    migrate_failures,
     pack_tokens,
     parse_record,
     stored_record,
+    table_columns,
     tag_token,
     unpack_tokens,
+    upgrades_needed,
 )
-from indexer.storage.sqlite.search import FacetIndex, Row, Search
+from indexer.storage.sqlite.search import Deadline, FacetIndex, Row, Search
 
 T = TypeVar("T")
 Prepared = tuple[dict[str, Any], dict[str, str], Record]  # the `reports` row, the FTS values, the record
 
 
 def unreadable_reason(path: Path) -> str | None:
-    """Why a reader cannot use the file at `path` (missing, unreadable, derived columns missing), or None."""
+    """Why a reader cannot use the file at `path` (missing, not an index, needs an upgrade), or None."""
     if not path.is_file():
         return f"no SQLite index at {path}"
     try:
-        missing = missing_derived_columns(path)
+        tables = table_columns(path)
     except sqlite3.Error as exc:
         return f"cannot read the SQLite index {path}: {exc}"
-    if missing:
+    if "reports" not in tables:
+        return f"{path} is not a reports index (a SQLite file without a `reports` table)"
+    needed = upgrades_needed(tables)
+    if needed:
         return (
-            f"{path} was indexed before the number/check columns existed ({len(missing)} missing); "
-            f'open it once for writing to add and fill them, e.g. python -c "from indexer.storage '
-            f"import open_backend; open_backend('{path}').close()\", or re-index"
+            f"{path} was written by an older version ({'; '.join(needed)}); "
+            "open it once for writing (reports-index upgrade FILE), or re-index"
         )
     return None
 
 
 # --------------------------------------------------------------------------- the backend
 class SqliteBackend:
-    """Reports in one SQLite file (WAL): writes in transactions, searches on read-only connections."""
+    """Reports in one SQLite file (WAL): writes in transactions, reads on a small pool of read-only connections."""
 
-    def __init__(self, path: Path, *, read_only: bool = False, time_limit: float = QUERY_TIME_LIMIT_S):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        read_only: bool = False,
+        time_limit: float = QUERY_TIME_LIMIT_S,
+        readers: int = READERS,
+    ):
         self.path = Path(path)
         self.read_only = read_only
         self.time_limit = time_limit
         self._write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
-        self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
         self._writer: sqlite3.Connection | None = None
         self._facets: FacetIndex | None = None
-        self._pool: ThreadPoolExecutor | None = None
+        self._rankers: ThreadPoolExecutor | None = None
+        self._rank_local = threading.local()
+        self._rank_readers: list[sqlite3.Connection] = []
         if read_only:
             problem = unreadable_reason(self.path)
             if problem is not None:
                 raise StorageUnavailable(problem)
         else:
             self._writer = self._connect_writer()
+        self.readers = ReaderPool(self.path, size=readers, wait=time_limit)
 
     # ------------------------------------------------------------------ connections
     def _connect_writer(self) -> sqlite3.Connection:
-        """Open the single writing connection and create the schema."""
+        """Open the single writing connection, upgrade an older file and create the schema."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        migrate_failures(conn)
+        add_report_heads(conn)
         conn.executescript(SCHEMA)
         add_derived_columns(conn)
-        return conn
-
-    def _reader(self) -> sqlite3.Connection:
-        """This thread's read-only connection (opened on first use)."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            uri = f"{self.path.resolve().as_uri()}?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA cache_size = -65536")  # 64 MB page cache per reader
-            conn.execute("PRAGMA mmap_size = 1073741824")
-            self._local.conn = conn
-            with self._cache_lock:
-                self._readers.append(conn)
         return conn
 
     def _require_writer(self) -> sqlite3.Connection:
@@ -203,8 +223,8 @@ class SqliteBackend:
     @classmethod
     def _reconciled(
         cls, conn: sqlite3.Connection, report: dict[str, Any], fts: dict[str, str], record: Record
-    ) -> tuple[dict[str, Any], dict[str, str], str]:
-        """Merge with the stored record of the same id or content (revisions.py); return row, FTS, JSON."""
+    ) -> tuple[dict[str, Any], dict[str, str], Record]:
+        """Merge with the stored record of the same id or content (revisions.py); return row, FTS, record."""
         same_id = stored_record(conn, SQL_STORED_BY_ID, {"id": record["id"]})
         same_content = None
         if same_id is None and record.get("content_hash"):
@@ -212,7 +232,7 @@ class SqliteBackend:
         stored = reconcile(record, same_id, same_content)
         if stored["id"] != record["id"]:
             report, fts, _ = cls._prepare(stored)  # rare: the report was already stored under another URL
-        return report, fts, json.dumps(stored, ensure_ascii=False)
+        return report, fts, stored
 
     @staticmethod
     def _prepare(record: Record) -> Prepared:
@@ -230,8 +250,8 @@ class SqliteBackend:
         return report, fts, record
 
     @staticmethod
-    def _write_one(conn: sqlite3.Connection, report: dict[str, Any], fts: dict[str, str], record_json: str) -> None:
-        """Upsert one report: same docid on re-index, FTS row replaced."""
+    def _write_one(conn: sqlite3.Connection, report: dict[str, Any], fts: dict[str, str], record: Record) -> None:
+        """Upsert one report: same docid on re-index, FTS row and head (of a long text) replaced."""
         row = conn.execute(SQL_FIND_DOCID, {"id": report["id"]}).fetchone()
         if row is None:
             docid = conn.execute(SQL_INSERT_REPORT, report).lastrowid
@@ -242,15 +262,30 @@ class SqliteBackend:
             if old is not None:
                 conn.execute(SQL_DELETE_FTS, {**unpack_tokens(old[0]), "docid": docid})
         conn.execute(SQL_INSERT_FTS, {**fts, "docid": docid})
+        record_json = json.dumps(record, ensure_ascii=False)
         conn.execute(SQL_UPSERT_RECORD, {"docid": docid, "record": record_json, "tokens": pack_tokens(fts)})
+        conn.execute(SQL_DELETE_HEAD, {"docid": docid})
+        head = head_record(record)
+        if head is not None:
+            conn.execute(SQL_INSERT_HEAD, {"docid": docid, "record": head})
 
     def record_failure(self, failure: Mapping[str, object]) -> None:
-        """Keep a crawl failure or rejected page (kind: fetch_failed, not_a_report or unreadable)."""
-        row = failure_row(failure)
+        """Upsert one sighting into the (url, kind) row (base.Backend.record_failure says how)."""
+        row = sighting(failure)
         conn = self._require_writer()
         with self._write_lock:
             with Transaction(conn):
-                conn.execute(SQL_INSERT_FAILURE, row)
+                conn.execute(SQL_UPSERT_FAILURE, row)
+
+    def save_run(self, run: Run) -> None:
+        """Insert or replace a crawl run by id."""
+        checked = valid_run(run)
+        row = {c: checked.get(c) for c in RUN_COLUMNS}
+        row["portals"] = json.dumps(checked["portals"], ensure_ascii=False)
+        conn = self._require_writer()
+        with self._write_lock:
+            with Transaction(conn):
+                conn.execute(SQL_SAVE_RUN, row)
 
     def optimize(self) -> None:
         """Merge the FTS index into one segment (after a bulk load) and refresh planner statistics."""
@@ -262,26 +297,72 @@ class SqliteBackend:
     # ------------------------------------------------------------------ reading
     def get(self, record_id: str) -> Record | None:
         """Return the full stored record, or None."""
-        row = self._reader().execute(SQL_GET, {"id": record_id}).fetchone()
+        with self.readers.connection() as conn:
+            row = conn.execute(SQL_GET, {"id": record_id}).fetchone()
         return parse_record(row[0]) if row else None
+
+    def get_window(self, record_id: str, text_offset: int, text_limit: int) -> RecordWindow | None:
+        """Return the stored record with `text_limit` characters of its text from `text_offset`, or None."""
+        record = self.get(record_id)
+        if record is None:
+            return None
+        text = record.get("text") or ""
+        record["text"] = text[text_offset : text_offset + text_limit]
+        return RecordWindow(record=record, text_length=len(text), text_offset=text_offset)
 
     def records(self) -> Iterator[Record]:
         """Yield every stored record in full (text included), oldest first: the source for copies."""
-        for (text,) in self._reader().execute(SQL_ALL_RECORDS):
-            yield parse_record(text)
+        with self.readers.connection() as conn:
+            cursor = conn.execute(SQL_ALL_RECORDS)
+            try:
+                for (text,) in cursor:
+                    yield parse_record(text)
+            finally:
+                cursor.close()
 
     def count(self) -> int:
         """Return how many reports are indexed; StorageUnavailable when the file cannot be read."""
         try:
-            count: int = self._reader().execute(SQL_COUNT).fetchone()[0]
+            with self.readers.connection() as conn:
+                count: int = conn.execute(SQL_COUNT).fetchone()[0]
         except sqlite3.Error as exc:
             raise StorageUnavailable(f"cannot read the SQLite index {self.path}: {exc}") from exc
         return count
 
-    def failures(self) -> Iterator[Failure]:
-        """Yield the recorded failures, oldest first."""
-        for url, reason, portal, kind, status, at in self._reader().execute(SQL_FAILURES):
-            yield {"url": url, "reason": reason, "portal": portal, "kind": kind, "status": status, "at": at}
+    def failures(
+        self,
+        *,
+        portal: str | None = None,
+        kind: str | None = None,
+        run_id: str | None = None,
+        limit: int = DEFAULT_FAILURES_PAGE,
+        offset: int = 0,
+    ) -> FailurePage:
+        """The failures matching every filter given, most recently seen first (then url, kind), one page."""
+        check_failure_page(limit, offset)
+        given = {k: v for k, v in {"portal": portal, "kind": kind, "run_id": run_id}.items() if v is not None}
+        where = " AND ".join(SQL_FAILURE_FILTERS[k] for k in given) or "1"
+        with self.readers.connection() as conn, Snapshot(conn):
+            total: int = conn.execute(SQL_COUNT_FAILURES.format(where=where), given).fetchone()[0]
+            rows = conn.execute(SQL_FAILURES_PAGE.format(where=where), {**given, "limit": limit, "offset": offset})
+            return FailurePage(total, [_failure(row) for row in rows.fetchall()])
+
+    def all_failures(self) -> Iterator[Failure]:
+        """Yield every failure row, oldest row first: the source for copies."""
+        with self.readers.connection() as conn:
+            rows = conn.execute(SQL_ALL_FAILURES).fetchall()
+        yield from (_failure(row) for row in rows)
+
+    def runs(self, limit: int = DEFAULT_RUNS) -> list[Run]:
+        """The latest `limit` runs, newest first."""
+        with self.readers.connection() as conn:
+            return [_run(row) for row in conn.execute(SQL_RUNS, {"limit": limit}).fetchall()]
+
+    def all_runs(self) -> Iterator[Run]:
+        """Yield every run, oldest first: the source for copies."""
+        with self.readers.connection() as conn:
+            rows = conn.execute(SQL_ALL_RUNS).fetchall()
+        yield from (_run(row) for row in rows)
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a search in one read snapshot under the time limit (a facet-cache reload is not timed)."""
@@ -298,46 +379,55 @@ class SqliteBackend:
         return ExportResult(total=total, records=self._stream_records(docids))
 
     def _timed(self, plan: QueryPlan, action: Callable[[Search], T]) -> T:
-        """Run `action` on a Search in one read snapshot under the time limit."""
-        conn = self._reader()
-        try:
-            with Snapshot(conn):
-                index = self._facet_index(conn)
-                deadline = time.monotonic() + self.time_limit
-                conn.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
-                parallel = functools.partial(self._run_parallel, deadline=deadline)
-                return action(Search(conn, index, plan, parallel))
-        except sqlite3.OperationalError as exc:
-            if "interrupted" in str(exc):
-                raise QueryTimeout(f"search took longer than {self.time_limit:g} s") from exc
-            raise
-        finally:
-            conn.set_progress_handler(None, 0)
+        """Run `action` on a Search in one read snapshot under the time limit (SQLite and Python steps)."""
+        with self.readers.connection() as conn, Snapshot(conn):
+            index = self._facet_index(conn)
+            deadline = Deadline.after(self.time_limit)
+            conn.set_progress_handler(deadline.passed, PROGRESS_STEPS)
+            parallel = functools.partial(self._run_parallel, deadline=deadline)
+            try:
+                return action(Search(conn, index, plan, deadline, parallel))
+            except sqlite3.OperationalError as exc:
+                if "interrupted" in str(exc):
+                    raise deadline.timeout() from exc
+                raise
+            finally:
+                conn.set_progress_handler(None, 0)
 
     def _stream_records(self, docids: list[int]) -> Iterator[RecordFields]:
         """The stored records of `docids` in order, without `text`, read EXPORT_BATCH at a time."""
         for start in range(0, len(docids), EXPORT_BATCH):
             batch = docids[start : start + EXPORT_BATCH]
             marks = ", ".join("?" for _ in batch)
-            rows = dict(self._reader().execute(SQL_RECORDS_NO_TEXT.format(marks=marks), batch).fetchall())
+            with self.readers.connection() as conn:
+                rows = dict(conn.execute(SQL_RECORDS_NO_TEXT.format(marks=marks), batch).fetchall())
             for docid in batch:
                 if docid in rows:
                     fields: RecordFields = json.loads(rows[docid])
                     yield fields
 
-    def _run_parallel(self, jobs: list[tuple[str, dict[str, object]]], deadline: float) -> list[list[Row]]:
-        """Run read statements at once on the worker threads' own connections (SQLite drops the GIL)."""
+    def _run_parallel(self, jobs: list[tuple[str, dict[str, object]]], deadline: Deadline) -> list[list[Row]]:
+        """Run read statements at once on the ranking threads' own connections (SQLite drops the GIL)."""
         with self._cache_lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(RANK_WORKERS, thread_name_prefix="sqlite-rank")
-            pool = self._pool
+            if self._rankers is None:
+                self._rankers = ThreadPoolExecutor(
+                    RANK_WORKERS, thread_name_prefix="sqlite-rank", initializer=self._open_rank_reader
+                )
+            pool = self._rankers
         futures = [pool.submit(self._run_job, sql, params, deadline) for sql, params in jobs]
         return [f.result() for f in futures]
 
-    def _run_job(self, sql: str, params: dict[str, object], deadline: float) -> list[Row]:
-        """One statement on this thread's read connection, under the caller's deadline."""
-        conn = self._reader()
-        conn.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)
+    def _open_rank_reader(self) -> None:
+        """Give this ranking thread its own read connection (the threads live as long as the backend)."""
+        conn = open_reader(self.path)
+        self._rank_local.conn = conn
+        with self._cache_lock:
+            self._rank_readers.append(conn)
+
+    def _run_job(self, sql: str, params: dict[str, object], deadline: Deadline) -> list[Row]:
+        """One statement on this ranking thread's connection, under the caller's deadline."""
+        conn: sqlite3.Connection = self._rank_local.conn
+        conn.set_progress_handler(deadline.passed, PROGRESS_STEPS)
         try:
             rows: list[Row] = conn.execute(sql, params).fetchall()
             return rows
@@ -357,14 +447,26 @@ class SqliteBackend:
 
     def close(self) -> None:
         """Stop the ranking threads and close every connection this backend opened."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        if self._rankers is not None:
+            self._rankers.shutdown(wait=True)
+            self._rankers = None
         with self._cache_lock:
-            for conn in self._readers:
+            for conn in self._rank_readers:
                 conn.close()
-            self._readers.clear()
-        self._local = threading.local()
+            self._rank_readers.clear()
+        self.readers.close()
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+def _failure(row: tuple[Any, ...]) -> Failure:
+    """A failure from a `failures` row (FAILURE_COLUMNS order)."""
+    failure: Failure = dict(zip(FAILURE_COLUMNS, row))  # type: ignore[assignment]  # columns are Failure's keys
+    return failure
+
+
+def _run(row: tuple[Any, ...]) -> Run:
+    """A run from a `runs` row (RUN_COLUMNS order), its portals parsed."""
+    run: Run = {**dict(zip(RUN_COLUMNS, row)), "portals": json.loads(row[-1])}  # type: ignore[typeddict-item]
+    return run

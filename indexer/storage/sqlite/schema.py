@@ -13,11 +13,12 @@ from typing import Any
 import numpy as np
 
 from indexer.model import Record
+from indexer.search_text.highlight import SCAN_CHARS
 from indexer.storage.base import TEXT_WEIGHTS
 from indexer.storage.facets import BUCKETS, KEYWORD_FACETS, failed_checks
 from indexer.tables.numbers import NUMBER_FIELDS, NUMBERS, compute_numbers
 
-SCHEMA_VERSION = 2  # 2: number and check columns in `reports`
+SCHEMA_VERSION = 3  # 2: number and check columns in `reports`; 3: failures per (url, kind), runs, report heads
 PROGRESS_STEPS = 2000  # SQLite VM instructions between time checks
 BUSY_TIMEOUT_MS = 5000
 PARALLEL_RANK_MIN = 20_000  # BM25 over at least this many rows runs in two threads
@@ -70,9 +71,20 @@ NUMPY_OPS = {
 }
 BUCKET_EDGES = np.array([b[1] for b in BUCKETS[1:]], dtype=np.float64)  # 1, 10, 100, 1000
 EXPORT_BATCH = 500  # records fetched per statement while exporting
+HEAD_CHARS = SCAN_CHARS  # text kept in a long record's head: all a snippet looks at (highlight.py)
 NULL_CODE = -1
 NULL_SORT_KEY = 1 << 30  # sorts after every day ordinal and year
 
+REPORT_HEADS_TABLE = """CREATE TABLE IF NOT EXISTS report_heads (
+    docid INTEGER PRIMARY KEY,
+    record TEXT NOT NULL           -- the record with `text` cut to HEAD_CHARS, only for longer texts: what hits read
+);"""
+FAILURES_TABLE = """CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, portal TEXT, status INTEGER,
+    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, count INTEGER NOT NULL, run_id TEXT,
+    UNIQUE (url, kind)
+);"""
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports (
@@ -96,14 +108,19 @@ CREATE TABLE IF NOT EXISTS report_records (
     record TEXT NOT NULL,          -- the full record, JSON
     fts_tokens BLOB NOT NULL       -- zlib(JSON [title, agency, body, tags]) as indexed, to delete the FTS row
 );
+{REPORT_HEADS_TABLE}
 CREATE VIRTUAL TABLE IF NOT EXISTS reports_fts USING fts5(
     title, agency, body, tags, content = '', tokenize = 'unicode61 remove_diacritics 0'
 );
-CREATE TABLE IF NOT EXISTS failures (
-    id INTEGER PRIMARY KEY,
-    url TEXT NOT NULL, reason TEXT, portal TEXT, kind TEXT NOT NULL, status INTEGER, at TEXT NOT NULL
+{FAILURES_TABLE}
+CREATE INDEX IF NOT EXISTS failures_last_seen ON failures(last_seen);
+CREATE INDEX IF NOT EXISTS failures_portal ON failures(portal, last_seen);
+CREATE INDEX IF NOT EXISTS failures_run ON failures(run_id, last_seen);
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL, seeds TEXT NOT NULL,
+    portals TEXT NOT NULL          -- JSON [PortalRun]
 );
-CREATE INDEX IF NOT EXISTS failures_url ON failures(url);
+CREATE INDEX IF NOT EXISTS runs_started_at ON runs(started_at);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSION}'), ('generation', '0');
 """
 
@@ -142,16 +159,46 @@ SQL_RANKED = (
     f"SELECT rowid, bm25(reports_fts, {', '.join(map(str, BM25_WEIGHTS))}) AS score "
     "FROM reports_fts WHERE reports_fts MATCH :match"
 )
-SQL_RECORDS = "SELECT docid, record FROM report_records WHERE docid IN ({marks})"
+SQL_HIT_RECORD = (  # the head when there is one: a long record's row is never read whole for a hit
+    "SELECT coalesce(h.record, r.record) FROM report_records r LEFT JOIN report_heads h ON h.docid = r.docid "
+    "WHERE r.docid = :docid"
+)
+SQL_DELETE_HEAD = "DELETE FROM report_heads WHERE docid = :docid"
+SQL_INSERT_HEAD = "INSERT INTO report_heads(docid, record) VALUES (:docid, :record)"
+SQL_LONG_RECORDS = "SELECT docid FROM report_records WHERE length(record) > :chars"
+SQL_GET_BY_DOCID = "SELECT record FROM report_records WHERE docid = :docid"
 SQL_ALL_RECORDS = "SELECT record FROM report_records ORDER BY docid"
 SQL_RECORDS_NO_TEXT = "SELECT docid, json_remove(record, '$.text') FROM report_records WHERE docid IN ({marks})"
 SQL_COLUMNS = "SELECT name FROM pragma_table_info('reports')"
 SQL_STORED_PARTS = "SELECT docid, json_extract(record, '$.stats'), json_extract(record, '$.checks') FROM report_records"
 SQL_SET_SCHEMA_VERSION = "UPDATE meta SET value = :v WHERE key = 'schema_version'"
-SQL_INSERT_FAILURE = (
-    "INSERT INTO failures(url, reason, portal, kind, status, at) VALUES (:url, :reason, :portal, :kind, :status, :at)"
+FAILURE_COLUMNS = ("url", "kind", "reason", "portal", "status", "first_seen", "last_seen", "count", "run_id")
+SQL_UPSERT_FAILURE = (
+    "INSERT INTO failures(url, kind, reason, portal, status, first_seen, last_seen, count, run_id) "
+    "VALUES (:url, :kind, :reason, :portal, :status, :at, :at, 1, :run_id) "
+    "ON CONFLICT(url, kind) DO UPDATE SET reason = excluded.reason, portal = excluded.portal, "
+    "status = excluded.status, last_seen = excluded.last_seen, count = count + 1, run_id = excluded.run_id"
 )
-SQL_FAILURES = "SELECT url, reason, portal, kind, status, at FROM failures ORDER BY id"
+SQL_ALL_FAILURES = f"SELECT {', '.join(FAILURE_COLUMNS)} FROM failures ORDER BY id"
+SQL_FAILURES_PAGE = (
+    f"SELECT {', '.join(FAILURE_COLUMNS)} FROM failures WHERE {{where}} "
+    "ORDER BY last_seen DESC, url, kind LIMIT :limit OFFSET :offset"
+)
+SQL_COUNT_FAILURES = "SELECT count(*) FROM failures WHERE {where}"
+SQL_FAILURE_FILTERS = {"portal": "portal = :portal", "kind": "kind = :kind", "run_id": "run_id = :run_id"}
+SQL_FAILURE_COLUMNS = "SELECT name FROM pragma_table_info('failures')"
+SQL_MIGRATE_FAILURES = (  # a table of the old layout (one row per sighting), renamed failures_old
+    "INSERT INTO failures(url, kind, reason, portal, status, first_seen, last_seen, count, run_id) "
+    "SELECT o.url, o.kind, coalesce(o.reason, ''), o.portal, o.status, g.first_seen, o.at, g.n, NULL "
+    "FROM (SELECT max(id) AS last_id, min(at) AS first_seen, count(*) AS n FROM failures_old GROUP BY url, kind) g "
+    "JOIN failures_old o ON o.id = g.last_id ORDER BY g.last_id"
+)
+RUN_COLUMNS = ("id", "started_at", "finished_at", "status", "seeds", "portals")
+SQL_SAVE_RUN = (
+    f"INSERT OR REPLACE INTO runs({', '.join(RUN_COLUMNS)}) VALUES ({', '.join(':' + c for c in RUN_COLUMNS)})"
+)
+SQL_RUNS = f"SELECT {', '.join(RUN_COLUMNS)} FROM runs ORDER BY started_at DESC, id DESC LIMIT :limit"
+SQL_ALL_RUNS = f"SELECT {', '.join(RUN_COLUMNS)} FROM runs ORDER BY started_at, id"
 SQL_OPTIMIZE = "INSERT INTO reports_fts(reports_fts) VALUES ('optimize')"
 
 
@@ -188,6 +235,27 @@ def parse_record(text: str) -> Record:
     return record
 
 
+def head_record(record: Record) -> str | None:
+    """The JSON of `record` with its text cut to HEAD_CHARS, or None when the text is not longer."""
+    text = record.get("text") or ""
+    if len(text) <= HEAD_CHARS:
+        return None
+    return json.dumps({**record, "text": text[:HEAD_CHARS]}, ensure_ascii=False)
+
+
+def add_report_heads(conn: sqlite3.Connection) -> None:
+    """Create report_heads in a file indexed before it existed and fill it from the long records (one transaction)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "report_records" not in tables or "report_heads" in tables:
+        return
+    with Transaction(conn):
+        conn.execute(REPORT_HEADS_TABLE)
+        for (docid,) in conn.execute(SQL_LONG_RECORDS, {"chars": HEAD_CHARS}).fetchall():
+            head = head_record(parse_record(conn.execute(SQL_GET_BY_DOCID, {"docid": docid}).fetchone()[0]))
+            if head is not None:
+                conn.execute(SQL_INSERT_HEAD, {"docid": docid, "record": head})
+
+
 def derived_columns(stats: object, checks: object) -> dict[str, Any]:
     """The number and check columns of one record (tables/numbers.py registry; None where missing)."""
     numbers = compute_numbers(stats)
@@ -217,12 +285,51 @@ def add_derived_columns(conn: sqlite3.Connection) -> None:
 
 def missing_derived_columns(path: Path) -> list[str]:
     """The derived columns a file written before they existed lacks (none for a new, empty file)."""
+    present = table_columns(path).get("reports", set())
+    return [c for c in DERIVED_COLUMNS if c not in present] if present else []
+
+
+def table_columns(path: Path) -> dict[str, set[str]]:
+    """The tables of the SQLite file at `path` and their columns, read without writing (sqlite3.Error if not SQLite)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        present = {row[0] for row in conn.execute(SQL_COLUMNS)}
+        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: {row[0] for row in conn.execute("SELECT name FROM pragma_table_info(?)", (t,))} for t in tables}
     finally:
         conn.close()
-    return [c for c in DERIVED_COLUMNS if c not in present] if present else []
+
+
+def upgrades_needed(tables: dict[str, set[str]]) -> list[str]:
+    """What the first open for writing upgrades in a file of these tables (table_columns); [] when current."""
+    needed = []
+    missing = [c for c in DERIVED_COLUMNS if c not in tables.get("reports", set())]
+    if "reports" in tables and missing:
+        needed.append(f"add {len(missing)} number/check columns")
+    if has_old_failures(tables.get("failures", set())):
+        needed.append("regroup failures into one row per url and kind")
+    if "report_records" in tables and "report_heads" not in tables:
+        needed.append("add bounded heads of long texts for search hits")
+    return needed
+
+
+def has_old_failures(columns: set[str]) -> bool:
+    """Whether a `failures` table has the layout before version 3 (one row per sighting, an `at` column)."""
+    return "at" in columns
+
+
+def migrate_failures(conn: sqlite3.Connection) -> None:
+    """Regroup an old failures table (one row per sighting) into one row per (url, kind), in one transaction.
+
+    Each row keeps the last sighting's reason, portal and status, the first and last `at` and how many
+    sightings there were; run_id is null (runs did not exist). Runs before SCHEMA, whose indexes need the new layout.
+    """
+    if not has_old_failures({row[0] for row in conn.execute(SQL_FAILURE_COLUMNS)}):
+        return
+    with Transaction(conn):
+        conn.execute("ALTER TABLE failures RENAME TO failures_old")
+        conn.execute(FAILURES_TABLE)
+        conn.execute(SQL_MIGRATE_FAILURES)
+        conn.execute("DROP TABLE failures_old")
 
 
 class Transaction:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -10,6 +11,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from indexer.errors import QueryTimeout
 from indexer.storage.base import Hit, SearchResult, make_hit
 from indexer.storage.facets import (
     BUCKETS,
@@ -30,10 +32,10 @@ from indexer.storage.sqlite.schema import (
     NUMPY_OPS,
     PARALLEL_RANK_MIN,
     SQL_FACET_ROWS,
+    SQL_HIT_RECORD,
     SQL_MATCH_DOCIDS,
     SQL_OPS,
     SQL_RANKED,
-    SQL_RECORDS,
     TEXT_COLUMNS,
     TIE_SLACK,
     parse_record,
@@ -49,6 +51,33 @@ Mask = npt.NDArray[np.bool_]
 Values = npt.NDArray[np.float64]  # per docid: a number, NaN for null
 Row = tuple[object, ...]
 ParallelRun = Callable[[list[tuple[str, dict[str, object]]]], list[list[Row]]]
+
+
+# --------------------------------------------------------------------------- time limit
+@dataclass(frozen=True)
+class Deadline:
+    """When a search must be done: SQLite's progress handler and the Python steps between statements check it."""
+
+    at: float  # time.monotonic()
+    limit: float  # seconds, for the message
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        """The deadline `seconds` from now."""
+        return cls(time.monotonic() + seconds, seconds)
+
+    def passed(self) -> bool:
+        """Whether the time is up."""
+        return time.monotonic() > self.at
+
+    def timeout(self) -> QueryTimeout:
+        """The error of a search past its deadline."""
+        return QueryTimeout(f"search took longer than {self.limit:g} s")
+
+    def check(self) -> None:
+        """Raise QueryTimeout when the time is up."""
+        if self.passed():
+            raise self.timeout()
 
 
 # --------------------------------------------------------------------------- facet cache
@@ -134,24 +163,33 @@ class Search:
         conn: sqlite3.Connection,
         index: FacetIndex,
         plan: QueryPlan,
+        deadline: Deadline,
         parallel: ParallelRun | None = None,
     ):
-        self.conn, self.index, self.plan, self.parallel = conn, index, plan, parallel
+        self.conn, self.index, self.plan, self.deadline, self.parallel = conn, index, plan, deadline, parallel
 
     def run(self) -> SearchResult:
-        """Compute total, facets and hits."""
+        """Compute total, facets and hits, checking the deadline between steps."""
         candidates = self._candidates()
+        self.deadline.check()
         masks = self._masks(candidates)
         selected = candidates[_all(masks, len(candidates))]
-        facets = {f.name: self._facet(f, candidates, masks) for f in self.plan.facets}
+        facets = {}
+        for facet in self.plan.facets:
+            self.deadline.check()
+            facets[facet.name] = self._facet(facet, candidates, masks)
         page = self._page(selected)
+        self.deadline.check()
         return SearchResult(total=int(selected.size), hits=self._hits(page), facets=facets)
 
     def select(self) -> tuple[int, list[int]]:
         """The number of matches and the docids of the requested page, in order (no facets, no records)."""
         candidates = self._candidates()
+        self.deadline.check()
         selected = candidates[_all(self._masks(candidates), len(candidates))]
-        return int(selected.size), [d for d, _ in self._page(selected)]
+        page = self._page(selected)
+        self.deadline.check()
+        return int(selected.size), [d for d, _ in page]
 
     def _candidates(self) -> Ids:
         """Docids matching the words (all reports when there are none), ascending."""
@@ -349,12 +387,13 @@ class Search:
         return conditions, params
 
     def _hits(self, page: list[tuple[int, float | None]]) -> list[Hit]:
-        """Load the page's records and cut their snippets."""
-        if not page:
-            return []
-        marks = ", ".join("?" for _ in page)
-        rows = dict(self.conn.execute(SQL_RECORDS.format(marks=marks), [d for d, _ in page]).fetchall())
-        return [make_hit(parse_record(rows[docid]), score, self.plan.terms) for docid, score in page]
+        """Load the page's records one by one (a long one's head only) and cut snippets, checking the deadline."""
+        hits = []
+        for docid, score in page:
+            (stored,) = self.conn.execute(SQL_HIT_RECORD, {"docid": docid}).fetchone()
+            hits.append(make_hit(parse_record(stored), score, self.plan.terms))
+            self.deadline.check()
+        return hits
 
 
 def _members(ids: Ids, sorted_pool: Ids) -> Mask:

@@ -1,0 +1,148 @@
+"""An index file from before issue 8 is upgraded on its first open for writing: failures regrouped, heads added.
+
+Before, the failures table kept one row per sighting, and a search hit read its record whole (a
+report with millions of characters cost seconds per hit). Readers refuse such a file and say how to
+upgrade it; the first open for writing upgrades it in place.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from indexer.errors import StorageUnavailable
+from indexer.storage import SearchQuery, StorageOptions, open_backend
+from indexer.storage.sqlite.schema import HEAD_CHARS
+
+OLD_FAILURES = """
+DROP TABLE failures;
+CREATE TABLE failures (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL, reason TEXT, portal TEXT, kind TEXT NOT NULL, status INTEGER, at TEXT NOT NULL
+);
+CREATE INDEX failures_url ON failures(url);
+DROP TABLE runs;
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
+"""
+SIGHTINGS = [  # url, reason, portal, kind, status, at: three crawls of the same portal, as the old table kept them
+    ("http://127.0.0.1/a.html", "HTTP 503", "pingtan", "fetch_failed", 503, "2026-01-01T05:00:00+00:00"),
+    ("http://127.0.0.1/b.html", "title is a notice", "pingtan", "not_a_report", 200, "2026-01-01T05:00:01+00:00"),
+    ("http://127.0.0.1/a.html", "timeout", "pingtan", "fetch_failed", None, "2026-01-02T05:00:00+00:00"),
+    ("http://127.0.0.1/b.html", "title is a notice", "pingtan", "not_a_report", 200, "2026-01-02T05:00:01+00:00"),
+    ("http://127.0.0.1/a.html", "HTTP 404", "pingtan", "fetch_failed", 404, "2026-01-03T05:00:00+00:00"),
+    ("http://127.0.0.1/a.html", "not a report", "pingtan", "not_a_report", 200, "2026-01-03T05:00:02+00:00"),
+]
+
+
+@pytest.fixture
+def old_file(tmp_path):
+    """An index with one report and the failures table of schema version 2, holding duplicate sightings."""
+    path = tmp_path / "reports.sqlite"
+    backend = open_backend(path)
+    backend.write([{"id": "r1", "title": "福建省2021年政府信息公开工作年度报告", "text": "行政复议"}])
+    backend.close()
+    with sqlite3.connect(path) as conn:
+        conn.executescript(OLD_FAILURES)
+        conn.executemany(
+            "INSERT INTO failures(url, reason, portal, kind, status, at) VALUES (?, ?, ?, ?, ?, ?)", SIGHTINGS
+        )
+    conn.close()
+    return path
+
+
+def columns(path, table: str) -> list[str]:
+    """The columns of a table of the file."""
+    with sqlite3.connect(path) as conn:
+        names = [row[0] for row in conn.execute("SELECT name FROM pragma_table_info(?)", (table,))]
+    conn.close()
+    return names
+
+
+def test_a_reader_refuses_the_old_layout_and_says_how_to_upgrade(old_file):
+    with pytest.raises(StorageUnavailable, match="regroup failures into one row per url and kind.*open it once"):
+        open_backend(old_file, StorageOptions(read_only=True))
+    assert "at" in columns(old_file, "failures")  # a reader changes nothing
+
+
+def test_the_first_open_for_writing_regroups_by_url_and_kind(old_file):
+    backend = open_backend(old_file)
+    try:
+        page = backend.failures()
+        assert page.total == 3
+        by_key = {(f["url"], f["kind"]): f for f in page.failures}
+        assert by_key["http://127.0.0.1/a.html", "fetch_failed"] == {
+            "url": "http://127.0.0.1/a.html",
+            "kind": "fetch_failed",
+            "reason": "HTTP 404",  # the last sighting's
+            "portal": "pingtan",
+            "status": 404,
+            "first_seen": "2026-01-01T05:00:00+00:00",
+            "last_seen": "2026-01-03T05:00:00+00:00",
+            "count": 3,
+            "run_id": None,
+        }
+        assert by_key["http://127.0.0.1/b.html", "not_a_report"]["count"] == 2
+        assert by_key["http://127.0.0.1/a.html", "not_a_report"]["count"] == 1
+        backend.record_failure({"url": "http://127.0.0.1/a.html", "kind": "fetch_failed", "reason": "HTTP 410"})
+        (again,) = backend.failures(kind="fetch_failed").failures
+        assert (again["count"], again["reason"], again["first_seen"]) == (4, "HTTP 410", "2026-01-01T05:00:00+00:00")
+        assert backend.count() == 1 and backend.runs() == []
+    finally:
+        backend.close()
+    assert "at" not in columns(old_file, "failures") and columns(old_file, "runs")
+    reader = open_backend(old_file, StorageOptions(read_only=True))  # upgraded: readers accept it
+    try:
+        assert reader.failures().total == 3
+    finally:
+        reader.close()
+
+
+def heads(path) -> dict[str, int]:
+    """Record id -> length of the text kept in its head."""
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT r.id, length(json_extract(h.record, '$.text')) FROM report_heads h JOIN reports r USING (docid)"
+        ).fetchall()
+    conn.close()
+    return dict(rows)
+
+
+def test_long_texts_get_a_head_that_hits_read(tmp_path):
+    path = tmp_path / "reports.sqlite"
+    long_text = "政府信息公开工作。" * (HEAD_CHARS // 5)
+    backend = open_backend(path)
+    try:
+        backend.write(
+            [
+                {"id": "short", "title": "福建省报告", "text": "政府信息公开工作。"},
+                {"id": "long", "title": "广东省报告", "text": long_text + "行政复议"},
+            ]
+        )
+        assert heads(path) == {"long": HEAD_CHARS}
+        (hit,) = backend.search(SearchQuery(q="行政复议")).hits  # indexed whole, snippet from the head
+        assert hit.id == "long" and "<mark>" not in hit.snippet
+        assert backend.get("long")["text"] == long_text + "行政复议"  # the record itself is whole
+        backend.write([{"id": "long", "title": "广东省报告", "text": "改短了。"}])
+        assert heads(path) == {}
+    finally:
+        backend.close()
+
+
+def test_an_index_without_heads_gets_them_on_the_first_open_for_writing(tmp_path):
+    path = tmp_path / "reports.sqlite"
+    backend = open_backend(path)
+    backend.write([{"id": "long", "title": "广东省报告", "text": "政府信息公开工作。" * (HEAD_CHARS // 5)}])
+    backend.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE report_heads")
+    conn.close()
+    with pytest.raises(StorageUnavailable, match="bounded heads of long texts.*open it once for writing"):
+        open_backend(path, StorageOptions(read_only=True))
+    open_backend(path).close()
+    assert heads(path) == {"long": HEAD_CHARS}
+    reader = open_backend(path, StorageOptions(read_only=True))
+    try:
+        assert reader.search(SearchQuery(q="政府信息公开")).total == 1
+    finally:
+        reader.close()
