@@ -13,6 +13,8 @@ was interrupted.
 from __future__ import annotations
 
 import argparse
+import sqlite3
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +24,13 @@ from scrapy.settings import Settings
 from scrapy.utils.conf import feed_process_params_from_cli
 
 from crawler.errors import SeedError
+from crawler.pipelines import storage_target
 from crawler.seeds import load_seeds
 from crawler.spiders.reports import ReportsSpider
 from crawler.stats import RUN_ID, RUN_STATUS
+from indexer.errors import StorageUnavailable
+from indexer.logs import redact
+from indexer.storage import open_backend
 
 SETTINGS_MODULE = "crawler.settings"
 LOCAL_SETTINGS_MODULE = "crawler.settings_local"
@@ -107,8 +113,24 @@ def checked_settings(parser: argparse.ArgumentParser, args: argparse.Namespace) 
         parser.exit(EXIT_BAD_INPUT, f"{parser.prog}: error: {exc}\n")
 
 
+def storage_problem(settings: Settings) -> str | None:
+    """Why the storage target cannot be opened for writing (unreachable Elasticsearch, unwritable file), or None."""
+    target = storage_target(settings)
+    try:
+        if "://" not in target:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        open_backend(target).close()
+    except (StorageUnavailable, OSError, sqlite3.Error, ValueError) as exc:
+        return redact(f"cannot open the index {target}: {exc}")
+    return None
+
+
 def crawl(settings: Settings, args: argparse.Namespace) -> CrawlOutcome:
-    """Run the crawl to its end in this process."""
+    """Run the crawl to its end in this process (after checking that the index can be opened)."""
+    problem = storage_problem(settings)
+    if problem:
+        print(f"{Path(sys.argv[0]).name}: error: {problem}", file=sys.stderr)
+        return CrawlOutcome(started=False)
     process = AsyncCrawlerProcess(settings)
     crawler = process.create_crawler(ReportsSpider)
     process.crawl(crawler, seeds=str(args.seeds), portal=args.portal)

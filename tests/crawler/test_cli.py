@@ -85,6 +85,15 @@ def test_a_crawl_that_cannot_start_exits_1(tmp_path):
     run = reports_crawl(str(SAMPLE_SEEDS), "--portal", "http://127.0.0.1:9", "--db", "a-file/x.sqlite", cwd=tmp_path)
     assert run.returncode == 1, run.stderr[-3000:]
     assert "[Errno" in run.stderr and "'a-file'" in run.stderr  # the storage folder could not be made
+    assert run.stderr.count("\n") == 1 and run.stderr.startswith("reports-crawl: error: cannot open the index")
+
+
+def test_an_unreachable_index_is_one_line_without_the_password(tmp_path):
+    target = "http://indexer:s3cretpw@127.0.0.1:9/?alias=reports"
+    run = reports_crawl(str(SAMPLE_SEEDS), "--portal", "http://127.0.0.1:9", "--db", target, cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stderr.count("\n") == 1 and "cannot reach Elasticsearch" in run.stderr
+    assert "s3cretpw" not in run.stderr and "indexer:***@" in run.stderr
 
 
 def test_command_line_goes_on_top_of_the_chosen_settings_module():
