@@ -1,8 +1,9 @@
 """Search latency check for the SQLite backend on synthetic reports (not a unit test).
 
-Generates realistic synthetic annual reports with a fixed seed, indexes N of them into a
-temporary SQLite file through the backend's own ``write()``, then times several queries and
-prints p50/p95 in milliseconds.
+Generates realistic synthetic annual reports with a fixed seed (agencies reporting year after
+year), indexes N of them into a temporary SQLite file through the backend's own ``write()``, then
+times several queries and prints p50/p95 in milliseconds; then times the agency registry build
+(``rebuild_agencies``, as at the end of a crawl) and reads of timelines and agencies.
 
     python bench/search_latency.py --sizes 10000 100000
 """
@@ -17,11 +18,16 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
-from indexer.storage.base import SearchQuery
+from indexer.agencies.build import rebuild_agencies
+from indexer.agencies.identity import agency_key, agency_kind
+from indexer.agencies.registry import report_signals
+from indexer.model import Record
+from indexer.storage.base import AgencyQuery, SearchQuery
 from indexer.storage.facets import DEFAULT_FACETS
 from indexer.storage.sqlite.backend import SqliteBackend
 from indexer.tables import schema
@@ -190,6 +196,8 @@ class Region:
 def load_regions() -> list[Region]:
     """Read the administrative divisions bundled with cpca (a project dependency)."""
     spec = importlib.util.find_spec("cpca")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("cpca (a project dependency) is not installed")
     path = Path(spec.origin).parent / "resources" / "adcodes.csv"
     names: dict[str, str] = {}
     with open(path, encoding="utf-8") as f:
@@ -212,9 +220,9 @@ def _pick_agency(rng: random.Random, region: Region) -> tuple[str, str, str, Reg
     if level == "county" or region.city is None and level == "city":
         scoped, place = region, region.county
     elif level == "city":
-        scoped, place = replace(region, county=None), region.city
+        scoped, place = replace(region, county=None, code=region.code[:4] + "00"), region.city
     else:
-        scoped, place = replace(region, city=None, county=None), region.province
+        scoped, place = replace(region, city=None, county=None, code=region.code[:2] + "0000"), region.province
     return level, agency_type, f"{place}{agency_type}", scoped
 
 
@@ -252,43 +260,70 @@ def _text(rng: random.Random, year: int, fmt: str, agency: str, region: str) -> 
     return "\n".join(lines)
 
 
-def generate_records(n: int, seed: int = 20240601) -> Iterator[dict]:
-    """Yield `n` synthetic records shaped like record.schema.json (deterministic for a seed)."""
+FIRST_YEAR, LAST_YEAR = 2014, 2024  # years the synthetic agencies report on
+SKIPPED_YEAR_RATE = 0.1  # share of an agency's years without a report (the `missing` signal)
+
+
+def generate_records(n: int, seed: int = 20240601) -> Iterator[Record]:
+    """Yield `n` synthetic records shaped like record.schema.json (deterministic for a seed).
+
+    Agencies report year after year: each picked agency reports from a random first year to LAST_YEAR,
+    skipping a year now and then, so the agency registry has timelines of several years. Records carry
+    their agency id and own signals as build_record gives them.
+    """
     rng = random.Random(seed)
     regions = load_regions()
     weights = [1 + int(r.code[:2]) % 5 for r in regions]  # uneven provinces, stable per run
-    for i in range(n):
+    made = 0
+    while made < n:
         region = rng.choices(regions, weights=weights)[0]
         level, agency_type, agency, scoped = _pick_agency(rng, region)
-        year = rng.randint(2014, 2024)
-        fmt = "legacy" if year < 2019 else ("2019" if year < 2021 else "2021")
-        url = f"https://www.site{i % 997}.gov.cn/zwgk/zfxxgknb/{year + 1}01/t{year + 1}0115_{i}.html"
-        yield {
-            "id": hashlib.sha1(url.encode()).hexdigest()[:16],
-            "url": url,
-            "urls": [url],
-            "title": f"{agency}{year}年政府信息公开工作年度报告",
-            "agency": agency,
-            "agency_type": agency_type,
-            "level": level,
-            "province": scoped.province,
-            "city": scoped.city,
-            "county": scoped.county,
-            "region_code": region.code,
-            "report_year": year,
-            "published": f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}",
-            "format": fmt,
-            "text": _text(rng, year, fmt, agency, scoped.county or scoped.city or scoped.province),
-            "stats": None if fmt == "legacy" else _stats(rng, fmt, level),
-            "checks": [] if fmt == "legacy" else _checks(rng),
-            "source_format": "html",
-            "fetched_at": "2025-01-01T00:00:00+00:00",
-            "content_hash": None,
-            "version": 1,
-        }
+        for year in range(rng.randint(FIRST_YEAR, LAST_YEAR), LAST_YEAR + 1):
+            if made == n:
+                return
+            if rng.random() >= SKIPPED_YEAR_RATE:
+                yield _record(rng, made, year, agency, agency_type, level, scoped)
+                made += 1
+
+
+def _record(rng: random.Random, i: int, year: int, agency: str, agency_type: str, level: str, scoped: Region) -> Record:
+    """One synthetic report of `agency` on `year`."""
+    fmt = "legacy" if year < 2019 else ("2019" if year < 2021 else "2021")
+    url = f"https://www.site{i % 997}.gov.cn/zwgk/zfxxgknb/{year + 1}01/t{year + 1}0115_{i}.html"
+    record: Record = {  # type: ignore[typeddict-item]  # synthetic stats and checks: plain dicts of the same shape
+        "id": hashlib.sha1(url.encode()).hexdigest()[:16],
+        "url": url,
+        "urls": [url],
+        "title": f"{agency}{year}年政府信息公开工作年度报告",
+        "agency": agency,
+        "agency_type": agency_type,
+        "level": level,
+        "province": scoped.province,
+        "city": scoped.city,
+        "county": scoped.county,
+        "region_code": scoped.code,
+        "report_year": year,
+        "published": f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}",
+        "format": fmt,
+        "text": _text(rng, year, fmt, agency, scoped.county or scoped.city or scoped.province),
+        "stats": None if fmt == "legacy" else _stats(rng, fmt, level),
+        "checks": [] if fmt == "legacy" else _checks(rng),
+        "source_format": "html",
+        "fetched_at": "2025-01-01T00:00:00+00:00",
+        "content_hash": None,
+        "version": 1,
+    }
+    key = agency_key(agency, scoped.code)
+    return {
+        **record,
+        "agency_id": key.id if key else None,
+        "signals": report_signals(record, agency_kind(key.name) if key else None),
+    }
 
 
 NEW = "applications.new_received.total"
+REGISTRY_TODAY = date(2025, 6, 1)  # reports on 2024 are due: the registry's years end there
+TIMELINE_SAMPLE = 500  # agencies whose timeline is read
 FACETS_WITH_NUMBERS = (*DEFAULT_FACETS, NEW, "review.total")
 
 
@@ -351,9 +386,12 @@ def run(size: int, repeats: int, seed: int, batch: int) -> None:
         backend = SqliteBackend(path)
         sample: list[dict] = []
         started = time.perf_counter()
-        chunk: list[dict] = []
+        chunk: list[Record] = []
+        agency_ids: set[str] = set()
         for rec in generate_records(size, seed):
             chunk.append(rec)
+            if (agency_id := rec.get("agency_id")) is not None:
+                agency_ids.add(agency_id)
             if len(sample) < SAMPLE_SIZE and any(t in rec["text"] for t in RARE_TERMS):
                 sample.append({k: v for k, v in rec.items() if k != "stats"})
             if len(chunk) >= batch:
@@ -382,7 +420,47 @@ def run(size: int, repeats: int, seed: int, batch: int) -> None:
                     f"{name:<24}{statistics.median(values):9.1f}{_percentile(values, 95):9.1f}"
                     f"{max(values):9.1f}{statistics.median(totals):13,.0f}"
                 )
+        time_registry(backend, sorted(agency_ids), random.Random(seed), repeats)
         backend.close()
+
+
+def time_registry(backend: SqliteBackend, agency_ids: list[str], rng: random.Random, repeats: int) -> None:
+    """Time the agency registry build (first, then again with nothing changed), timelines and agency queries."""
+    started = time.perf_counter()
+    summary = rebuild_agencies(backend, REGISTRY_TODAY)
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    rebuild_agencies(backend, REGISTRY_TODAY)
+    again = time.perf_counter() - started
+    print(
+        f"agency registry: {summary.agencies:,} agencies from {summary.reports:,} reports, "
+        f"built and saved in {first:.1f}s, rebuilt with nothing changed in {again:.1f}s"
+    )
+    sample = rng.sample(agency_ids, min(TIMELINE_SAMPLE, len(agency_ids)))
+    some = backend.agency(sample[0])
+    province = some["province"] if some else None
+    reads: dict[str, Callable[[str], object]] = {
+        "timeline(id)": backend.timeline,
+        "agency(id) + timeline(id)": lambda agency_id: (backend.agency(agency_id), backend.timeline(agency_id)),
+        "agencies: all, facets": lambda _: backend.agencies(AgencyQuery()),
+        "agencies: q + signal": lambda _: backend.agencies(AgencyQuery(q="民政", filters={"signal": ["late"]})),
+        "agencies: province+kind": lambda _: backend.agencies(
+            AgencyQuery(filters={"province": [str(province)], "kind": ["部门"]})
+        ),
+    }
+    print(f"{'registry read':<26}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'reads':>8}")
+    for name, read in reads.items():
+        ids = sample * max(1, repeats // 10) if "id" in name else sample[:repeats]
+        read(ids[0])  # warm the caches
+        values = []
+        for agency_id in ids:
+            t0 = time.perf_counter()
+            read(agency_id)
+            values.append((time.perf_counter() - t0) * 1000)
+        print(
+            f"{name:<26}{statistics.median(values):9.2f}{_percentile(values, 95):9.2f}"
+            f"{max(values):9.1f}{len(values):8,}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

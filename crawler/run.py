@@ -6,8 +6,9 @@ the runs a crawl that is gone left "running" as "interrupted", and saves the new
 While crawling it counts requests, responses and 304s per seed from Scrapy's signals (the stats
 keys are in crawler/stats.py), shows progress (a live table on a terminal, else a log line per
 active portal every REPORTS_PROGRESS_INTERVAL seconds: crawler/progress.py) and saves the running
-run at that interval. When the crawl closes it stores a `no_column` failure for each reached seed
-where no 年报 column was found, saves the run with its end and status, and logs the summary table.
+run at that interval. When the crawl closes (after the pipelines' last write) it stores a `no_column`
+failure for each reached seed where no 年报 column was found, rebuilds the agency registry from every
+stored report (indexer.agencies.build), saves the run with its end and status, and logs the summary table.
 
 Status: "finished"; "failed" when no page of any seed could be fetched (reports-crawl exits 3);
 "interrupted" when the crawl was stopped before its end, or when a later crawl finds it still
@@ -31,6 +32,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from scrapy.utils.asyncio import create_looping_call
 
+from indexer.agencies.build import rebuild_agencies
 from indexer.model import PortalRun, Run, RunStatus
 from indexer.storage import Backend, open_backend
 
@@ -176,6 +178,7 @@ class RunRecorder:
         """Record seeds without a 年报 column, save the finished run, log its summary."""
         self._stop_progress()
         self._record_missing_columns()
+        self._rebuild_agencies()
         run = self.snapshot(final_status(reason, bool(self.reached)), iso_time(utc_now()))
         self.stats.set_value(RUN_STATUS, run["status"])
         try:
@@ -237,6 +240,17 @@ class RunRecorder:
                 }
             )
             self.stats.inc_value(portal_key(name, "failures/no_column"))
+
+    def _rebuild_agencies(self) -> None:
+        """Rebuild the agencies, timelines and signals from every stored report; log how long it took."""
+        if self.backend is None:
+            return
+        try:
+            summary = rebuild_agencies(self.backend, utc_now().date())
+        except Exception:  # the run must still be saved; the registry can be rebuilt by hand
+            logger.exception("Agency registry not rebuilt (reports-index agencies rebuilds it)")
+            return
+        logger.info("Agency registry rebuilt: %s", summary.line())
 
     def _release(self) -> None:
         """Close the backend and let go of the crawl lock."""

@@ -8,9 +8,12 @@ stats keys and their official labels are in tables/schema.py.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import (
+    Literal,
+    NotRequired,  # pydantic reads TypedDicts from typing_extensions on < 3.12
+)
 
-from typing_extensions import TypedDict  # pydantic reads TypedDicts from typing_extensions on Python < 3.12
+from typing_extensions import TypedDict
 
 Number = int | float
 Cell = Number | None  # a table cell: null when blank, printed as — / 无, or not readable with certainty
@@ -148,6 +151,9 @@ class Record(TypedDict):
     fetched_at: str | None
     content_hash: str | None  # sha256 of the cleaned text
     version: int | None  # 1, then +1 each time the cleaned text changed
+    # Absent from records stored before agencies existed (read as null / []); build_record always sets them.
+    agency_id: NotRequired[str | None]  # the publishing body across years (indexer/agencies/identity.py)
+    signals: NotRequired[list[Signal]]  # what watchdogs look for; the agency registry build completes them
 
 
 # --------------------------------------------------------------------------- crawl bookkeeping

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 
 from typing_extensions import TypedDict
 
+from indexer.agencies.identity import agency_key, agency_kind
+from indexer.agencies.registry import report_signals
 from indexer.clean.page import CleanText, clean_page
 from indexer.config import DEFAULT_MAX_TEXT_CHARS
 from indexer.errors import NotAReport, UnreadablePage
@@ -136,7 +138,8 @@ def build_record(
         max_text_chars: characters of cleaned text the record keeps (REPORTS_MAX_TEXT_CHARS); fields,
             tables and content_hash are read from the whole text, `text_truncated_from` says when it was cut.
 
-    Returns the record (validates against docs/record.schema.json; stats None for legacy reports).
+    Returns the record (validates against docs/record.schema.json; stats None for legacy reports), with its
+    agency id and own signals (docs/AGENCIES.md).
     Raises NotAReport(reason) for readable non-reports and UnreadablePage for undecodable input.
     """
     page, cleaned = prepare(source, source_format)
@@ -151,7 +154,8 @@ def build_record(
             "%s: text cut to %d of %d characters", url or "page without URL", max_text_chars, len(fields["text"])
         )
         fields["text"] = fields["text"][:max_text_chars]
-    return {
+    key = agency_key(fields["agency"], fields["region_code"])
+    record: Record = {
         "id": record_id(canonical, content_hash),
         "url": canonical or "",
         "urls": [canonical] if canonical else [],
@@ -163,4 +167,9 @@ def build_record(
         "fetched_at": _timestamp(fetched_at),
         "content_hash": content_hash,
         "version": RECORD_VERSION,
+        "agency_id": key.id if key else None,
+        "signals": [],
     }
+    # the report's own signals (the registry build adds those comparing it with last year's)
+    record["signals"] = report_signals(record, agency_kind(key.name) if key else None)
+    return record

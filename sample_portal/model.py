@@ -17,11 +17,12 @@ KIND_MISSING = "missing"
 
 @dataclass(frozen=True)
 class Region:
-    """Administrative region a site belongs to (None where the gold leaves it out)."""
+    """Administrative region of a site or a body (names None where the gold leaves them out)."""
 
     province: str
     city: str | None
     county: str | None
+    code: str  # the 6-digit division code of the deepest part named (of the province when only it is)
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,22 @@ class Block:
 
 @dataclass(frozen=True)
 class ReportFacts:
-    """Ground-truth fields of a real report (what the indexer should extract)."""
+    """Ground-truth fields of a report (what the indexer should extract), and what the portal made it say."""
 
-    agency: str
+    agency: str  # the name the report prints
     agency_type: str | None
     report_year: int
     format: str  # "2019", "2021", "legacy"
-    stats: dict | None
+    stats: dict | None  # None printed in a table cell left blank
+    body: str | None = None  # which body of its region published it, when its agency_type does not tell
+    region: Region | None = None  # the body's region, when it is not the site's
+    failed_checks: tuple[str, ...] = ()  # consistency rules its own tables break (hand-read gold)
+    stated_new_received: int | None = None  # new applications its prose states, when not the table's number
+    copied: bool = False  # its prose repeats the same body's report on the year before, new years and numbers
+
+    def body_of(self, site_region: Region) -> tuple[str, str]:
+        """Return the publishing body: its region code and what tells it from the region's other bodies."""
+        return (self.region or site_region).code, self.body or self.agency_type or self.agency
 
 
 @dataclass(frozen=True)

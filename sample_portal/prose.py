@@ -26,9 +26,11 @@ FOCUS = (
 
 
 def self_word(agency: str) -> str:
-    """Return how the agency calls itself (我局 / 我委 / 我区 / 我市)."""
+    """Return how the agency calls itself (我局 / 我委 / 我镇 / 我区 / 我市)."""
     if agency.endswith("委员会"):
         return "我委"
+    if agency.endswith("镇人民政府"):
+        return "我镇"
     if agency.endswith("人民政府"):
         return "我市" if "市人民政府" in agency and "区" not in agency else "我区"
     return "我局"
@@ -97,10 +99,19 @@ def legacy_blocks(rng: random.Random, agency: str, year: int, signed: date, ment
     return blocks
 
 
-def _overview(rng: random.Random, agency: str, year: int, stats: dict, topics: set[str]) -> list[Block]:
-    """Return section 一 (总体情况) of a 2019/2021-format report."""
+def received_phrase(stats: dict, stated: int | None) -> str:
+    """Say how many applications came in: the table's 本年新收, or another number the report states."""
+    if stated is None:
+        return f"全年新收政府信息公开申请{stats['applications']['new_received']['total']}件"
+    return f"全年共收到政府信息公开申请{stated}件"
+
+
+def _overview(
+    rng: random.Random, agency: str, year: int, stats: dict, topics: set[str], stated: int | None
+) -> list[Block]:
+    """Return section 一 (总体情况) of a 2019/2021-format report (`stated`: a received count other than the table's)."""
     me = self_word(agency)
-    received = stats["applications"]["new_received"]["total"]
+    received = received_phrase(stats, stated)
     items = [
         Block(
             "p",
@@ -114,11 +125,11 @@ def _overview(rng: random.Random, agency: str, year: int, stats: dict, topics: s
             Block(
                 "p",
                 f"（二）依申请公开。{me}严格按照受理、审查、办理、答复等程序规范办理依申请公开工作，"
-                f"全年新收政府信息公开申请{received}件，均在法定期限内答复。",
+                f"{received}，均在法定期限内答复。",
             )
         )
     else:
-        items.append(Block("p", f"（二）申请办理。全年新收政府信息公开申请{received}件，均在法定期限内作出答复。"))
+        items.append(Block("p", f"（二）申请办理。{received}，均在法定期限内作出答复。"))
     items.append(
         Block(
             "p",
@@ -148,9 +159,16 @@ def _overview(rng: random.Random, agency: str, year: int, stats: dict, topics: s
 
 
 def standard_blocks(
-    rng: random.Random, agency: str, year: int, fmt: str, stats: dict, tables: dict[str, str], signed: date | None
+    rng: random.Random,
+    agency: str,
+    year: int,
+    fmt: str,
+    stats: dict,
+    tables: dict[str, str],
+    signed: date | None,
+    stated_received: int | None = None,
 ) -> list[Block]:
-    """Return a 2019/2021-format report: prose sections around the three tables."""
+    """Return a 2019/2021-format report: prose sections around the three tables (`stated_received`: see _overview)."""
     topics = {t for t in ("依申请公开", "政策解读", "行政复议") if rng.random() < 0.5}
     me = self_word(agency)
     blocks: list[Block] = []
@@ -158,7 +176,7 @@ def standard_blocks(
         blocks.append(
             Block("p", f"本报告根据《中华人民共和国政府信息公开条例》要求编制，统计数据从{year}年1月1日至12月31日。")
         )
-    blocks += _overview(rng, agency, year, stats, topics)
+    blocks += _overview(rng, agency, year, stats, topics, stated_received)
     blocks += [
         Block("heading", "二、主动公开政府信息情况"),
         Block("html", tables["proactive"]),

@@ -92,8 +92,10 @@ SUIT_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 SUIT_HEADERS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 
 
-def format_number(value: int | float) -> str:
-    """Print a number the way report tables do (no trailing .0)."""
+def format_number(value: int | float | None) -> str:
+    """Print a number the way report tables do (no trailing .0; a cell left blank is empty)."""
+    if value is None:
+        return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

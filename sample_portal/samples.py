@@ -94,6 +94,11 @@ def load_sample(key: str, half_width: bool) -> Sample:
     title_first = "年度报告" in lines[0] and len(lines[0].strip()) < 40
     tables = render_tables(gold["stats"], gold["format"], half_width=half_width)
     facts = ReportFacts(
-        gold["agency"], agency_type_of(gold["agency"]), gold["report_year"], gold["format"], gold["stats"]
+        gold["agency"],
+        agency_type_of(gold["agency"]),
+        gold["report_year"],
+        gold["format"],
+        gold["stats"],
+        failed_checks=tuple(gold["failed_checks"]),
     )
     return Sample(key, facts, gold["published"], tuple(text_blocks(lines, tables, title_first)), title_first)

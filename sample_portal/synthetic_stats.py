@@ -53,13 +53,18 @@ def _column_counts(rng: random.Random, scale: int) -> dict[str, int]:
     return counts
 
 
-def applications_stats(rng: random.Random, fmt: str, scale: int) -> dict:
-    """Return table 三 where 一+二 = 三(七) + 四 and each row adds up to its total."""
+def applications_stats(
+    rng: random.Random, fmt: str, scale: int, new_received: dict | None = None, carried_over: dict | None = None
+) -> dict:
+    """Return table 三 where 一+二 = 三(七) + 四 and each row adds up to its total (一, 二 drawn unless given)."""
     rows_meta = _result_rows(fmt)
     keys = [k for k, _ in rows_meta]
     weights = [w for _, w in rows_meta]
-    new = _column_counts(rng, scale)
-    carried = {c: (rng.randint(0, 2) if c == "natural_person" else 0) for c in APPLICANTS}
+    new = dict(new_received) if new_received is not None else _column_counts(rng, scale)
+    if carried_over is not None:
+        carried = {c: carried_over.get(c, 0) for c in APPLICANTS}
+    else:
+        carried = {c: (rng.randint(0, 2) if c == "natural_person" else 0) for c in APPLICANTS}
     table: dict[str, dict[str, int]] = {k: dict.fromkeys(APPLICANTS, 0) for k in keys}
     forward = {}
     for column in APPLICANTS:
@@ -137,10 +142,12 @@ def proactive_stats(rng: random.Random, fmt: str, busy: bool) -> dict:
     return proactive
 
 
-def report_stats(rng: random.Random, fmt: str, busy: bool) -> dict:
-    """Return a full stats object (RECORD.md shape) for a 2019- or 2021-format report."""
+def report_stats(
+    rng: random.Random, fmt: str, busy: bool, new_received: dict | None = None, carried_over: dict | None = None
+) -> dict:
+    """Return a full stats object (RECORD.md shape) for a 2019- or 2021-format report (table 三 一/二 as given)."""
     return {
         "proactive": proactive_stats(rng, fmt, busy),
-        "applications": applications_stats(rng, fmt, 3 if busy else 1),
+        "applications": applications_stats(rng, fmt, 3 if busy else 1, new_received, carried_over),
         **suits_stats(rng, busy),
     }

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+from .agency_truth import agencies_truth
 from .model import KIND_LOOKALIKE, KIND_MISSING, KIND_REPORT, Document, Hosts, Portal
 from .sites.hostile import hostile_base, hostile_truth, robots_down_base
 
 
 def report_truth(doc: Document, portal: Portal, base_url: str) -> dict:
-    """Return the truth entry of one report."""
-    region = portal.regions[doc.site]
+    """Return the truth entry of one report (its body's region, which is its site's unless the facts say)."""
     facts = doc.facts
     if facts is None:
         raise ValueError(f"report {doc.path} has no facts")
+    region = facts.region or portal.regions[doc.site]
     return {
         "url": base_url + doc.record_path,
         "site": doc.site,
@@ -25,6 +28,7 @@ def report_truth(doc: Document, portal: Portal, base_url: str) -> dict:
         "published": doc.published.isoformat() if doc.published else None,
         "format": facts.format,
         "stats": facts.stats,
+        "failed_checks": list(facts.failed_checks),
         "source_format": doc.source_format,
     }
 
@@ -42,15 +46,18 @@ def file_truth(doc: Document, base_url: str) -> list[dict]:
     ]
 
 
-def portal_truth(portal: Portal, hosts: Hosts) -> dict:
-    """Return {reports, lookalikes, missing, files, hostile …} with absolute URLs under the portal's base URL.
+def portal_truth(portal: Portal, hosts: Hosts, today: date | None = None) -> dict:
+    """Return {reports, lookalikes, missing, files, hostile …, agencies} with absolute URLs under the portal's base URL.
 
     A report published only as an attachment is listed under its file's URL (the record's URL);
     `files` lists every attachment with the page linking it and whether it is the report or a copy.
     The hostile site (crawled apart, at `hostile_portal`) lists what must happen to each of its URLs.
+    `agencies` lists every publishing body with its timeline up to the latest year already due on
+    `today` (default: the UTC day asked, as crawls count it), which the truth also states (agency_truth.py).
     """
     base = hosts.base_url.rstrip("/")
     docs = portal.documents
+    today = today or datetime.now(UTC).date()
     return {
         "reports": [report_truth(d, portal, base) for d in docs if d.kind == KIND_REPORT],
         "lookalikes": [
@@ -61,4 +68,6 @@ def portal_truth(portal: Portal, hosts: Hosts) -> dict:
         "hostile_portal": hostile_base(hosts),
         "robots_unreachable": robots_down_base(hosts),
         "hostile": hostile_truth(portal, hosts),
+        "today": today.isoformat(),
+        "agencies": agencies_truth(portal, base, today),
     }

@@ -37,6 +37,8 @@ Try:
   curl -s -G '$API/search' --data-urlencode 'q=依申请公开' --data-urlencode 'province=吉林省' -d sort=-published
   curl -s -G '$API/search' -d report_year=2023 -d facets=agency_type -d size=5
   curl -s '$API/reports/<id from a search hit>'
+  curl -s -G '$API/agencies' -d signal=late -d facets=signal          (agencies across the years)
+  curl -s '$API/agencies/<id>/timeline'                               (one agency, year by year)
   open $API/docs for the interactive OpenAPI page
 EOT
 "$BIN/reports-api" --host 127.0.0.1 --port "$API_PORT" --db "$DB"

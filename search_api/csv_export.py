@@ -1,4 +1,4 @@
-"""CSV downloads (GET /search.csv, GET /failures.csv): UTF-8 with a BOM, streamed, capped, honest about the cap.
+"""CSV downloads (GET /search.csv, GET /failures.csv, GET /agencies/{id}/timeline.csv): UTF-8 with a BOM, streamed, capped, honest about the cap.
 
 A capped download says so three ways: X-Total-Count (all matches), X-Row-Count (rows sent) and
 X-Truncated headers, an X-Export-Note header, and a last row starting with `#`. Text cells that a
@@ -25,6 +25,13 @@ def text_cell(value: object) -> str:
     """A text cell, defused so a spreadsheet never runs it as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def number_cell(value: int | float | None) -> str:
+    """A number cell: integers without a decimal point, empty when missing."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def csv_chunks(header: list[str], rows: Iterable[list[str]], note: str | None) -> Iterator[str]:

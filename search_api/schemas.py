@@ -1,30 +1,34 @@
-"""Request and response models of the search API; the report models are built from indexer.model.Record."""
+"""Request and response models of the search API; the report and agency models are built from indexer.model types."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import Annotated, Any, Literal, get_args, get_type_hints
+from typing import Annotated, Any, Literal, NotRequired, get_args, get_origin, get_type_hints
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 
 from indexer.config import DEFAULT_MAX_TEXT_CHARS
+from indexer.model import Agency as RegistryAgency
+from indexer.model import AgencyKind, FailureKind, Format, Level, Number, Record, SignalName
 from indexer.model import Failure as CrawlFailure
-from indexer.model import FailureKind, Format, Level, Record
 from indexer.model import Run as CrawlRun
+from indexer.model import TimelineYear as RegistryTimelineYear
 from indexer.runs import RunSummary as CrawlRunSummary
 from indexer.storage import SearchQuery
-from indexer.storage.base import MAX_FAILURES_WINDOW, SORT_KEYS
+from indexer.storage.base import MAX_FAILURES_WINDOW, SORT_KEYS, AgencyQuery
 from indexer.storage.facets import (
+    AGENCY_FACETS,
     ALL_FACETS,
     DEFAULT_FACETS,
     FAILED_CHECK,
     HAS_FAILED_CHECKS,
-    KEYWORD_FACETS,
+    KEYWORD_FIELDS,
+    SIGNAL,
     check_value,
 )
-from indexer.storage.plan import MAX_CONDITION_LENGTH, parse_condition
-from indexer.tables.numbers import NUMBER_NAMES
+from indexer.storage.plan import MAX_AGENCY_WORD, MAX_CONDITION_LENGTH, parse_condition
+from indexer.tables.numbers import HEADLINE_NUMBERS, NUMBER_NAMES
 from indexer.tables.schema import CHECK_RULES
 
 MAX_Q_LENGTH = 500
@@ -38,6 +42,10 @@ RuleName = Literal[CHECK_RULES]  # type: ignore[valid-type]
 FilterValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 FilterList = Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
+AgencyId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^ag[0-9a-f]{16}$")]
+SignalList = Annotated[list[SignalName], Field(max_length=MAX_FILTER_VALUES)]
+AgencyFacetName = Literal[AGENCY_FACETS]  # type: ignore[valid-type]
+SIGNAL_HELP = f"signals of which one is present (repeat = any of them): {', '.join(get_args(SignalName))}"
 
 
 def _valid_condition(text: str) -> str:
@@ -64,6 +72,12 @@ class QueryParams(BaseModel):
     agency_type: FilterList = []
     level: Annotated[list[Level], Field(max_length=MAX_FILTER_VALUES)] = []
     format: Annotated[list[Format], Field(max_length=MAX_FILTER_VALUES)] = []
+    agency_id: Annotated[list[AgencyId], Field(max_length=MAX_FILTER_VALUES)] = Field(
+        [],
+        description="reports of this agency, whatever name variant each uses (GET /agencies; repeat = any of them)",
+        examples=[["ag62f35278e5ad65c4"]],
+    )
+    signal: SignalList = Field([], description=SIGNAL_HELP, examples=[["late", "cross_year"]])
     has_failed_checks: bool | None = Field(
         None, description="true: some consistency check failed; false: every evaluated check passed"
     )
@@ -92,11 +106,13 @@ class QueryParams(BaseModel):
 
     def to_query(self) -> SearchQuery:
         """The backend-neutral query for these parameters (first page, no facets)."""
-        filters = {f: [str(v) for v in getattr(self, f)] for f in KEYWORD_FACETS if getattr(self, f)}
+        filters = {f: [str(v) for v in getattr(self, f)] for f in KEYWORD_FIELDS if getattr(self, f)}
         if self.has_failed_checks is not None:
             filters[HAS_FAILED_CHECKS] = [check_value(self.has_failed_checks)]
         if self.failed_check:
             filters[FAILED_CHECK] = list(self.failed_check)
+        if self.signal:
+            filters[SIGNAL] = list(self.signal)
         return SearchQuery(
             q=self.q,
             filters=filters,
@@ -115,8 +131,10 @@ class SearchParams(QueryParams):
     size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
     facets: Annotated[list[FacetName], Field(max_length=MAX_FILTER_VALUES)] = Field(
         list(DEFAULT_FACETS),
-        description="facets to count: keyword fields, has_failed_checks, failed_check, "
-        "or a number name (range buckets 0, 1-9, 10-99, 100-999, 1000+)",
+        description="facets to count: keyword fields, has_failed_checks, failed_check, agency (agency ids, "
+        "each labelled with the agency's name), signal, or a number name (range buckets 0, 1-9, 10-99, 100-999, "
+        "1000+); default: the keyword fields but agency, has_failed_checks and failed_check",
+        examples=[["province", "agency", "signal"]],
     )
 
     def to_query(self) -> SearchQuery:
@@ -134,11 +152,19 @@ class ExportParams(QueryParams):
 def record_fields(*, without: Collection[str] = ()) -> dict[str, Any]:
     """The fields of indexer.model.Record with their types, as pydantic field definitions, except `without`.
 
-    A field that may be null defaults to null, so a record stored without it (written by hand, or
-    before the field existed) is still served.
+    A field that may be null defaults to null, and a list a record may lack (`signals`) to an empty
+    list, so a record stored without it (written by hand, or before the field existed) is still served.
     """
     hints = get_type_hints(Record)
-    return {name: (hint, None if _nullable(hint) else ...) for name, hint in hints.items() if name not in without}
+    optional = {n for n, h in get_type_hints(Record, include_extras=True).items() if get_origin(h) is NotRequired}
+    return {name: (hint, _default(hint, name in optional)) for name, hint in hints.items() if name not in without}
+
+
+def _default(hint: object, optional: bool) -> Any:
+    """Null for a nullable field, [] for a list older records may lack, otherwise required."""
+    if _nullable(hint):
+        return None
+    return Field(default_factory=list) if optional else ...
 
 
 def _nullable(hint: object) -> bool:
@@ -176,14 +202,22 @@ ReportHit = create_model(
     **record_fields(without=HIT_OMITS),
     score=(float | None, Field(description="relevance, higher is better; null when not ranked")),
     snippet=(str, Field(description="HTML: escaped original text, matches in <mark>")),
+    figures=(
+        dict[str, Number | None],
+        Field(
+            description=f"numbers of the report by their searchable names: {', '.join(HEADLINE_NUMBERS)}, then every "
+            "number the query's `where` conditions or sort use (null where the report lacks the cells)"
+        ),
+    ),
 )
 
 
 class FacetValue(BaseModel):
-    """One facet value and how many results have it."""
+    """One facet value, how many results have it, and a label for a person where the value is a code."""
 
     value: str
     count: int
+    label: Annotated[str | None, Field(description="agency: the agency's name; signal: the signal in Chinese")] = None
 
 
 class SearchResponse(BaseModel):
@@ -296,3 +330,85 @@ class FailuresResponse(BaseModel):
     total: int
     page: int
     size: int
+
+
+# --------------------------------------------------------------------------- agencies
+Agency = create_model(
+    "Agency",
+    __doc__="One publishing body across the years, whatever name variant each year's report uses "
+    "(indexer.model.Agency; docs/AGENCIES.md).",
+    **get_type_hints(RegistryAgency),
+)
+TimelineYear = create_model(
+    "TimelineYear",
+    __doc__="One year of an agency's timeline: its report (or none), deadline, figures, change from the year "
+    "before and signals (indexer.model.TimelineYear).",
+    **get_type_hints(RegistryTimelineYear),  # signals: indexer.model.Signal, as a report's
+)
+AgencyQ = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_Q_LENGTH)]
+
+
+class AgencyParams(BaseModel):
+    """Query parameters of GET /agencies; filters repeat (`kind=政府&kind=部门` = either)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: AgencyQ = Field(
+        "",
+        description=f"words (space-separated, each at most {MAX_AGENCY_WORD} characters), each found in one of the "
+        "agency's name variants or its province/city/county; empty lists every agency",
+        examples=["绿园区 民政局"],
+    )
+    province: FilterList = Field([], description="the agency's province (repeat = any of them)", examples=[["吉林省"]])
+    city: FilterList = Field([], description="the agency's city (repeat = any of them)", examples=[["长春市"]])
+    county: FilterList = Field([], description="the agency's county (repeat = any of them)", examples=[["绿园区"]])
+    level: Annotated[list[Level], Field(max_length=MAX_FILTER_VALUES)] = Field(
+        [], description="province, city, county, township or central", examples=[["county"]]
+    )
+    agency_type: FilterList = Field([], description="kind of body, e.g. 民政局, 人民政府", examples=[["民政局"]])
+    kind: Annotated[list[AgencyKind], Field(max_length=MAX_FILTER_VALUES)] = Field(
+        [], description="政府 (its report is due 31 March) or 部门 (31 January, from 2019 on)", examples=[["部门"]]
+    )
+    signal: SignalList = Field(
+        [], description=f"agencies with one of these signals in any year: {SIGNAL_HELP}", examples=[["late", "missing"]]
+    )
+    signal_year: Year | None = Field(
+        None,
+        description="count only the signals of this report year, in the `signal` filter and facet "
+        "(`signal=missing&signal_year=2025`: the agencies that did not publish their report on 2025)",
+        examples=[2025],
+    )
+    facets: Annotated[list[AgencyFacetName], Field(max_length=MAX_FILTER_VALUES)] = Field(
+        list(AGENCY_FACETS), description="facets to count", examples=[["province", "signal"]]
+    )
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="page number, from 1", examples=[2])
+    size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description=f"agencies per page (≤ {MAX_PAGE_SIZE})", examples=[50])
+
+    def to_query(self) -> AgencyQuery:
+        """The backend-neutral agencies query for these parameters."""
+        filters = {f: [str(v) for v in getattr(self, f)] for f in AGENCY_FACETS if getattr(self, f)}
+        return AgencyQuery(
+            q=self.q,
+            filters=filters,
+            signal_year=self.signal_year,
+            offset=(self.page - 1) * self.size,
+            limit=self.size,
+            facets=tuple(dict.fromkeys(self.facets)),
+        )
+
+
+class AgenciesResponse(BaseModel):
+    """One page of agencies (by name), how many match, and the facet counts."""
+
+    data: list[Agency]  # type: ignore[valid-type]  # a model built from indexer.model.Agency
+    total: int
+    facets: dict[str, list[FacetValue]]
+    page: int
+    size: int
+
+
+class TimelineResponse(BaseModel):
+    """An agency and its years, from its first report to the latest year whose deadline has passed."""
+
+    agency: Agency  # type: ignore[valid-type]  # a model built from indexer.model.Agency
+    years: list[TimelineYear]  # type: ignore[valid-type]  # a model built from indexer.model.TimelineYear

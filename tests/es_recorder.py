@@ -161,6 +161,8 @@ def _index_route(state: EsState, req: Request, name: str, rest: list[str]) -> tu
         }
     if action == "_count":
         return 200, {"count": 0}
+    if action == "_delete_by_query":
+        return 200, {"deleted": 0, "failures": []}
     return 404, {"error": {"type": "not_handled", "reason": req.path}, "status": 404}
 
 

@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -26,50 +28,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def portal():
+@contextmanager
+def serving_portal() -> Iterator[str]:
+    """Run the sample portal on a free port; yield its base URL."""
     server, base_url = start_server("127.0.0.1", 0)
-    yield base_url
-    server.shutdown()
-    server.server_close()
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
-@pytest.fixture(scope="module")
-def truth(portal):
-    return httpx.get(f"{portal}/_truth.json").json()
-
-
-@pytest.fixture(scope="module")
-def crawled_db(portal, tmp_path_factory):
-    db = tmp_path_factory.mktemp("e2e") / "reports.sqlite"
+def crawl_into(db: Path, portal: str) -> None:
+    """Crawl the sample portal's seeds into the SQLite file `db` with `scrapy crawl reports`."""
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings_local", REPORTS_DB=str(db))
-    cmd = [
-        sys.executable,
-        "-m",
-        "scrapy",
-        "crawl",
-        "reports",
-        "-a",
-        "seeds=seeds/sample_portal.yaml",
-        "-a",
-        f"portal={portal}",
-        "-L",
-        "WARNING",
-    ]
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "reports", "-a", "seeds=seeds/sample_portal.yaml"]
+    cmd += ["-a", f"portal={portal}", "-L", "WARNING"]
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    return db
 
 
-@pytest.fixture(scope="module")
-def api(crawled_db):
+@contextmanager
+def serving_api(db: Path) -> Iterator[httpx.Client]:
+    """Run the search API on `db` in its own process; yield a client of it."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "search_api", "--host", "127.0.0.1", "--port", str(port), "--db", str(crawled_db)],
+        [sys.executable, "-m", "search_api", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    assert proc.stderr is not None
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -80,14 +69,40 @@ def api(crawled_db):
     else:
         proc.kill()
         pytest.fail("search API did not start: " + proc.stderr.read().decode()[-2000:])
-    with httpx.Client(base_url=base, timeout=10) as client:
+    try:
+        with httpx.Client(base_url=base, timeout=10) as client:
+            yield client
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def portal() -> Iterator[str]:
+    with serving_portal() as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def truth(portal: str) -> dict:
+    return httpx.get(f"{portal}/_truth.json").json()
+
+
+@pytest.fixture(scope="module")
+def crawled_db(portal: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("e2e") / "reports.sqlite"
+    crawl_into(db, portal)
+    return db
+
+
+@pytest.fixture(scope="module")
+def api(crawled_db: Path) -> Iterator[httpx.Client]:
+    with serving_api(crawled_db) as client:
         yield client
-    proc.terminate()
-    proc.wait(timeout=10)
-    proc.stderr.close()
 
 
-def all_hits(api, **params) -> list[dict]:
+def all_hits(api: httpx.Client, **params: str) -> list[dict]:
     """Page through /search and return every hit."""
     hits, page = [], 1
     while True:
@@ -98,7 +113,7 @@ def all_hits(api, **params) -> list[dict]:
         page += 1
 
 
-def test_every_report_found_and_no_lookalike(api, truth):
+def test_every_report_found_and_no_lookalike(api: httpx.Client, truth: dict) -> None:
     stored = {hit["url"] for hit in all_hits(api)}
     expected = {r["url"] for r in truth["reports"]}
     assert expected - stored == set(), "reports missed by the crawl"
@@ -106,7 +121,7 @@ def test_every_report_found_and_no_lookalike(api, truth):
     assert not stored & {l["url"] for l in truth["lookalikes"]}
 
 
-def test_facet_counts_equal_ground_truth(api, truth):
+def test_facet_counts_equal_ground_truth(api: httpx.Client, truth: dict) -> None:
     facets = api.get("/search", params={"facets": list(FACETS_IN_TRUTH), "size": 1}).json()["facets"]
     for name in FACETS_IN_TRUTH:
         expected = collections.Counter(str(r[name]) for r in truth["reports"] if r[name] is not None)
@@ -114,7 +129,7 @@ def test_facet_counts_equal_ground_truth(api, truth):
         assert got == dict(expected), name
 
 
-def test_facets_respect_other_filters(api, truth):
+def test_facets_respect_other_filters(api: httpx.Client, truth: dict) -> None:
     body = api.get("/search", params={"province": "吉林省", "facets": ["province", "format"]}).json()
     jilin = [r for r in truth["reports"] if r["province"] == "吉林省"]
     assert body["total"] == len(jilin)
@@ -123,7 +138,7 @@ def test_facets_respect_other_filters(api, truth):
 
 
 @pytest.mark.parametrize("term", ["行政复议", "依申请公开"])
-def test_chinese_query_returns_highlighted_snippets_from_right_reports(api, term):
+def test_chinese_query_returns_highlighted_snippets_from_right_reports(api: httpx.Client, term: str) -> None:
     hits = all_hits(api, q=term)
     assert hits, term
     for hit in hits:
@@ -135,7 +150,7 @@ def test_chinese_query_returns_highlighted_snippets_from_right_reports(api, term
     assert {h["id"] for h in hits} == containing
 
 
-def test_sample_reports_fields_after_crawl(api, truth):
+def test_sample_reports_fields_after_crawl(api: httpx.Client, truth: dict) -> None:
     url = next(r["url"] for r in truth["reports"] if r["title"].startswith("灵武市民政局2024年"))
     hit = next(h for h in all_hits(api, q="灵武市民政局") if h["url"] == url)
     record = api.get(f"/reports/{hit['id']}").json()
@@ -145,7 +160,7 @@ def test_sample_reports_fields_after_crawl(api, truth):
     assert "ICP备" not in record["text"]
 
 
-def test_failed_fetches_are_recorded(crawled_db, truth):
+def test_failed_fetches_are_recorded(crawled_db: Path, truth: dict) -> None:
     import sqlite3
 
     rows = (
@@ -156,15 +171,15 @@ def test_failed_fetches_are_recorded(crawled_db, truth):
     assert all("404" in reason for url, reason in rows if url in truth["missing"])
 
 
-def test_bad_parameters_get_4xx(api):
+def test_bad_parameters_get_4xx(api: httpx.Client) -> None:
     assert api.get("/search", params={"size": 1000}).status_code == 422
     assert api.get("/search", params={"sort": "nonsense"}).status_code == 422
     assert api.get("/search", params={"q": '"AND OR NEAR( * "'}).status_code == 200
     assert api.get("/reports/does-not-exist").status_code == 404
 
 
-def test_stats_filters_and_csv_match_ground_truth(api, truth):
-    def new_total(report):
+def test_stats_filters_and_csv_match_ground_truth(api: httpx.Client, truth: dict) -> None:
+    def new_total(report: dict) -> int | None:
         stats = report["stats"] or {}
         return ((stats.get("applications") or {}).get("new_received") or {}).get("total")
 
@@ -173,6 +188,7 @@ def test_stats_filters_and_csv_match_ground_truth(api, truth):
     assert {h["url"] for h in hits} == busy
     ranked = all_hits(api, sort="-applications.new_received.total")
     firsts = [new_total(next(r for r in truth["reports"] if r["url"] == h["url"])) for h in ranked[:5]]
-    assert firsts == sorted((new_total(r) for r in truth["reports"] if new_total(r) is not None), reverse=True)[:5]
+    totals = [total for total in map(new_total, truth["reports"]) if total is not None]
+    assert firsts == sorted(totals, reverse=True)[:5]
     csv_text = api.get("/search.csv", params={"where": "applications.new_received.total>=10"}).text
     assert len(csv_text.lstrip("\ufeff").splitlines()) == len(busy) + 1

@@ -2,10 +2,11 @@
 
 `build_agencies` is a pure function over the facts of every stored report (streamed once), so the
 registry can be rebuilt from the index at any time and comes out the same; storage keeps what it
-returns. A report's own signals (late, failed_checks, blank_cells, text_table_mismatch) are also
-computed when it is indexed (`report_signals` with no previous report); the build adds the ones that
-compare it with the same agency's report on the year before (cross_year, copied) and the `missing`
-years.
+returns. A report's own signals (late, failed_checks, blank_cells, text_table_mismatch) are computed
+when it is indexed (`report_signals` with no previous report) and stored with it; the build takes
+them from the stored record (judging `late` again with the agency's kind, and computing them all for
+a record stored without signals), then adds the ones that compare it with the same agency's report on
+the year before (cross_year, copied) and the `missing` years.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ from indexer.model import (
 from indexer.tables.numbers import NUMBER_FIELDS, compute_numbers
 
 COMMON_SENTENCE_AGENCIES = 3  # a sentence found in this many agencies' reports is template text, not the agency's own
+BUILD_SIGNALS = frozenset(
+    {"missing", "cross_year", "copied"}
+)  # what a build adds; a report's other signals are its own
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ def report_facts(record: Record, aliases: Aliases | None = None) -> ReportFacts:
         format=record.get("format"),
         stats=record.get("stats"),
         checks=list(record.get("checks") or []),
-        own_signals=report_signals(record, kind),
+        own_signals=own_signals(record, kind),
         fingerprints=frozenset(sentence_fingerprints(record.get("text") or "")),
     )
 
@@ -100,11 +104,27 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+def own_signals(record: Record, kind: AgencyKind | None) -> list[Signal]:
+    """A stored report's own signals: those indexing stored with it, `late` judged again with the agency's kind
+    (report_signals for a record stored without signals). The text is not read again."""
+    stored = record.get("signals")
+    if stored is None:
+        return report_signals(record, kind)
+    late = _late(record, kind)
+    return [*([late] if late else []), *(s for s in stored if s["signal"] not in BUILD_SIGNALS | {"late"})]
+
+
+def _late(record: Record, kind: AgencyKind | None) -> Signal | None:
+    """`late` for a report of a body of this kind (no verdict without the kind, the year or the date)."""
+    year = record.get("report_year")
+    return late_signal(_date(record.get("published")), deadline(year, kind), kind) if year and kind else None
+
+
 def report_signals(record: Record, kind: AgencyKind | None) -> list[Signal]:
     """The signals a report carries by itself: late (when the kind is known), failed_checks, blank_cells, mismatch."""
-    year, fmt = record.get("report_year"), record.get("format") or "legacy"
+    fmt = record.get("format") or "legacy"
     found = [
-        late_signal(_date(record.get("published")), deadline(year, kind), kind) if year and kind else None,
+        _late(record, kind),
         failed_checks_signal(list(record.get("checks") or [])),
         blank_cells_signal(record.get("stats"), fmt, list(record.get("checks") or [])),
         text_table_mismatch_signal(record.get("text") or "", record.get("stats")),
@@ -215,7 +235,7 @@ def _year_signals(
             previous.stats, previous.format or "legacy", facts.stats, facts.format or "legacy", year - 1
         )
         signals += [cross] if cross else []
-        if copied_measure(facts.fingerprints, previous.fingerprints, common).share > 0:
+        if copied_measure(facts.fingerprints, previous.fingerprints, common).copied:  # only then read its text
             copied = copied_signal(sentences_of(facts.id), previous.fingerprints, common, year - 1)
             signals += [copied] if copied else []
     return signals

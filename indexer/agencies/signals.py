@@ -233,6 +233,11 @@ class CopiedMeasure:
         """Repeated / counted (0 when nothing was counted)."""
         return self.repeated / self.counted if self.counted else 0.0
 
+    @property
+    def copied(self) -> bool:
+        """Whether at least COPIED_SHARE of at least COPIED_MIN_SENTENCES distinctive sentences are repeated."""
+        return self.counted >= COPIED_MIN_SENTENCES and self.share >= COPIED_SHARE
+
 
 def copied_measure(this: Set[int], previous: Set[int], common: Set[int]) -> CopiedMeasure:
     """Share of this report's distinctive sentence fingerprints also in the previous report."""
@@ -243,7 +248,7 @@ def copied_measure(this: Set[int], previous: Set[int], common: Set[int]) -> Copi
 def copied_signal(this: Mapping[int, str], previous: Set[int], common: Set[int], previous_year: int) -> Signal | None:
     """`copied` when at least COPIED_SHARE of enough distinctive sentences repeat last year's report."""
     measure = copied_measure(set(this), previous, common)
-    if measure.counted < COPIED_MIN_SENTENCES or measure.share < COPIED_SHARE:
+    if not measure.copied:
         return None
     examples = [this[h] for h in this if h in previous and h not in common][:COPIED_EXAMPLES]
     detail = (

@@ -5,6 +5,7 @@ reports-index upgrade|optimize DB                maintenance of a SQLite index f
 reports-index backup DB DEST                     a consistent copy of a live SQLite index (online backup API)
 reports-index reindex --backend elasticsearch    rebuild behind the alias (cli/elasticsearch.py)
 reports-index copy-to-es --db data/reports.sqlite
+reports-index agencies [--db FILE]               rebuild the agency registry (cli/agencies.py)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from indexer.cli.agencies import add_agencies_command
 from indexer.cli.elasticsearch import add_es_commands
 from indexer.cli.maintenance import add_maintenance_commands
 from indexer.errors import NotAReport, UnreadablePage
@@ -36,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(handler=run_extract)
     add_maintenance_commands(commands)
     add_es_commands(commands)
+    add_agencies_command(commands)
     return parser
 
 

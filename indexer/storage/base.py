@@ -2,7 +2,9 @@
 
 Callers see only this: a `Backend` (open one with `indexer.storage.open_backend`) and, for copies
 between backends, a `RecordSource`. Besides reports, a backend keeps the crawl's bookkeeping
-(indexer.model): failures, one row per (url, kind) that each sighting updates, and runs by id.
+(indexer.model): failures, one row per (url, kind) that each sighting updates, and runs by id; and
+the agency registry (docs/AGENCIES.md): agencies and their timelines, replaced as a whole by
+`save_agencies`, which also writes every report's agency id and signals back.
 Errors come from indexer.errors: InvalidRecord for a record, failure or run that cannot be stored
 (records.py checks them for every backend), QueryError for a search or failures page that cannot be
 run as asked, QueryTimeout, and StorageUnavailable when the index cannot be read.
@@ -14,10 +16,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, Protocol
 
-from indexer.model import Failure, Record, Run
+from indexer.model import Agency, Failure, Number, Record, Run, Signal, TimelineYear
 from indexer.search_text.highlight import snippet
-from indexer.storage.facets import DEFAULT_FACETS
-from indexer.tables.numbers import NUMBER_NAMES
+from indexer.storage.facets import AGENCY_FACETS, DEFAULT_FACETS
+from indexer.tables.numbers import NUMBER_NAMES, pick_numbers
 
 SORT_KEYS: tuple[str, ...] = (
     "relevance",
@@ -62,6 +64,7 @@ class Hit:
     score: float | None  # higher is better; None when not ranked by relevance
     record: RecordFields  # the stored record without `text` (title, agency, url, stats, ...)
     snippet: str  # cut from the original text, matches wrapped in <mark>…</mark>
+    figures: dict[str, Number | None] = field(default_factory=dict)  # plan.QueryPlan.figures, from `stats`
 
 
 @dataclass
@@ -69,6 +72,38 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]]  # facet -> [(value, count)], facets.py says in which order
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # facet -> value -> label (agency: its name)
+
+
+@dataclass
+class AgencyQuery:
+    """A backend-neutral request for agencies (the API builds it from validated parameters)."""
+
+    q: str = ""  # words, each found in one of the agency's names or its region's names; "" lists every agency
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facets.AGENCY_FACETS name -> values (OR)
+    signal_year: int | None = None  # the `signal` filter and facet see only the signals of this report year
+    offset: int = 0
+    limit: int = 20
+    facets: tuple[str, ...] = AGENCY_FACETS
+    facet_limit: int = DEFAULT_FACET_LIMIT
+
+
+@dataclass
+class AgencyResult:
+    """One page of agencies (by name, then id), how many match, and the facet counts."""
+
+    total: int
+    agencies: list[Agency]
+    facets: dict[str, list[tuple[str, int]]]
+
+
+class AgencyRegistry(Protocol):
+    """What `save_agencies` stores (indexer.agencies.registry.AgencyBuild is one)."""
+
+    agencies: list[Agency]
+    timelines: dict[str, list[TimelineYear]]  # agency id -> its years, oldest first
+    report_agency: dict[str, str]  # report id -> agency id
+    report_signals: dict[str, list[Signal]]  # report id -> every signal of the report
 
 
 @dataclass
@@ -169,9 +204,36 @@ class Backend(RecordSource, Protocol):
         """Return how many reports are indexed (StorageUnavailable when the index cannot be read)."""
         ...
 
+    def save_agencies(self, registry: AgencyRegistry) -> None:
+        """Replace the agency registry, and write each report's agency id and signals where they changed.
 
-def make_hit(record: Mapping[str, Any], score: float | None, terms: Iterable[str]) -> Hit:
-    """A Hit from a stored record: the record without `text`, and a snippet of that text around the terms."""
+        A report the registry does not name keeps its record as stored. InvalidRecord for a signal
+        that is not a SignalName.
+        """
+        ...
+
+    def agencies(self, query: AgencyQuery) -> AgencyResult:
+        """Find agencies; QueryError for a query the backend cannot accept."""
+        ...
+
+    def agency(self, agency_id: str) -> Agency | None:
+        """Return one agency, or None."""
+        ...
+
+    def timeline(self, agency_id: str) -> list[TimelineYear] | None:
+        """Return an agency's years, oldest first, or None when there is no such agency."""
+        ...
+
+
+def make_hit(record: Mapping[str, Any], score: float | None, terms: Iterable[str], figures: Iterable[str] = ()) -> Hit:
+    """A Hit from a stored record: the record without `text`, a snippet of that text around the terms, and the
+    named numbers (`figures`) of its stats."""
     fields = dict(record)
     text = fields.pop("text", "")
-    return Hit(id=fields["id"], score=score, record=fields, snippet=snippet(text, list(terms), SNIPPET_WIDTH))
+    return Hit(
+        id=fields["id"],
+        score=score,
+        record=fields,
+        snippet=snippet(text, list(terms), SNIPPET_WIDTH),
+        figures=pick_numbers(fields.get("stats"), figures),
+    )

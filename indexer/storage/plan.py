@@ -2,8 +2,9 @@
 
 `QueryPlan.build` turns a `SearchQuery` into typed groups (the words, keyword filters, check
 filters, number conditions by number, the date range, the order, the page, the facets with their
-kind) or raises QueryError saying what is wrong. Number conditions (`where`) have a small grammar,
-``<number><op><value>``, read by `parse_condition`.
+kind, the numbers each hit carries) or raises QueryError saying what is wrong. Number conditions
+(`where`) have a small grammar, ``<number><op><value>``, read by `parse_condition`. `AgencyPlan.build`
+does the same for an `AgencyQuery`.
 """
 
 from __future__ import annotations
@@ -14,22 +15,28 @@ from datetime import date
 
 from indexer.errors import QueryError
 from indexer.search_text.segment import query_terms
-from indexer.storage.base import MAX_EXPORT_ROWS, MAX_LIMIT, SORT_KEYS, SearchQuery
+from indexer.storage.base import MAX_EXPORT_ROWS, MAX_LIMIT, SORT_KEYS, AgencyQuery, SearchQuery
 from indexer.storage.facets import (
+    AGENCY_FACETS,
     ALL_FACETS,
     FAILED_CHECK,
     FALSE,
     FILTER_FIELDS,
     HAS_FAILED_CHECKS,
-    KEYWORD_FACETS,
+    KEYWORD_FIELDS,
+    SIGNAL,
+    SIGNAL_NAMES,
     TRUE,
     FacetKind,
     check_value,
+    facet_field,
     facet_kind,
 )
-from indexer.tables.numbers import NUMBER_NAMES, NUMBERS
+from indexer.tables.numbers import HEADLINE_NUMBERS, NUMBER_NAMES, NUMBERS
 
 MAX_QUERY_TERMS = 32  # longer queries are cut (AND of 32 words is already very narrow)
+MAX_AGENCY_WORD = 50  # characters of one word of an agencies query
+MIN_REPORT_YEAR, MAX_REPORT_YEAR = 1990, 2100  # the report years a query may name
 NEWEST_FIRST = "-published"  # the order of relevance without words
 
 
@@ -126,15 +133,21 @@ class Facet:
     name: str
     kind: FacetKind
 
+    @property
+    def field(self) -> str:
+        """The record field it counts and the filter its own selection is (facets.facet_field)."""
+        return facet_field(self.name)
+
 
 @dataclass(frozen=True)
 class QueryPlan:
     """A checked query in typed groups: what each backend translates into its own query language."""
 
     terms: tuple[str, ...]
-    keyword_filters: dict[str, tuple[str, ...]]  # keyword facet -> accepted values (OR), in query order
+    keyword_filters: dict[str, tuple[str, ...]]  # keyword field -> accepted values (OR), in query order
     has_failed_checks: tuple[bool, ...]  # accepted has_failed_checks values (OR); () = no filter
     failed_checks: tuple[str, ...]  # rules of which one failed (OR); () = no filter
+    signals: tuple[str, ...]  # signals of which the report has one (OR); () = no filter
     number_filters: dict[str, tuple[Condition, ...]]  # number -> its conditions (AND)
     published: DateRange
     ranked: bool  # ordered by relevance (there are words); otherwise by `order`
@@ -152,9 +165,10 @@ class QueryPlan:
         offset, limit = _page(query, max_limit)
         return cls(
             terms=terms,
-            keyword_filters={f: v for f, v in filters.items() if f in KEYWORD_FACETS},
+            keyword_filters={f: v for f, v in filters.items() if f in KEYWORD_FIELDS},
             has_failed_checks=_has_failed_checks(filters.get(HAS_FAILED_CHECKS, ())),
             failed_checks=_failed_check_rules(filters.get(FAILED_CHECK, ())),
+            signals=_signal_names(filters.get(SIGNAL, ())),
             number_filters=_number_filters(query.where),
             published=_date_range(query),
             ranked=query.sort == "relevance" and bool(terms),
@@ -176,9 +190,18 @@ class QueryPlan:
         """The values selected by this facet's own filter, as the facet lists them."""
         if facet == HAS_FAILED_CHECKS:
             return tuple(check_value(v) for v in self.has_failed_checks)
-        if facet == FAILED_CHECK:
-            return self.failed_checks
-        return self.keyword_filters.get(facet, ())
+        return self.multi_filters().get(facet) or self.keyword_filters.get(facet_field(facet), ())
+
+    def multi_filters(self) -> dict[str, tuple[str, ...]]:
+        """The filters on fields of several values per report (failed_check, signal), when given."""
+        given = {FAILED_CHECK: self.failed_checks, SIGNAL: self.signals}
+        return {name: values for name, values in given.items() if values}
+
+    @property
+    def figures(self) -> tuple[str, ...]:
+        """The numbers every hit carries: the headline numbers, then those the query filters or sorts by."""
+        sort = (self.order.key,) if self.order.by_number and not self.ranked else ()
+        return tuple(dict.fromkeys((*HEADLINE_NUMBERS, *self.number_filters, *sort)))
 
 
 def _filters(query: SearchQuery) -> dict[str, tuple[str, ...]]:
@@ -203,6 +226,14 @@ def _failed_check_rules(values: tuple[str, ...]) -> tuple[str, ...]:
     """The failed_check rule names; QueryError for a value that is not one word."""
     if any(not v or len(v.split()) != 1 or v.strip() != v for v in values):
         raise QueryError("failed_check values are rule names (one word each)")
+    return values
+
+
+def _signal_names(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The signal names; QueryError for one that is not a signal."""
+    bad = [v for v in values if v not in SIGNAL_NAMES]
+    if bad:
+        raise QueryError(f"unknown signal {_shorten(bad[0])!r}; signals: {', '.join(SIGNAL_NAMES)}")
     return values
 
 
@@ -248,3 +279,42 @@ def _facets(names: tuple[str, ...]) -> tuple[Facet, ...]:
             raise QueryError(f"unknown facet field(s) {', '.join(map(repr, unknown))}; use {', '.join(ALL_FACETS)}")
         facets.append(Facet(name, kind))
     return tuple(facets)
+
+
+# --------------------------------------------------------------------------- agencies
+@dataclass(frozen=True)
+class AgencyPlan:
+    """A checked agencies query: the words, the filters by field, the page and the facets."""
+
+    words: tuple[str, ...]  # each must occur in one of the agency's names or its province/city/county
+    filters: dict[str, tuple[str, ...]]  # facets.AGENCY_FACETS name -> accepted values (OR)
+    signal_year: int | None  # the signal filter and facet count only this report year's signals
+    offset: int
+    limit: int
+    facets: tuple[str, ...]
+    facet_limit: int
+
+    @classmethod
+    def build(cls, query: AgencyQuery, max_limit: int = MAX_LIMIT) -> AgencyPlan:
+        """Check `query`; QueryError with a message for what is not acceptable."""
+        unknown = [f for f in (*query.filters, *query.facets) if f not in AGENCY_FACETS]
+        if unknown:
+            raise QueryError(f"unknown agency field(s) {', '.join(map(repr, unknown))}; use {', '.join(AGENCY_FACETS)}")
+        filters = {f: tuple(dict.fromkeys(str(v) for v in values)) for f, values in query.filters.items() if values}
+        _signal_names(filters.get(SIGNAL, ()))
+        words = tuple(dict.fromkeys(query.q.split()))[:MAX_QUERY_TERMS]
+        if any(len(w) > MAX_AGENCY_WORD for w in words):
+            raise QueryError(f"a word of an agencies query is at most {MAX_AGENCY_WORD} characters")
+        if query.offset < 0 or not 0 <= query.limit <= max_limit:
+            raise QueryError(f"offset must be >= 0 and limit between 0 and {max_limit}")
+        if query.signal_year is not None and not MIN_REPORT_YEAR <= query.signal_year <= MAX_REPORT_YEAR:
+            raise QueryError(f"signal_year must be between {MIN_REPORT_YEAR} and {MAX_REPORT_YEAR}")
+        return cls(
+            words=words,
+            filters=filters,
+            signal_year=query.signal_year,
+            offset=query.offset,
+            limit=query.limit,
+            facets=tuple(dict.fromkeys(query.facets)),
+            facet_limit=max(1, query.facet_limit),
+        )

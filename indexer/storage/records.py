@@ -3,7 +3,8 @@
 A record needs a non-empty string `id`. The other fields of indexer.model.Record may be missing
 (they are stored as null), but a field that is present must have its type: text fields a string
 or null, `report_year`, `version` and `text_truncated_from` an integer (not a boolean) or null,
-`text` a string, `urls` a list of strings, `stats` an object or null, `checks` a list.
+`text` a string, `urls` a list of strings, `stats` an object or null, `checks` a list, `agency_id` a
+string or null, `signals` a list of objects each naming a SignalName.
 
 A failure sighting needs a `url` and a `kind` of indexer.model.FailureKind; a run an `id`, a
 `started_at`, `seeds`, a `status` of RunStatus and a list of `portals`.
@@ -11,15 +12,18 @@ A failure sighting needs a `url` and a `kind` of indexer.model.FailureKind; a ru
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast, get_args
 
 from typing_extensions import TypedDict
 
 from indexer.errors import InvalidRecord, QueryError
-from indexer.model import FailureKind, Record, Run, RunStatus
-from indexer.storage.base import MAX_FAILURES_WINDOW
+from indexer.model import FailureKind, Record, Run, RunStatus, Signal
+from indexer.storage.base import MAX_FAILURES_WINDOW, AgencyRegistry
+from indexer.storage.facets import SIGNAL_NAMES
 
 FAILURE_KINDS: tuple[str, ...] = get_args(FailureKind)
 RUN_STATUSES: tuple[str, ...] = get_args(RunStatus)
@@ -39,6 +43,7 @@ STRING_FIELDS = (
     "source_format",
     "fetched_at",
     "content_hash",
+    "agency_id",
 )
 INTEGER_FIELDS = ("report_year", "version", "text_truncated_from")
 
@@ -71,7 +76,24 @@ def _field_problem(record: dict[str, object]) -> str | None:
         return "`stats` must be an object or null"
     if not isinstance(record.get("checks", []), list):
         return "`checks` must be a list"
+    return signals_problem(record.get("signals", []))
+
+
+def signals_problem(signals: object) -> str | None:
+    """What is wrong with a report's `signals`, or None."""
+    if not isinstance(signals, list) or not all(
+        isinstance(s, dict) and s.get("signal") in SIGNAL_NAMES for s in signals
+    ):
+        return f"`signals` must be a list of objects whose `signal` is one of {', '.join(SIGNAL_NAMES)}"
     return None
+
+
+def valid_signals(report_id: str, signals: object) -> list[Signal]:
+    """Return a report's `signals` if a backend can store them; InvalidRecord naming the report otherwise."""
+    problem = signals_problem(signals)
+    if problem is not None:
+        raise InvalidRecord(f"record {report_id}: {problem}")
+    return cast(list[Signal], signals)
 
 
 class Sighting(TypedDict):
@@ -126,3 +148,31 @@ def check_failure_page(limit: int, offset: int) -> None:
     """QueryError unless 0 <= offset, 0 <= limit and offset + limit <= MAX_FAILURES_WINDOW."""
     if limit < 0 or offset < 0 or offset + limit > MAX_FAILURES_WINDOW:
         raise QueryError(f"failures pages reach {MAX_FAILURES_WINDOW:,} rows at most (offset {offset}, limit {limit})")
+
+
+@dataclass(frozen=True)
+class WriteBack:
+    """A report's agency id and signals as a registry build has them, to be written into its stored record."""
+
+    agency_id: str | None
+    signals: list[Signal]  # as JSON reads them back (lists, not tuples), so they compare with stored ones
+
+
+def write_back(
+    registry: AgencyRegistry, report_id: str, stored_agency: str | None, stored_signals: object
+) -> WriteBack | None:
+    """What to write into a stored report after a registry build, or None when nothing changes.
+
+    A report the registry does not name keeps what it has; signals are checked (InvalidRecord).
+    """
+    agency_id = registry.report_agency.get(report_id, stored_agency)
+    new = registry.report_signals.get(report_id)
+    if new is None:
+        if agency_id == stored_agency:
+            return None
+        signals = stored_signals if isinstance(stored_signals, list) else []
+    else:
+        signals = json.loads(json.dumps(valid_signals(report_id, new), ensure_ascii=False))
+    if agency_id == stored_agency and signals == stored_signals:
+        return None
+    return WriteBack(agency_id, cast(list[Signal], signals))

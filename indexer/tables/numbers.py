@@ -113,14 +113,34 @@ NUMBER_FIELDS: tuple[NumberField, ...] = (
         "四·行政诉讼·总计(直接起诉+复议后起诉)",
         _sum_rule(("litigation_direct", "total"), ("litigation_after_review", "total")),
     ),
+    NumberField(
+        "litigation.corrected",
+        "四·行政诉讼·结果纠正(直接起诉+复议后起诉)",
+        _sum_rule(("litigation_direct", "corrected"), ("litigation_after_review", "corrected")),
+    ),
 )
 NUMBERS: dict[str, NumberField] = {f.name: f for f in NUMBER_FIELDS}
 NUMBER_NAMES: tuple[str, ...] = tuple(NUMBERS)
+# The numbers every search hit carries (besides those its query filters or sorts by): a report at a glance.
+HEADLINE_NUMBERS: tuple[str, ...] = (
+    "applications.new_received.total",
+    "applications.granted.total",
+    "applications.denied.total",
+    "review.total",
+    "review.corrected",
+    "litigation.total",
+    "litigation.corrected",
+)
 
 
 def compute_numbers(stats: object) -> dict[str, Number | None]:
     """Every registered number of one record's stats (None where the cells are missing)."""
     return {f.name: f.compute(stats) for f in NUMBER_FIELDS}
+
+
+def pick_numbers(stats: object, names: Iterable[str]) -> dict[str, Number | None]:
+    """The named registered numbers of one record's stats, in the order given (None where the cells are missing)."""
+    return {name: NUMBERS[name].compute(stats) for name in names}
 
 
 # --------------------------------------------------------------------------- table cells (exports)

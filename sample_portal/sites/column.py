@@ -1,4 +1,4 @@
-"""Assemble the documents of one site's 年报 column (sample, synthetic, look-alikes, missing)."""
+"""Assemble the documents of one site's 年报 column (sample, synthetic, attachments, series, look-alikes, missing)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ..attached import AttachedCase, PathFor, attached_documents
 from ..lookalikes import lookalikes
 from ..model import KIND_LOOKALIKE, KIND_MISSING, KIND_REPORT, Block, Document, ReportFacts
 from ..samples import Sample, load_sample
+from ..series import series_documents, site_series
 from ..synthetic import AgencyNames, synthetic_reports
 from .common import SiteInfo
 
@@ -103,6 +104,8 @@ def column_documents(plan: ColumnPlan, path_for: PathFor) -> list[Document]:
             )
         )
     documents += attached_documents(plan.attached, plan.site.key, plan.names, plan.half_width, path_for, plan.first_id)
+    series = site_series(plan.site.key)
+    documents += series_documents(series, plan.site.region, plan.half_width, path_for, plan.first_id, documents)
     return sorted(documents, key=lambda d: (d.sort_date, d.title), reverse=True)
 
 

@@ -44,7 +44,7 @@ PINGTAN = SiteInfo(
     "pingtan",
     "平潭综合实验区",
     "平潭",
-    Region("福建省", None, None),
+    Region("福建省", None, None, "350000"),
     "福建省平潭综合实验区管理委员会办公室",
     "福建省平潭综合实验区金井湾片区",
     "0591-86178803",
@@ -99,7 +99,14 @@ def _document(path: str, title: str, day: date, gold: dict | None) -> Document:
     if gold is None:
         return Document("pingtan", path, title, KIND_MISSING, None, day, "", list_date=day)
     published = date.fromisoformat(gold["published"]) if gold.get("published") else None
-    facts = ReportFacts(gold["agency"], "管理委员会", gold["report_year"], gold["format"], gold.get("stats"))
+    facts = ReportFacts(
+        gold["agency"],
+        "管理委员会",
+        gold["report_year"],
+        gold["format"],
+        gold.get("stats"),
+        failed_checks=tuple(gold.get("failed_checks", ())),
+    )
     return Document("pingtan", path, title, KIND_REPORT, published, day, AGENCY, facts=facts, list_date=day)
 
 

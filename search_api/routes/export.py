@@ -11,7 +11,7 @@ from indexer.storage.base import RecordFields
 from indexer.storage.facets import failed_checks
 from indexer.tables.numbers import TABLE_CELLS, cell
 
-from ..csv_export import CSV_RESPONSES, csv_response, text_cell
+from ..csv_export import CSV_RESPONSES, csv_response, number_cell, text_cell
 from ..deps import BackendDep, SettingsDep
 from ..schemas import ErrorMessage, ExportParams
 
@@ -39,19 +39,14 @@ def header_row() -> list[str]:
     return [h for _, h in ID_COLUMNS] + [c.header for c in TABLE_CELLS]
 
 
-def _number(value: int | float | None) -> str:
-    """A number cell: integers without a decimal point, empty when missing."""
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
 def record_row(record: RecordFields) -> list[str]:
     """One report as a CSV row (empty cells where the report lacks a table cell)."""
     failed = failed_checks(record.get("checks")) or []
     ids = {**record, "failed_checks": " ".join(failed)}
     stats = record.get("stats")
-    return [text_cell(ids.get(field)) for field, _ in ID_COLUMNS] + [_number(cell(stats, *c.path)) for c in TABLE_CELLS]
+    return [text_cell(ids.get(field)) for field, _ in ID_COLUMNS] + [
+        number_cell(cell(stats, *c.path)) for c in TABLE_CELLS
+    ]
 
 
 @router.get(

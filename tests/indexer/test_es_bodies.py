@@ -21,7 +21,7 @@ from indexer.storage.elasticsearch.mapping import (
     versioned_index,
 )
 from indexer.storage.elasticsearch.query import read_facets, search_body, sort_clause
-from indexer.storage.facets import KEYWORD_FACETS
+from indexer.storage.facets import KEYWORD_FIELDS
 from indexer.storage.plan import QueryPlan
 from indexer.tables.numbers import NUMBER_FIELDS
 from sample_files import PINGTAN
@@ -52,7 +52,7 @@ def test_mapping_fields():
     assert {n: ix[n]["analyzer"] for n in ("title_seg", "agency_seg", "text_seg")} == dict.fromkeys(
         ("title_seg", "agency_seg", "text_seg"), ANALYZER
     )
-    assert all(ix[f] == {"type": "keyword"} for f in KEYWORD_FACETS + ("failed_check",))
+    assert all(ix[f] == {"type": "keyword"} for f in KEYWORD_FIELDS + ("failed_check", "signal"))
     assert ix["published"]["type"] == "date" and ix["has_failed_checks"]["type"] == "boolean"
     assert {c: t["type"] for c, t in ix["n"]["properties"].items()} == {f.column: "double" for f in NUMBER_FIELDS}
 

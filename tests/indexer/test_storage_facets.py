@@ -7,10 +7,13 @@ import pytest
 from indexer.storage.facets import (
     ALL_FACETS,
     DEFAULT_FACETS,
+    FILTER_FIELDS,
     FacetKind,
+    facet_field,
     facet_kind,
     facet_value,
     failed_checks,
+    signal_names,
     top_values,
 )
 from indexer.tables.numbers import NUMBER_NAMES
@@ -36,7 +39,9 @@ def test_failed_checks():
         ("has_failed_checks", FacetKind.CHECK),
         ("failed_check", FacetKind.CHECK),
         ("review.total", FacetKind.NUMBER),
-        ("agency", None),
+        ("agency", FacetKind.KEYWORD),  # counts agency ids: the record's agency_id
+        ("signal", FacetKind.CHECK),
+        ("agency_id", None),  # a filter, not a facet
         ("published", None),
     ],
 )
@@ -47,6 +52,18 @@ def test_facet_kinds(name, kind):
 def test_every_facet_has_a_kind_and_numbers_are_not_default():
     assert all(facet_kind(name) is not None for name in ALL_FACETS)
     assert not set(DEFAULT_FACETS) & set(NUMBER_NAMES)
+    assert not set(DEFAULT_FACETS) & {"agency", "signal"}  # counted only when asked for
+
+
+def test_facets_and_the_fields_they_count():
+    assert facet_field("agency") == "agency_id" and facet_field("province") == "province"
+    assert set(FILTER_FIELDS) >= {"agency_id", "signal", "failed_check"} and "agency" not in FILTER_FIELDS
+
+
+def test_signal_names():
+    signals = [{"signal": "late", "detail": "", "evidence": {}}, {"signal": "copied"}, {"signal": "late"}, {"x": 1}]
+    assert signal_names(signals) == ["copied", "late"]
+    assert signal_names(None) == [] and signal_names([{"signal": "unknown"}]) == []
 
 
 @pytest.mark.parametrize("value, expected", [(2019, "2019"), ("福建省", "福建省"), ("", None), (None, None)])

@@ -1,4 +1,5 @@
-"""An index file from before issue 8 is upgraded on its first open for writing: failures regrouped, heads added.
+"""An index file from an older version is upgraded on its first open for writing: failures regrouped, heads added
+(before issue 8), agency columns and registry tables added (before issue 9).
 
 Before, the failures table kept one row per sighting, and a search hit read its record whole (a
 report with millions of characters cost seconds per hit). Readers refuse such a file and say how to
@@ -11,9 +12,12 @@ import sqlite3
 
 import pytest
 
+from indexer.agencies.build import rebuild_agencies
 from indexer.errors import StorageUnavailable
 from indexer.storage import SearchQuery, StorageOptions, open_backend
+from indexer.storage.base import AgencyQuery
 from indexer.storage.sqlite.schema import HEAD_CHARS
+from registry_records import TODAY, lvyuan_records
 
 OLD_FAILURES = """
 DROP TABLE failures;
@@ -146,3 +150,83 @@ def test_an_index_without_heads_gets_them_on_the_first_open_for_writing(tmp_path
         assert reader.search(SearchQuery(q="政府信息公开")).total == 1
     finally:
         reader.close()
+
+
+BEFORE_AGENCIES = """
+DROP TABLE agencies;
+DROP TABLE agency_signals;
+ALTER TABLE reports DROP COLUMN agency_id;
+ALTER TABLE reports DROP COLUMN signals;
+ALTER TABLE reports DROP COLUMN n_litigation_corrected;
+UPDATE meta SET value = '3' WHERE key = 'schema_version';
+"""
+
+
+@pytest.fixture
+def before_agencies(tmp_path):
+    """An index of schema version 3 (before agencies): no agency tables, no agency/signal columns, records without
+    agency_id and signals, one of them longer than its head."""
+    path = tmp_path / "reports.sqlite"
+    records = lvyuan_records()
+    long = {
+        **records[0],
+        "id": "long",
+        "content_hash": "long",
+        "text": records[0]["text"] + "。政府信息公开" * HEAD_CHARS,
+    }
+    backend = open_backend(path)
+    backend.write([{k: v for k, v in r.items() if k not in ("agency_id", "signals")} for r in [*records, long]])
+    backend.close()
+    with sqlite3.connect(path) as conn:
+        conn.executescript(BEFORE_AGENCIES)
+    conn.close()
+    return path
+
+
+def test_a_reader_refuses_an_index_from_before_agencies(before_agencies):
+    with pytest.raises(
+        StorageUnavailable, match="agency/number/check columns; add the agency registry tables.*upgrade"
+    ):
+        open_backend(before_agencies, StorageOptions(read_only=True))
+    assert "agency_id" not in columns(before_agencies, "reports")
+
+
+def test_the_first_open_for_writing_adds_the_registry_and_a_rebuild_fills_it(before_agencies):
+    backend = open_backend(before_agencies)
+    try:
+        assert {"agency_id", "signals", "n_litigation_corrected"} <= set(columns(before_agencies, "reports"))
+        assert backend.agencies(AgencyQuery()).total == 0 and backend.get("long").get("signals") is None
+        summary = rebuild_agencies(backend, TODAY)
+        assert (summary.agencies, summary.reports) == (1, 4)
+        (agency,) = backend.agencies(AgencyQuery()).agencies
+        hits = backend.search(SearchQuery(q="民政", filters={"agency_id": [agency["id"]]}, limit=10)).hits
+        assert len(hits) == 4  # the search tags written without segmenting the text again
+        for hit in hits:  # a long record's head (what hits read) was written too
+            assert hit.record["signals"] == backend.get(hit.id)["signals"] and hit.record["agency_id"] == agency["id"]
+        late = backend.search(SearchQuery(filters={"signal": ["late"]})).hits
+        assert [h.record["published"] for h in late] == ["2022-02-15"]
+    finally:
+        backend.close()
+    reader = open_backend(before_agencies, StorageOptions(read_only=True))  # upgraded: readers accept it
+    reader.close()
+
+
+def test_an_unchanged_registry_writes_no_report(tmp_path):
+    path = tmp_path / "reports.sqlite"
+    backend = open_backend(path)
+    try:
+        backend.write(lvyuan_records())
+        rebuild_agencies(backend, TODAY)
+        before = generation_of(path)
+        rebuild_agencies(backend, TODAY)  # nothing changed: no report rewritten, the search caches stay
+        assert generation_of(path) == before
+    finally:
+        backend.close()
+
+
+def generation_of(path) -> int:
+    """The index's write generation (bumped by every write that changes reports)."""
+    with sqlite3.connect(path) as conn:
+        (value,) = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    conn.close()
+    return int(value)

@@ -172,6 +172,23 @@ def test_refuses_to_start_on_a_file_that_is_not_an_index(tmp_path, kind, message
     assert path.exists() == existed  # a mistyped path is not created
 
 
+def test_refuses_an_index_from_before_agencies_with_the_fix(tmp_path):
+    import sqlite3
+
+    from indexer.storage import open_backend
+
+    path = tmp_path / "reports.sqlite"
+    open_backend(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.executescript("DROP TABLE agencies; DROP TABLE agency_signals; ALTER TABLE reports DROP COLUMN signals;")
+    conn.close()
+    done = run_api(["--db", str(path)])
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert "add the agency registry tables" in line
+    assert "open it once for writing (reports-index upgrade FILE)" in line
+
+
 def test_the_console_script_refuses_too(tmp_path):
     script = Path(sys.executable).with_name("reports-api")
     if not script.exists():

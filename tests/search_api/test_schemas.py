@@ -34,20 +34,22 @@ def test_report_has_every_record_field_with_typed_tables(client):
 def test_hit_is_the_record_without_text_and_tables_plus_score_and_snippet(client):
     hit = schemas(client)["ReportHit"]["properties"]
     record_fields = [f for f in get_type_hints(Record) if f not in HIT_OMITS]
-    assert list(hit) == [*record_fields, "score", "snippet"]
+    assert list(hit) == [*record_fields, "score", "snippet", "figures"]
     assert not set(HIT_OMITS) & set(hit)
 
 
 def test_served_records_follow_the_models(client, all_records):
     record = next(r for r in all_records if r["stats"])
     served = client.get(f"/reports/{record['id']}").json()
+    assert "agency_id" not in record and "signals" not in record  # stored as records were before agencies
     assert served == {
         **dict.fromkeys(get_type_hints(Record)),
         **record,
+        "signals": [],
         "text_length": len(record["text"]),
         "text_offset": 0,
         "text_more": False,
-    }  # every field (a missing one null), tables whole, the whole text and which part it is
+    }  # every field (a missing one null, missing signals none), tables whole, the whole text and which part it is
     hit = client.get("/search", params={"q": record["agency"], "size": 100}).json()["data"]
     mine = next(h for h in hit if h["id"] == record["id"])
-    assert set(mine) == set(served) - set(HIT_OMITS) - set(TEXT_PAGE_FIELDS) | {"score", "snippet"}
+    assert set(mine) == set(served) - set(HIT_OMITS) - set(TEXT_PAGE_FIELDS) | {"score", "snippet", "figures"}

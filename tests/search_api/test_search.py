@@ -149,7 +149,9 @@ def test_selected_facets_only(client):
         ({"sort": "title"}, "sort"),
         ({"report_year": "twenty"}, "report_year"),
         ({"published_from": "2020-13-01"}, "published_from"),
-        ({"facets": "agency"}, "facets"),
+        ({"facets": "agency_id"}, "facets"),  # the filter; its facet is `agency`
+        ({"agency_id": "平潭综合实验区"}, "agency_id"),  # an id, not a name
+        ({"signal": "slow"}, "signal"),
         ({"level": "village"}, "level"),
         ({"format": "2020"}, "format"),
         ({"q": "x" * 10_000}, "q"),

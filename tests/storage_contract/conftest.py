@@ -2,7 +2,8 @@
 
 Records: the three sample reports (.txt) and the six real Pingtan report pages, each read by the
 project's own `build_record`, plus synthetic records with table numbers, failed checks, nulls and
-a negative number. The Elasticsearch run uses a unique alias per test session and deletes it after.
+a negative number. `registered` adds two later reports of 长春市绿园区民政局 (registry_records.py) and
+builds the agency registry with the project's own `rebuild_agencies`. The Elasticsearch run uses a unique alias per test session and deletes it after.
 """
 
 from __future__ import annotations
@@ -10,13 +11,16 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from indexer.agencies.build import rebuild_agencies
 from indexer.record import build_record
 from indexer.storage import Backend, StorageOptions, open_backend
 from indexer.tables.schema import CHECK_RULES
+from registry_records import TODAY, lvyuan_later_years
 from sample_files import PINGTAN, SAMPLES, sample_files
 
 BACKENDS = ("sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch))
@@ -218,11 +222,12 @@ def delete_all(client, alias: str) -> None:
     from elasticsearch import NotFoundError
 
     from indexer.storage.elasticsearch.admin import alias_indices
-    from indexer.storage.elasticsearch.mapping import failures_index
+    from indexer.storage.elasticsearch.mapping import agencies_index, failures_index, runs_index
 
     for index in alias_indices(client, alias):
         client.indices.delete(index=index, ignore_unavailable=True)
-    client.indices.delete(index=failures_index(alias), ignore_unavailable=True)
+    for side in (failures_index(alias), runs_index(alias), agencies_index(alias)):
+        client.indices.delete(index=side, ignore_unavailable=True)
     try:
         client.indices.delete_index_template(name=alias)
     except NotFoundError:
@@ -259,5 +264,37 @@ def reference(tmp_path_factory, contract_records):
     """A SQLite backend with the same records: the reference the other backends are compared with."""
     backend = _open_sqlite(tmp_path_factory)
     backend.write(contract_records)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(scope="session")
+def registry_today() -> date:
+    """The day the registries are built as of."""
+    return TODAY
+
+
+@pytest.fixture(scope="session")
+def registry_records(contract_records) -> list[dict]:
+    """The records of the registered backends."""
+    return contract_records + lvyuan_later_years()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def registered(request, tmp_path_factory, registry_records):
+    """A backend of each kind holding the registry records and the agency registry built from them."""
+    backend, drop = _make_backend(request.param, tmp_path_factory)
+    backend.write(registry_records)
+    rebuild_agencies(backend, TODAY)
+    yield backend
+    drop()
+
+
+@pytest.fixture(scope="session")
+def registered_reference(tmp_path_factory, registry_records):
+    """A SQLite backend with the same records and registry: what the other backends are compared with."""
+    backend = _open_sqlite(tmp_path_factory)
+    backend.write(registry_records)
+    rebuild_agencies(backend, TODAY)
     yield backend
     backend.close()

@@ -104,6 +104,9 @@ BAD_RECORDS = [
     ({"id": "x", "urls": [None]}, "urls"),
     ({"id": "x", "stats": []}, "stats"),
     ({"id": "x", "checks": {}}, "checks"),
+    ({"id": "x", "agency_id": 7}, "agency_id"),
+    ({"id": "x", "signals": {"signal": "late"}}, "signals"),
+    ({"id": "x", "signals": [{"signal": "slow", "detail": "", "evidence": {}}]}, "signals"),
 ]
 
 

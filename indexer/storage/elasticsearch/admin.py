@@ -11,8 +11,9 @@
 * ``alias_records``: the records behind the current alias (point in time + search_after over
   ``_source``), the source of a rebuild in place; other sources are ``base.RecordSource``s
   (a backend, a JSONL file).
-* ``ensure_failures_index`` / ``ensure_runs_index``: the indexes beside the alias keeping crawl failures
-  (one document per url and kind, id ``mapping.failure_id``) and runs (id = the run id). A failures
+* ``ensure_failures_index`` / ``ensure_runs_index`` / ``ensure_agencies_index``: the indexes beside the
+  alias keeping crawl failures (one document per url and kind, id ``mapping.failure_id``), runs (id = the
+  run id) and the agency registry (id = the agency id). A failures
   index of the layout before (one document per sighting) is regrouped in place on first use for writing.
 * ``copy_failures`` / ``copy_runs``: copy them from a source, replacing by id.
 """
@@ -31,10 +32,12 @@ from elasticsearch import Elasticsearch, NotFoundError, helpers
 from indexer.errors import BulkAborted, InvalidRecord
 from indexer.model import Failure, Record, Run
 from indexer.storage.elasticsearch.mapping import (
+    AGENCIES_MAPPING,
     FAILURE_FIELDS,
     FAILURES_MAPPING,
     RUNS_MAPPING,
     Body,
+    agencies_index,
     alias_actions,
     bulk_action,
     failure_id,
@@ -119,6 +122,14 @@ def ensure_runs_index(client: Elasticsearch, alias: str) -> str:
     name = runs_index(alias)
     if not client.indices.exists(index=name):
         client.indices.create(index=name, mappings=RUNS_MAPPING)
+    return name
+
+
+def ensure_agencies_index(client: Elasticsearch, alias: str) -> str:
+    """The agency registry's index next to `alias`, created on first use."""
+    name = agencies_index(alias)
+    if not client.indices.exists(index=name):
+        client.indices.create(index=name, mappings=AGENCIES_MAPPING)
     return name
 
 
@@ -275,9 +286,15 @@ def alias_records(client: Elasticsearch, alias: str, batch: int = SCROLL_BATCH) 
 
 
 def index_documents(
-    client: Elasticsearch, index: str, *, query: Body | None = None, batch: int = SCROLL_BATCH
+    client: Elasticsearch,
+    index: str,
+    *,
+    query: Body | None = None,
+    source: list[str] | None = None,
+    batch: int = SCROLL_BATCH,
 ) -> Iterator[Body]:
-    """Every hit (_id, _source) of `index` matching `query` (all by default), in a point in time with search_after."""
+    """Every hit (_id, _source, only the `source` fields when given) of `index` matching `query` (all by
+    default), in a point in time with search_after."""
     pit = client.open_point_in_time(index=index, keep_alive=PIT_KEEP_ALIVE).body["id"]
     after = None
     try:
@@ -289,6 +306,8 @@ def index_documents(
                 "pit": {"id": pit, "keep_alive": PIT_KEEP_ALIVE},
                 "track_total_hits": False,
             }
+            if source is not None:
+                body["_source"] = {"includes": source}
             if after is not None:
                 body["search_after"] = after
             hits: list[Body] = client.search(body=body).body["hits"]["hits"]

@@ -11,24 +11,32 @@ Hits and snippets are made by ``base.make_hit``, like the SQLite backend's.
 Crawl failures live in ``<alias>-failures``, one document per (url, kind) under ``mapping.failure_id``:
 ``record_failure`` is one scripted upsert (the first sighting creates the document, a later one runs
 ``mapping.UPSERT_FAILURE_SCRIPT``), so concurrent crawls cannot duplicate a row. Runs live in
-``<alias>-runs`` under their id.
+``<alias>-runs`` under their id, the agency registry in ``<alias>-agencies`` (mapping.py). Saving a
+registry indexes the new build's agencies, deletes older builds' documents, then re-sends, in bulk,
+the whole document of every report whose agency id or signals changed (its derived ``ix`` fields are
+not in ``_source``, so a partial update would lose them).
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from elastic_transport import ConnectionTimeout, TransportError
-from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError, helpers
 
 from indexer.errors import BulkWriteError, QueryError, QueryTimeout, StorageUnavailable
 from indexer.logs import redact
-from indexer.model import Failure, Record, Run
+from indexer.model import Agency, Failure, Record, Run, TimelineYear
 from indexer.storage.base import (
     DEFAULT_FAILURES_PAGE,
     DEFAULT_RUNS,
     MAX_EXPORT_ROWS,
+    AgencyQuery,
+    AgencyRegistry,
+    AgencyResult,
     ExportResult,
     FailurePage,
     Hit,
@@ -42,25 +50,45 @@ from indexer.storage.elasticsearch.admin import (
     alias_records,
     bulk_load,
     connect,
+    ensure_agencies_index,
     ensure_alias,
     ensure_failures_index,
     ensure_runs_index,
     index_documents,
 )
 from indexer.storage.elasticsearch.mapping import (
+    AGENCY_HIDDEN,
     CONTENT_HASH_FIELD,
     FAILURE_FIELDS,
     ID_FIELD,
     UPSERT_FAILURE_SCRIPT,
     Body,
+    agencies_index,
+    agency_document,
     failure_id,
     failures_index,
     runs_index,
 )
-from indexer.storage.elasticsearch.query import MAX_WINDOW, hit_fields, read_facets, search_body, text_head
+from indexer.storage.elasticsearch.query import (
+    MAX_WINDOW,
+    agencies_body,
+    hit_fields,
+    read_agency_facets,
+    read_facets,
+    search_body,
+    text_head,
+)
+from indexer.storage.facets import AGENCY, top_values
 from indexer.storage.options import QUERY_TIME_LIMIT_S, EsOptions
-from indexer.storage.plan import QueryPlan
-from indexer.storage.records import Sighting, check_failure_page, sighting, valid_record, valid_run
+from indexer.storage.plan import AgencyPlan, QueryPlan
+from indexer.storage.records import (
+    Sighting,
+    check_failure_page,
+    sighting,
+    valid_record,
+    valid_run,
+    write_back,
+)
 from indexer.storage.revisions import reconcile
 
 REQUEST_SLACK_S = 3.0  # the HTTP timeout is the search time limit plus this
@@ -142,6 +170,48 @@ class ElasticsearchBackend:
         client = self._writable_client()
         checked = valid_run(run)
         client.index(index=self._runs_index(), id=checked["id"], document=dict(checked), refresh="wait_for")
+
+    def save_agencies(self, registry: AgencyRegistry) -> None:
+        """Index the new registry, delete older builds' agencies, re-send the reports whose agency or signals changed."""
+        client = self._writable_client()
+        index = ensure_agencies_index(client, self.alias)
+        build = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
+        actions = (
+            {
+                "_index": index,
+                "_id": agency["id"],
+                "_source": agency_document(agency, registry.timelines.get(agency["id"], []), build),
+            }
+            for agency in registry.agencies
+        )
+        helpers.bulk(client, actions, chunk_size=self.options.bulk.chunk_size, refresh="wait_for")
+        client.delete_by_query(
+            index=index, query={"bool": {"must_not": {"term": {"build": build}}}}, refresh=True, conflicts="proceed"
+        )
+        changed = list(self._written_back(registry))
+        if not changed:
+            return
+        report = bulk_load(client, self.alias, changed, settings=self.options.bulk)
+        client.indices.refresh(index=self.alias)
+        if report.failed:
+            raise BulkWriteError(report.written, report.failures)
+
+    def _written_back(self, registry: AgencyRegistry) -> Iterator[Record]:
+        """The stored records whose agency id or signals the registry changes, with the new values."""
+        changes = {}
+        for hit in index_documents(self.client, self.alias, source=["agency_id", "signals"]):
+            stored = hit.get("_source", {})
+            change = write_back(registry, hit["_id"], stored.get("agency_id"), stored.get("signals"))
+            if change is not None:
+                changes[hit["_id"]] = change
+        ids = list(changes)
+        for start in range(0, len(ids), EXPORT_BATCH):
+            for doc in self.client.mget(index=self.alias, ids=ids[start : start + EXPORT_BATCH])["docs"]:
+                if doc.get("found"):
+                    change = changes[doc["_id"]]
+                    record: Record = doc["_source"]
+                    record["agency_id"], record["signals"] = change.agency_id, change.signals
+                    yield record
 
     def _failures_index(self) -> str:
         """The failures index, created (or regrouped from the old layout) on this backend's first write to it."""
@@ -238,6 +308,51 @@ class ElasticsearchBackend:
                 run: Run = hit["_source"]
                 yield run
 
+    def agencies(self, query: AgencyQuery) -> AgencyResult:
+        """Find agencies (none before a registry was saved)."""
+        plan = AgencyPlan.build(query)
+        try:
+            answer = self._search(agencies_body(plan, self._timeout_ms()), index=agencies_index(self.alias))
+        except NotFoundError:
+            return AgencyResult(
+                0, [], {name: top_values({}, plan.facet_limit, plan.filters.get(name, ())) for name in plan.facets}
+            )
+        return AgencyResult(
+            total=int(answer["hits"]["total"]["value"]),
+            agencies=[hit["_source"] for hit in answer["hits"]["hits"]],
+            facets=read_agency_facets(plan, answer.get("aggregations", {})),
+        )
+
+    def agency(self, agency_id: str) -> Agency | None:
+        """Return one agency, or None."""
+        agency: Agency | None = self._agency_source(agency_id, {"source_excludes": list(AGENCY_HIDDEN)})
+        return agency
+
+    def timeline(self, agency_id: str) -> list[TimelineYear] | None:
+        """Return an agency's years, oldest first, or None."""
+        source = self._agency_source(agency_id, {"source_includes": ["timeline"]})
+        timeline: list[TimelineYear] | None = None if source is None else source.get("timeline", [])
+        return timeline
+
+    def _agency_source(self, agency_id: str, fields: Body) -> Any:
+        """Part of one agency's document (`_source` as stored), or None (no such agency, or no registry yet)."""
+        try:
+            return self.client.get(index=agencies_index(self.alias), id=agency_id, **fields).body["_source"]
+        except NotFoundError:
+            return None
+        except TransportError as exc:
+            raise self._unreachable(exc) from exc
+
+    def _agency_names(self, ids: list[str]) -> dict[str, str]:
+        """Agency id -> name, for the ids that are agencies."""
+        if not ids:
+            return {}
+        try:
+            docs = self.client.mget(index=agencies_index(self.alias), ids=ids, source_includes=["name"])["docs"]
+        except NotFoundError:
+            return {}
+        return {doc["_id"]: doc["_source"]["name"] for doc in docs if doc.get("found")}
+
     def _side_search(self, index: str, body: Body) -> Body | None:
         """One search of the failures or runs index; None while it does not exist (nothing recorded yet)."""
         try:
@@ -265,10 +380,13 @@ class ElasticsearchBackend:
             hits = response["hits"]["hits"]
         else:
             response, hits = self._deep_page(plan)
+        facets = read_facets(plan, response.get("aggregations", {}))
+        labels = {AGENCY: self._agency_names([v for v, _ in facets[AGENCY]])} if AGENCY in facets else {}
         return SearchResult(
             total=int(response["hits"]["total"]["value"]),
             hits=[self._hit(h, plan) for h in hits],
-            facets=read_facets(plan, response.get("aggregations", {})),
+            facets=facets,
+            labels=labels,
         )
 
     def export(self, query: SearchQuery, max_rows: int = MAX_EXPORT_ROWS) -> ExportResult:
@@ -363,7 +481,7 @@ class ElasticsearchBackend:
     def _hit(hit: Body, plan: QueryPlan) -> Hit:
         """A Hit from one search hit: the score when ranked, the record and a snippet of its text head (base.make_hit)."""
         score = float(hit["sort"][0]) if plan.ranked else None
-        return make_hit({**hit["_source"], "text": text_head(hit)}, score, plan.terms)
+        return make_hit({**hit["_source"], "text": text_head(hit)}, score, plan.terms, plan.figures)
 
     def close(self) -> None:
         """Close the client's connections."""

@@ -14,6 +14,13 @@ of ``_source`` (``_source.excludes``), so it costs no stored bytes and never com
   sorts and ranges.
 * ``ix.n.<column>``: one ``double`` per registered number (``tables/numbers.py``), absent when null.
 * ``ix.has_failed_checks`` (boolean, absent when no check was evaluated), ``ix.failed_check`` (keywords).
+* ``ix.signal``: the names of the report's signals (keywords); ``ix.agency_id`` is one of the keyword facets.
+
+The agency registry lives beside the alias in ``<alias>-agencies``: one document per agency (its
+fields as keywords, ``words`` — its names and region names in lower case, matched by wildcards —,
+``year_signals`` — each signal of each year as ``missing@2025``, for ``signal_year`` —, its timeline
+kept but not indexed, and the ``build`` that wrote it, so a replacement indexes the new
+build and then deletes every older document).
 
 The top level is ``dynamic: false``: any other record field is kept in ``_source`` without
 growing the mapping. Indexes are named ``<alias>-v<UTC timestamp>`` and matched by one composable
@@ -26,10 +33,19 @@ import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
-from indexer.model import Record
+from indexer.model import Agency, Record, TimelineYear
 from indexer.search_text.segment import segment_text
 from indexer.storage.base import TEXT_WEIGHTS
-from indexer.storage.facets import FAILED_CHECK, HAS_FAILED_CHECKS, KEYWORD_FACETS, facet_value, failed_checks
+from indexer.storage.facets import (
+    FAILED_CHECK,
+    HAS_FAILED_CHECKS,
+    KEYWORD_FIELDS,
+    SIGNAL,
+    facet_value,
+    failed_checks,
+    signal_names,
+    year_signal,
+)
 from indexer.storage.options import DEFAULT_SHARDS
 from indexer.storage.plan import iso_ordinal
 from indexer.storage.records import valid_record
@@ -46,6 +62,17 @@ VERSION_FORMAT = "%Y%m%d%H%M%S%f"
 AUTO_REPLICAS = "0-1"  # no replica on a single node, one as soon as a second node joins
 FAILURES_SUFFIX = "-failures"
 RUNS_SUFFIX = "-runs"
+AGENCIES_SUFFIX = "-agencies"
+AGENCY_HIDDEN = ("words", "year_signals", "timeline", "build")  # fields of an agency document that are not the Agency
+AGENCY_KEYWORDS = ("id", "name", "names", "province", "city", "county", "region_code", "level", "agency_type", "kind")
+AGENCIES_MAPPING: Body = {  # one document per agency, id = the agency id; its timeline kept, not indexed
+    "dynamic": False,
+    "properties": {
+        **{f: {"type": "keyword"} for f in (*AGENCY_KEYWORDS, "signals", "year_signals", "words", "build")},
+        **{f: {"type": "integer"} for f in ("first_year", "last_year", "reports")},
+        "timeline": {"type": "object", "enabled": False},
+    },
+}
 FAILURE_FIELDS = ("url", "kind", "reason", "portal", "status", "first_seen", "last_seen", "count", "run_id")
 FAILURES_MAPPING: Body = {  # one document per (url, kind), id failure_id(url, kind); `reason` kept, not indexed
     "dynamic": False,
@@ -116,11 +143,12 @@ def index_mappings() -> Body:
     segmented = {"type": "text", "analyzer": ANALYZER, "norms": True}
     ix = {
         **dict.fromkeys(TEXT_FIELDS, segmented),
-        **{name: {"type": "keyword"} for name in KEYWORD_FACETS},
+        **{name: {"type": "keyword"} for name in KEYWORD_FIELDS},
         "year_sort": {"type": "integer"},
         "published": {"type": "date", "format": "strict_date"},
         HAS_FAILED_CHECKS: {"type": "boolean"},
         FAILED_CHECK: {"type": "keyword"},
+        SIGNAL: {"type": "keyword"},
         "n": {"properties": {f.column: {"type": NUMBER_TYPE} for f in NUMBER_FIELDS}},
     }
     return {
@@ -168,6 +196,11 @@ def runs_index(alias: str) -> str:
     return alias + RUNS_SUFFIX
 
 
+def agencies_index(alias: str) -> str:
+    """The index keeping the agency registry next to `alias` (not matched by the template)."""
+    return alias + AGENCIES_SUFFIX
+
+
 def failure_id(url: str, kind: str) -> str:
     """The document id of the failure row of (url, kind): the same for every sighting, at most 40 characters."""
     return hashlib.sha1(f"{kind}\n{url}".encode()).hexdigest()
@@ -189,7 +222,7 @@ def index_fields(record: Record) -> Body:
         "text_seg": segment_text(record.get("text")),
     }
     fields: dict[str, Any] = dict(record)
-    for name in KEYWORD_FACETS:
+    for name in KEYWORD_FIELDS:
         value = facet_value(fields.get(name))
         if value is not None:
             ix[name] = value
@@ -204,6 +237,7 @@ def index_fields(record: Record) -> Body:
     if failed is not None:
         ix[HAS_FAILED_CHECKS] = bool(failed)
         ix[FAILED_CHECK] = failed
+    ix[SIGNAL] = signal_names(record.get("signals"))
     return ix
 
 
@@ -217,3 +251,12 @@ def bulk_action(record: object, index: str) -> Body:
     """One streaming_bulk action: index (create or replace) the checked record's document under its id."""
     doc = document(record)
     return {"_op_type": "index", "_index": index, "_id": doc["id"], "_source": doc}
+
+
+def agency_document(agency: Agency, timeline: list[TimelineYear], build: str) -> Body:
+    """The document of one agency: its fields, the words `q` matches, its signals by year (facets.year_signal),
+    its timeline and the build that wrote it."""
+    places = (agency["province"], agency["city"], agency["county"])
+    words = sorted({w.lower() for w in (*agency["names"], agency["name"], *places) if w})
+    year_signals = sorted({year_signal(s["signal"], y["report_year"]) for y in timeline for s in y["signals"]})
+    return {**agency, "words": words, "year_signals": year_signals, "timeline": timeline, "build": build}

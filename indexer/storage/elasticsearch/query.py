@@ -7,8 +7,8 @@ facets.py says how facets are counted and listed:
 * The main ``query`` holds what every count respects: the words (``combined_fields``, operator AND
   over title/agency/text with SQLite's weights, each word may match in any of them) and the
   ``published`` range.
-* Every other filter is a *group*: one per facet field, ``has_failed_checks``, ``failed_check``, and
-  one per number carrying ``where`` conditions. All groups go in ``post_filter`` (they narrow the
+* Every other filter is a *group*: one per keyword field (``agency_id`` for the ``agency`` facet),
+  ``has_failed_checks``, ``failed_check``, ``signal``, and one per number carrying ``where`` conditions. All groups go in ``post_filter`` (they narrow the
   hits, not the aggregations); each facet aggregation is wrapped in a ``filter`` aggregation that
   applies every group except its own, so a facet's counts ignore its own selection (multi-select)
   and a number's bucket facet ignores the conditions on that number.
@@ -20,6 +20,11 @@ facets.py says how facets are counted and listed:
   both ways, so nulls come last) then ``id``.
 * Hits (``hit_fields``): the record without ``text``, plus the text's first ``highlight.SCAN_CHARS``
   characters as a script field, all a snippet looks at.
+
+Agencies (``agencies_body``, on ``<alias>-agencies``): each word of ``q`` must match one of the
+agency's ``words`` as ``*word*``; filters are groups as above (``signal`` on the ``signals`` field), every
+facet counted whole under every group but its own and listed by ``facets.top_values``, the page sorted
+by name then id (byte order, as SQLite compares text).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import Any
 
 from indexer.search_text.highlight import SCAN_CHARS
 from indexer.storage.elasticsearch.mapping import (
+    AGENCY_HIDDEN,
     ID_FIELD,
     PUBLISHED_FIELD,
     TEXT_FIELDS,
@@ -40,14 +46,16 @@ from indexer.storage.elasticsearch.mapping import (
 )
 from indexer.storage.facets import (
     BUCKETS,
-    FAILED_CHECK,
     FALSE,
     HAS_FAILED_CHECKS,
+    SIGNAL,
+    SIGNAL_NAMES,
     TRUE,
     FacetKind,
     top_values,
+    year_signal,
 )
-from indexer.storage.plan import Condition, Facet, QueryPlan
+from indexer.storage.plan import AgencyPlan, Condition, Facet, QueryPlan
 from indexer.tables.numbers import NUMBERS
 
 MAX_WINDOW = 10_000  # Elasticsearch's index.max_result_window: from + size beyond it use search_after
@@ -56,6 +64,10 @@ RANGE_OPS = {">=": "gte", "<=": "lte", ">": "gt", "<": "lt"}
 EXISTS_AGG = "selected_exist"  # global aggregation: which selected facet values exist in the index at all
 TOP, SELECTED, VALUES, RANGES = "top", "selected", "values", "ranges"
 SORT_FIELDS = {"published": PUBLISHED_FIELD, "report_year": YEAR_SORT_FIELD}
+AGENCY_FACET_SIZE = 10_000  # agency facet values counted (every county of China fits)
+AGENCY_FIELDS = {SIGNAL: "signals"}  # agency filter -> its field in the agencies index, where they differ
+YEAR_SIGNALS = "year_signals"  # the agencies index's signals of each year (mapping.agency_document)
+WILDCARD_SPECIALS = str.maketrans({"\\": "\\\\", "*": "\\*", "?": "\\?"})
 
 TEXT_HEAD = "text_head"  # the script field holding the start of a hit's text
 TEXT_HEAD_SCRIPT = (
@@ -103,14 +115,14 @@ def condition_query(condition: Condition) -> Body:
 
 
 def filter_groups(plan: QueryPlan) -> dict[str, Body]:
-    """One filter per group (keyword facet, check filter, number with conditions), keyed like the facets."""
+    """One filter per group (keyword field, check filter, number with conditions), keyed like the facets' fields."""
     groups: dict[str, Body] = {
         name: {"terms": {facet_field(name): list(values)}} for name, values in plan.keyword_filters.items()
     }
     if plan.has_failed_checks:
         groups[HAS_FAILED_CHECKS] = {"terms": {facet_field(HAS_FAILED_CHECKS): list(plan.has_failed_checks)}}
-    if plan.failed_checks:
-        groups[FAILED_CHECK] = {"terms": {facet_field(FAILED_CHECK): list(plan.failed_checks)}}
+    for name, values in plan.multi_filters().items():
+        groups[name] = {"terms": {facet_field(name): list(values)}}
     for name, conditions in plan.number_filters.items():
         clauses = [condition_query(c) for c in conditions]
         groups[name] = clauses[0] if len(clauses) == 1 else {"bool": {"filter": clauses}}
@@ -128,7 +140,7 @@ def _facet_inner(plan: QueryPlan, facet: Facet) -> Body:
     if facet.kind is FacetKind.NUMBER:
         ranges = [{"key": label, "from": lo, **({} if math.isinf(hi) else {"to": hi})} for label, lo, hi in BUCKETS]
         return {RANGES: {"range": {"field": number_field(NUMBERS[facet.name].column), "ranges": ranges}}}
-    field = facet_field(facet.name)
+    field = facet_field(facet.field)
     if facet.kind is FacetKind.CHECK:  # a handful of values: count every one
         return {VALUES: {"terms": {"field": field, "size": CHECK_FACET_SIZE}}}
     inner: Body = {
@@ -144,13 +156,13 @@ def facet_aggs(plan: QueryPlan, groups: dict[str, Body]) -> Body:
     """One filter aggregation per requested facet (every group but its own), named f0, f1, …"""
     aggs: Body = {
         f"f{i}": {
-            "filter": _all_of([q for g, q in groups.items() if g != facet.name]),
+            "filter": _all_of([q for g, q in groups.items() if g != facet.field]),
             "aggs": _facet_inner(plan, facet),
         }
         for i, facet in enumerate(plan.facets)
     }
     exist = {
-        facet.name: {"terms": {"field": facet_field(facet.name), "include": list(selected), "size": len(selected)}}
+        facet.name: {"terms": {"field": facet_field(facet.field), "include": list(selected), "size": len(selected)}}
         for facet in plan.facets
         if facet.kind is FacetKind.KEYWORD and (selected := plan.selected(facet.name))
     }
@@ -243,3 +255,64 @@ def text_head(hit: Body) -> str:
     values = hit.get("fields", {}).get(TEXT_HEAD) or [""]
     head: str = values[0] or ""
     return head
+
+
+# --------------------------------------------------------------------------- agencies
+def agency_groups(plan: AgencyPlan) -> dict[str, Body]:
+    """One filter per agency field given (signals of one year only, with a signal year)."""
+    groups = {name: {"terms": {AGENCY_FIELDS.get(name, name): list(values)}} for name, values in plan.filters.items()}
+    if SIGNAL in plan.filters and plan.signal_year is not None:
+        groups[SIGNAL] = {"terms": {YEAR_SIGNALS: [year_signal(s, plan.signal_year) for s in plan.filters[SIGNAL]]}}
+    return groups
+
+
+def agency_facet_terms(plan: AgencyPlan, name: str) -> Body:
+    """The terms aggregation of one agency facet (with a signal year: that year's signals only)."""
+    if name == SIGNAL and plan.signal_year is not None:
+        year_values = [year_signal(s, plan.signal_year) for s in SIGNAL_NAMES]
+        return {"field": YEAR_SIGNALS, "include": year_values, "size": len(year_values)}
+    return {"field": AGENCY_FIELDS.get(name, name), "size": AGENCY_FACET_SIZE}
+
+
+def agency_words(plan: AgencyPlan) -> Body:
+    """Every word of `q` within one of the agency's words (names and region names, lower case)."""
+    clauses = [{"wildcard": {"words": {"value": f"*{w.lower().translate(WILDCARD_SPECIALS)}*"}}} for w in plan.words]
+    return _all_of(clauses)
+
+
+def agencies_body(plan: AgencyPlan, timeout_ms: int | None = None) -> Body:
+    """The body of one search of the agencies index: the words, the filters, the page and the facets."""
+    groups = agency_groups(plan)
+    body: Body = {
+        "query": agency_words(plan),
+        "sort": [{"name": "asc"}, {"id": "asc"}],
+        "from": plan.offset,
+        "size": plan.limit,
+        "track_total_hits": True,
+        "_source": {"excludes": list(AGENCY_HIDDEN)},
+    }
+    if groups:
+        body["post_filter"] = _all_of(list(groups.values()))
+    if plan.facets:
+        body["aggs"] = {
+            f"f{i}": {
+                "filter": _all_of([q for g, q in groups.items() if g != name]),
+                "aggs": {VALUES: {"terms": agency_facet_terms(plan, name)}},
+            }
+            for i, name in enumerate(plan.facets)
+        }
+    if timeout_ms is not None:
+        body["timeout"] = f"{timeout_ms}ms"
+    return body
+
+
+def read_agency_facets(plan: AgencyPlan, aggregations: Body) -> dict[str, list[tuple[str, int]]]:
+    """The agency facets of a response, listed as facets.py says."""
+    return {
+        name: top_values(
+            {value.split("@")[0]: n for value, n in _bucket_counts(aggregations[f"f{i}"][VALUES]).items()},
+            plan.facet_limit,
+            plan.filters.get(name, ()),
+        )
+        for i, name in enumerate(plan.facets)
+    }

@@ -7,7 +7,8 @@ Tables
                      one REAL column per registered number (``tables/numbers.py``, e.g.
                      ``n_applications_new_received_total``, NULL when the cells are missing),
                      ``has_failed_checks`` (1/0, NULL when no check was evaluated) and
-                     ``failed_checks`` (space-separated names of the failed rules).
+                     ``failed_checks`` (space-separated names of the failed rules); ``agency_id`` and
+                     ``signals`` (space-separated signal names) from the record.
 * ``report_records`` the full record as JSON, kept apart so scans of ``reports`` stay small.
 * ``reports_fts``    contentless FTS5 over segmented title / agency / text, plus ``tags``: one opaque
                      token per keyword facet value (``z<field><hash>``) so keyword filters run inside FTS5 and
@@ -16,6 +17,8 @@ Tables
 * ``failures``       crawl failures and rejected pages, one row per (url, kind): first and last seen, how
                      many times, the last reason, status, portal and run (``record_failure`` upserts).
 * ``runs``           crawl runs by id, their per-portal counts as JSON.
+* ``agencies``, ``agency_signals``  the agency registry (agencies.py): replaced by ``save_agencies``,
+                     which also writes each report's ``agency_id`` and ``signals`` back (JSON, columns, FTS tags).
 * ``meta``           ``generation``, bumped by every write; readers use it to refresh their facet cache.
 
 Search
@@ -36,8 +39,9 @@ the date range. Exports (``export``) order the matches the same way and stream t
 without ``text`` in batches.
 
 Older files: opening a file for writing adds any missing derived column (ALTER TABLE) and fills it
-from the stored JSON records, and regroups a failures table of one row per sighting into one row per
-(url, kind), each in one transaction. A read-only open of a file that still needs either raises
+from the stored JSON records (``agency_id`` is left for the next registry build), creates the agency
+tables, and regroups a failures table of one row per sighting into one row per (url, kind), each in
+one transaction. A read-only open of a file that still needs either raises
 StorageUnavailable saying to open it once for writing (or re-index); so does a file that is not a
 reports index at all (missing, not SQLite, no ``reports`` table).
 
@@ -57,12 +61,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from indexer.errors import StorageUnavailable
-from indexer.model import Failure, Record, Run
+from indexer.model import Agency, Failure, Record, Run, TimelineYear
 from indexer.search_text.segment import segment_text
 from indexer.storage.base import (
     DEFAULT_FAILURES_PAGE,
     DEFAULT_RUNS,
     MAX_EXPORT_ROWS,
+    AgencyQuery,
+    AgencyRegistry,
+    AgencyResult,
     ExportResult,
     FailurePage,
     RecordFields,
@@ -70,11 +77,11 @@ from indexer.storage.base import (
     SearchQuery,
     SearchResult,
 )
-from indexer.storage.facets import KEYWORD_FACETS, facet_value
 from indexer.storage.options import QUERY_TIME_LIMIT_S
-from indexer.storage.plan import QueryPlan
+from indexer.storage.plan import AgencyPlan, QueryPlan
 from indexer.storage.records import check_failure_page, sighting, valid_record, valid_run
 from indexer.storage.revisions import reconcile
+from indexer.storage.sqlite.agencies import find_agencies, read_agency, read_timeline, replace_agencies, write_back
 from indexer.storage.sqlite.readers import READERS, ReaderPool, open_reader
 from indexer.storage.sqlite.schema import (
     BASE_COLUMNS,
@@ -120,9 +127,9 @@ from indexer.storage.sqlite.schema import (
     migrate_failures,
     pack_tokens,
     parse_record,
+    record_tags,
     stored_record,
     table_columns,
-    tag_token,
     unpack_tokens,
     upgrades_needed,
 )
@@ -239,13 +246,12 @@ class SqliteBackend:
         """The row and FTS values of a checked record (segmentation happens here)."""
         fields: Mapping[str, Any] = record
         report = {c: fields.get(c) for c in BASE_COLUMNS}
-        report.update(derived_columns(fields.get("stats"), fields.get("checks")))
-        tags = " ".join(tag_token(f, v) for f in KEYWORD_FACETS if (v := facet_value(fields.get(f))) is not None)
+        report.update(derived_columns(fields))
         fts = {
             "title": segment_text(fields.get("title")),
             "agency": segment_text(fields.get("agency")),
             "body": segment_text(fields.get("text")),
-            "tags": tags,
+            "tags": record_tags(fields),
         }
         return report, fts, record
 
@@ -286,6 +292,15 @@ class SqliteBackend:
         with self._write_lock:
             with Transaction(conn):
                 conn.execute(SQL_SAVE_RUN, row)
+
+    def save_agencies(self, registry: AgencyRegistry) -> None:
+        """Replace the agency registry and write changed agency ids and signals into the reports, in one transaction."""
+        conn = self._require_writer()
+        with self._write_lock:
+            with Transaction(conn):
+                replace_agencies(conn, registry)
+                if write_back(conn, registry):
+                    conn.execute(SQL_BUMP_GENERATION)
 
     def optimize(self) -> None:
         """Merge the FTS index into one segment (after a bulk load) and refresh planner statistics."""
@@ -364,6 +379,21 @@ class SqliteBackend:
             rows = conn.execute(SQL_ALL_RUNS).fetchall()
         yield from (_run(row) for row in rows)
 
+    def agencies(self, query: AgencyQuery) -> AgencyResult:
+        """Find agencies in one read snapshot under the time limit."""
+        plan = AgencyPlan.build(query)
+        return self._timed_read(lambda conn: find_agencies(conn, plan))
+
+    def agency(self, agency_id: str) -> Agency | None:
+        """Return one agency, or None."""
+        with self.readers.connection() as conn:
+            return read_agency(conn, agency_id)
+
+    def timeline(self, agency_id: str) -> list[TimelineYear] | None:
+        """Return an agency's years, oldest first, or None."""
+        with self.readers.connection() as conn:
+            return read_timeline(conn, agency_id)
+
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a search in one read snapshot under the time limit (a facet-cache reload is not timed)."""
         return self._timed(QueryPlan.build(query), lambda search: search.run())
@@ -387,6 +417,20 @@ class SqliteBackend:
             parallel = functools.partial(self._run_parallel, deadline=deadline)
             try:
                 return action(Search(conn, index, plan, deadline, parallel))
+            except sqlite3.OperationalError as exc:
+                if "interrupted" in str(exc):
+                    raise deadline.timeout() from exc
+                raise
+            finally:
+                conn.set_progress_handler(None, 0)
+
+    def _timed_read(self, action: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `action` on a read connection in one snapshot under the time limit."""
+        with self.readers.connection() as conn, Snapshot(conn):
+            deadline = Deadline.after(self.time_limit)
+            conn.set_progress_handler(deadline.passed, PROGRESS_STEPS)
+            try:
+                return action(conn)
             except sqlite3.OperationalError as exc:
                 if "interrupted" in str(exc):
                     raise deadline.timeout() from exc

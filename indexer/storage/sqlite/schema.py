@@ -6,6 +6,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -15,10 +16,18 @@ import numpy as np
 from indexer.model import Record
 from indexer.search_text.highlight import SCAN_CHARS
 from indexer.storage.base import TEXT_WEIGHTS
-from indexer.storage.facets import BUCKETS, KEYWORD_FACETS, failed_checks
+from indexer.storage.facets import (
+    BUCKETS,
+    FAILED_CHECK,
+    KEYWORD_FIELDS,
+    SIGNAL,
+    facet_value,
+    failed_checks,
+    signal_names,
+)
 from indexer.tables.numbers import NUMBER_FIELDS, NUMBERS, compute_numbers
 
-SCHEMA_VERSION = 3  # 2: number and check columns in `reports`; 3: failures per (url, kind), runs, report heads
+SCHEMA_VERSION = 4  # 2: number and check columns; 3: failures per (url, kind), runs, report heads; 4: agencies
 PROGRESS_STEPS = 2000  # SQLite VM instructions between time checks
 BUSY_TIMEOUT_MS = 5000
 PARALLEL_RANK_MIN = 20_000  # BM25 over at least this many rows runs in two threads
@@ -36,6 +45,7 @@ FIELD_CODES = {
     "agency_type": "t",
     "level": "l",
     "format": "f",
+    "agency_id": "a",
 }
 BASE_COLUMNS = (
     "id",
@@ -53,9 +63,11 @@ BASE_COLUMNS = (
     "content_hash",
     "fetched_at",
 )
-CHECK_COLUMNS = ("has_failed_checks", "failed_checks")
+MULTI_COLUMNS = {FAILED_CHECK: "failed_checks", SIGNAL: "signals"}  # multi-valued check facet -> its column
+CHECK_COLUMNS = ("has_failed_checks", *MULTI_COLUMNS.values())  # the multi-valued: space-separated names
 NUMBER_COLUMNS = tuple(f.column for f in NUMBER_FIELDS)
 DERIVED_COLUMNS = {
+    "agency_id": "TEXT",
     **{c: "INTEGER" if c == "has_failed_checks" else "TEXT" for c in CHECK_COLUMNS},
     **dict.fromkeys(NUMBER_COLUMNS, "REAL"),
 }  # column -> SQL type, added to old files
@@ -85,6 +97,24 @@ FAILURES_TABLE = """CREATE TABLE IF NOT EXISTS failures (
     first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, count INTEGER NOT NULL, run_id TEXT,
     UNIQUE (url, kind)
 );"""
+AGENCY_TABLES = """CREATE TABLE IF NOT EXISTS agencies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL, province TEXT, city TEXT, county TEXT, level TEXT, agency_type TEXT, kind TEXT NOT NULL,
+    words TEXT NOT NULL,           -- its name variants and region names, lower case, one per line: what `q` searches
+    record TEXT NOT NULL,          -- the Agency, JSON
+    timeline BLOB NOT NULL         -- zlib(JSON [TimelineYear]), oldest year first
+);
+CREATE INDEX IF NOT EXISTS agencies_name ON agencies(name, id);
+CREATE INDEX IF NOT EXISTS agencies_province ON agencies(province);
+CREATE INDEX IF NOT EXISTS agencies_city ON agencies(city);
+CREATE INDEX IF NOT EXISTS agencies_county ON agencies(county);
+CREATE INDEX IF NOT EXISTS agencies_level ON agencies(level);
+CREATE INDEX IF NOT EXISTS agencies_agency_type ON agencies(agency_type);
+CREATE INDEX IF NOT EXISTS agencies_kind ON agencies(kind);
+CREATE TABLE IF NOT EXISTS agency_signals (
+    signal TEXT NOT NULL, report_year INTEGER NOT NULL, agency_id TEXT NOT NULL,
+    PRIMARY KEY (signal, report_year, agency_id)
+) WITHOUT ROWID;"""
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports (
@@ -121,6 +151,7 @@ CREATE TABLE IF NOT EXISTS runs (
     portals TEXT NOT NULL          -- JSON [PortalRun]
 );
 CREATE INDEX IF NOT EXISTS runs_started_at ON runs(started_at);
+{AGENCY_TABLES}
 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSION}'), ('generation', '0');
 """
 
@@ -151,7 +182,7 @@ SQL_GENERATION = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generatio
 SQL_GET = "SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = r.docid WHERE r.id = :id"
 SQL_COUNT = "SELECT count(*) FROM reports"
 SQL_FACET_ROWS = (
-    f"SELECT docid, id, published, {', '.join(KEYWORD_FACETS)}, "
+    f"SELECT docid, id, published, {', '.join(KEYWORD_FIELDS)}, "
     f"{', '.join(CHECK_COLUMNS)}, {', '.join(NUMBER_COLUMNS)} FROM reports"
 )
 SQL_MATCH_DOCIDS = "SELECT group_concat(rowid, ' ') FROM reports_fts WHERE reports_fts MATCH :match"
@@ -170,7 +201,10 @@ SQL_GET_BY_DOCID = "SELECT record FROM report_records WHERE docid = :docid"
 SQL_ALL_RECORDS = "SELECT record FROM report_records ORDER BY docid"
 SQL_RECORDS_NO_TEXT = "SELECT docid, json_remove(record, '$.text') FROM report_records WHERE docid IN ({marks})"
 SQL_COLUMNS = "SELECT name FROM pragma_table_info('reports')"
-SQL_STORED_PARTS = "SELECT docid, json_extract(record, '$.stats'), json_extract(record, '$.checks') FROM report_records"
+SQL_STORED_PARTS = (
+    "SELECT docid, json_extract(record, '$.stats'), json_extract(record, '$.checks'), "
+    "json_extract(record, '$.signals') FROM report_records"
+)
 SQL_SET_SCHEMA_VERSION = "UPDATE meta SET value = :v WHERE key = 'schema_version'"
 FAILURE_COLUMNS = ("url", "kind", "reason", "portal", "status", "first_seen", "last_seen", "count", "run_id")
 SQL_UPSERT_FAILURE = (
@@ -206,6 +240,14 @@ def tag_token(field: str, value: object) -> str:
     """The FTS token standing for `field = value` (hashed, so any value is one ASCII token)."""
     digest = hashlib.blake2b(str(value).encode("utf-8"), digest_size=8).hexdigest()
     return f"{TAG_PREFIX}{FIELD_CODES[field]}{digest}"
+
+
+def replace_tag(tags: str, field: str, value: object) -> str:
+    """An FTS `tags` value with the token of `field` replaced by the one of `value` (none when it is null)."""
+    prefix = TAG_PREFIX + FIELD_CODES[field]
+    kept = [token for token in tags.split() if not token.startswith(prefix)]
+    text = facet_value(value)
+    return " ".join(kept if text is None else [*kept, tag_token(field, text)])
 
 
 def pack_tokens(fts: dict[str, str]) -> bytes:
@@ -256,18 +298,28 @@ def add_report_heads(conn: sqlite3.Connection) -> None:
                 conn.execute(SQL_INSERT_HEAD, {"docid": docid, "record": head})
 
 
-def derived_columns(stats: object, checks: object) -> dict[str, Any]:
-    """The number and check columns of one record (tables/numbers.py registry; None where missing)."""
-    numbers = compute_numbers(stats)
+def derived_columns(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The agency, number and check columns of one record (tables/numbers.py registry; None where missing)."""
+    numbers = compute_numbers(record.get("stats"))
     row: dict[str, Any] = {NUMBERS[name].column: value for name, value in numbers.items()}
-    failed = failed_checks(checks)
+    failed = failed_checks(record.get("checks"))
     row["has_failed_checks"] = None if failed is None else int(bool(failed))
     row["failed_checks"] = None if failed is None else " ".join(failed)
+    row["signals"] = " ".join(signal_names(record.get("signals")))
+    row["agency_id"] = record.get("agency_id")
     return row
 
 
+def record_tags(record: Mapping[str, Any]) -> str:
+    """The FTS `tags` value of a record: one token per keyword field that has a value."""
+    return " ".join(tag_token(f, v) for f in KEYWORD_FIELDS if (v := facet_value(record.get(f))) is not None)
+
+
 def add_derived_columns(conn: sqlite3.Connection) -> None:
-    """Add the derived columns an older file lacks and fill them from the stored records (one transaction)."""
+    """Add the derived columns an older file lacks and fill them from the stored records (one transaction).
+
+    `agency_id` stays null: the next registry build (save_agencies) writes it with its search tag.
+    """
     present = {row[0] for row in conn.execute(SQL_COLUMNS)}
     missing = [c for c in DERIVED_COLUMNS if c not in present]
     if not missing:
@@ -276,11 +328,16 @@ def add_derived_columns(conn: sqlite3.Connection) -> None:
         for column in missing:
             conn.execute(f"ALTER TABLE reports ADD COLUMN {column} {DERIVED_COLUMNS[column]}")
         assignments = ", ".join(f"{c} = :{c}" for c in DERIVED_COLUMNS)
-        for docid, stats, checks in conn.execute(SQL_STORED_PARTS).fetchall():
-            row = derived_columns(json.loads(stats) if stats else None, json.loads(checks) if checks else None)
+        for docid, stats, checks, signals in conn.execute(SQL_STORED_PARTS).fetchall():
+            row = derived_columns({"stats": _json(stats), "checks": _json(checks), "signals": _json(signals)})
             conn.execute(f"UPDATE reports SET {assignments} WHERE docid = :docid", {**row, "docid": docid})
         conn.execute(SQL_SET_SCHEMA_VERSION, {"v": str(SCHEMA_VERSION)})
         conn.execute(SQL_BUMP_GENERATION)
+
+
+def _json(text: str | None) -> Any:
+    """A JSON value SQLite's json_extract returned as text (None stays None)."""
+    return json.loads(text) if text else None
 
 
 def missing_derived_columns(path: Path) -> list[str]:
@@ -304,11 +361,13 @@ def upgrades_needed(tables: dict[str, set[str]]) -> list[str]:
     needed = []
     missing = [c for c in DERIVED_COLUMNS if c not in tables.get("reports", set())]
     if "reports" in tables and missing:
-        needed.append(f"add {len(missing)} number/check columns")
+        needed.append(f"add {len(missing)} agency/number/check columns")
     if has_old_failures(tables.get("failures", set())):
         needed.append("regroup failures into one row per url and kind")
     if "report_records" in tables and "report_heads" not in tables:
         needed.append("add bounded heads of long texts for search hits")
+    if "reports" in tables and "agencies" not in tables:
+        needed.append("add the agency registry tables")
     return needed
 
 

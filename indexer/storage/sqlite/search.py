@@ -14,19 +14,21 @@ import numpy.typing as npt
 from indexer.errors import QueryTimeout
 from indexer.storage.base import Hit, SearchResult, make_hit
 from indexer.storage.facets import (
+    AGENCY,
     BUCKETS,
-    FAILED_CHECK,
     FALSE,
     HAS_FAILED_CHECKS,
-    KEYWORD_FACETS,
+    KEYWORD_FIELDS,
     TRUE,
     FacetKind,
     facet_value,
     top_values,
 )
 from indexer.storage.plan import Facet, QueryPlan, iso_ordinal
+from indexer.storage.sqlite.agencies import agency_names
 from indexer.storage.sqlite.schema import (
     BUCKET_EDGES,
+    MULTI_COLUMNS,
     NULL_CODE,
     NULL_SORT_KEY,
     NUMPY_OPS,
@@ -87,14 +89,14 @@ class FacetIndex:
 
     generation: int
     alive: Mask  # [docid]
-    codes: dict[str, Codes]  # keyword facet -> [docid] code of the value
-    values: dict[str, list[str]]  # keyword facet -> code -> value
-    lookup: dict[str, dict[str, int]]  # keyword facet -> value -> code
+    codes: dict[str, Codes]  # keyword field -> [docid] code of the value
+    values: dict[str, list[str]]  # keyword field -> code -> value
+    lookup: dict[str, dict[str, int]]  # keyword field -> value -> code
     published: Codes  # [docid] day ordinal
     year: Codes  # [docid] report_year
     id_rank: Codes  # [docid] position of the id in sorted order
     has_failed: Flags  # [docid] some check failed; NULL_CODE when no check was evaluated
-    failed: dict[str, Mask]  # rule -> [docid] that rule failed, rules sorted
+    multi: dict[str, dict[str, Mask]]  # failed_check / signal -> value -> [docid] has it, values sorted
     numbers: dict[str, Values]  # number name -> [docid]
 
     @classmethod
@@ -112,7 +114,7 @@ class FacetIndex:
         id_rank[docids[order]] = np.arange(len(rows), dtype=np.int32)
         published[docids] = [(iso_ordinal(r[2]) or NULL_CODE) for r in rows]
         codes, values, lookup = {}, {}, {}
-        for offset, name in enumerate(KEYWORD_FACETS, start=3):
+        for offset, name in enumerate(KEYWORD_FIELDS, start=3):
             column = [facet_value(r[offset]) for r in rows]
             uniq = sorted({v for v in column if v is not None})
             table = {v: i for i, v in enumerate(uniq)}
@@ -120,25 +122,27 @@ class FacetIndex:
             arr[docids] = [table.get(v, NULL_CODE) if v is not None else NULL_CODE for v in column]
             codes[name], values[name], lookup[name] = arr, uniq, table
         year[docids] = [r[3] if isinstance(r[3], int) else NULL_CODE for r in rows]
-        first = 3 + len(KEYWORD_FACETS)
+        first = 3 + len(KEYWORD_FIELDS)
         has_failed = np.full(size, NULL_CODE, dtype=np.int8)
         has_failed[docids] = [NULL_CODE if r[first] is None else int(r[first]) for r in rows]
-        failed = _failed_rules(size, docids, [r[first + 1] for r in rows])
+        multi = {
+            name: _value_masks(size, docids, [r[first + i] for r in rows]) for i, name in enumerate(MULTI_COLUMNS, 1)
+        }
         numbers = {}
-        for offset, field in enumerate(NUMBER_FIELDS, start=first + 2):
+        for offset, field in enumerate(NUMBER_FIELDS, start=first + 1 + len(MULTI_COLUMNS)):
             arr_n = np.full(size, np.nan, dtype=np.float64)
             arr_n[docids] = np.array([r[offset] for r in rows], dtype=np.float64)  # None -> NaN
             numbers[field.name] = arr_n
-        return cls(generation, alive, codes, values, lookup, published, year, id_rank, has_failed, failed, numbers)
+        return cls(generation, alive, codes, values, lookup, published, year, id_rank, has_failed, multi, numbers)
 
 
-def _failed_rules(size: int, docids: Ids, column: list[str | None]) -> dict[str, Mask]:
-    """One bool array per failed rule name found in the `failed_checks` column."""
-    failed: dict[str, Mask] = {}
+def _value_masks(size: int, docids: Ids, column: list[str | None]) -> dict[str, Mask]:
+    """One bool array per name found in a column of space-separated names (failed_checks, signals)."""
+    masks: dict[str, Mask] = {}
     for docid, names in zip(docids.tolist(), column):
-        for rule in (names or "").split():
-            failed.setdefault(rule, np.zeros(size, dtype=bool))[docid] = True
-    return dict(sorted(failed.items()))
+        for name in (names or "").split():
+            masks.setdefault(name, np.zeros(size, dtype=bool))[docid] = True
+    return dict(sorted(masks.items()))
 
 
 # --------------------------------------------------------------------------- FTS expressions of a plan
@@ -180,7 +184,8 @@ class Search:
             facets[facet.name] = self._facet(facet, candidates, masks)
         page = self._page(selected)
         self.deadline.check()
-        return SearchResult(total=int(selected.size), hits=self._hits(page), facets=facets)
+        labels = {AGENCY: agency_names(self.conn, [v for v, _ in facets[AGENCY]])} if AGENCY in facets else {}
+        return SearchResult(total=int(selected.size), hits=self._hits(page), facets=facets, labels=labels)
 
     def select(self) -> tuple[int, list[int]]:
         """The number of matches and the docids of the requested page, in order (no facets, no records)."""
@@ -213,13 +218,13 @@ class Search:
         if self.plan.has_failed_checks:
             codes = np.array([int(v) for v in self.plan.has_failed_checks], dtype=np.int8)
             masks[HAS_FAILED_CHECKS] = np.isin(self.index.has_failed[candidates], codes)
-        if self.plan.failed_checks:
-            masks[FAILED_CHECK] = self._rules_mask(candidates)
+        for name, values in self.plan.multi_filters().items():
+            masks[name] = self._any_mask(name, values, candidates)
         for name, conditions in self.plan.number_filters.items():  # a number's own facet ignores its conditions
-            values = self.index.numbers[name][candidates]
-            ok = ~np.isnan(values)
+            numbers = self.index.numbers[name][candidates]
+            ok = ~np.isnan(numbers)
             for cond in conditions:
-                ok &= NUMPY_OPS[cond.op](values, cond.value)
+                ok &= NUMPY_OPS[cond.op](numbers, cond.value)
             masks[name] = ok
         return masks
 
@@ -239,37 +244,38 @@ class Search:
             ok &= pub <= self.plan.published.end
         return ok
 
-    def _rules_mask(self, candidates: Ids) -> Mask:
-        """Candidates where one of the failed_check rules failed."""
+    def _any_mask(self, name: str, values: tuple[str, ...], candidates: Ids) -> Mask:
+        """Candidates that have one of `values` in the multi-valued field `name` (failed_check, signal)."""
         ok = np.zeros(candidates.size, dtype=bool)
-        for rule in self.plan.failed_checks:
-            if rule in self.index.failed:
-                ok |= self.index.failed[rule][candidates]
+        masks = self.index.multi[name]
+        for value in values:
+            if value in masks:
+                ok |= masks[value][candidates]
         return ok
 
     def _facet(self, facet: Facet, candidates: Ids, masks: dict[str, Mask]) -> list[tuple[str, int]]:
         """Counts of one facet among candidates passing every filter except the facet's own."""
-        pool = candidates[_all({k: m for k, m in masks.items() if k != facet.name}, len(candidates))]
+        pool = candidates[_all({k: m for k, m in masks.items() if k != facet.field}, len(candidates))]
         if facet.kind is FacetKind.KEYWORD:
-            return self._keyword_counts(facet.name, pool)
+            return self._keyword_counts(facet, pool)
         if facet.kind is FacetKind.NUMBER:
             return self._bucket_counts(self.index.numbers[facet.name][pool])
         if facet.name == HAS_FAILED_CHECKS:
             flags = self.index.has_failed[pool]
             counts = {TRUE: int(np.count_nonzero(flags == 1)), FALSE: int(np.count_nonzero(flags == 0))}
         else:
-            counts = {rule: int(np.count_nonzero(failed[pool])) for rule, failed in self.index.failed.items()}
+            counts = {value: int(np.count_nonzero(has[pool])) for value, has in self.index.multi[facet.name].items()}
         return top_values(counts, self.plan.facet_limit, self.plan.selected(facet.name))
 
-    def _keyword_counts(self, field: str, pool: Ids) -> list[tuple[str, int]]:
-        """Counts of `field`'s values in `pool`; a selected value is listed only if some report has it."""
-        codes = self.index.codes[field][pool]
-        values, lookup = self.index.values[field], self.index.lookup[field]
+    def _keyword_counts(self, facet: Facet, pool: Ids) -> list[tuple[str, int]]:
+        """Counts of the facet's field values in `pool`; a selected value is listed only if some report has it."""
+        codes = self.index.codes[facet.field][pool]
+        values, lookup = self.index.values[facet.field], self.index.lookup[facet.field]
         counts = np.bincount(codes[codes != NULL_CODE], minlength=len(values))
         # only the facet_limit most frequent can be listed: pick them in numpy (codes follow value order,
         # so ties go by value as in top_values), then let top_values list them with the selected values
         top = np.lexsort((np.arange(len(values)), -counts))[: self.plan.facet_limit].tolist()
-        selected = [v for v in self.plan.selected(field) if v in lookup]
+        selected = [v for v in self.plan.selected(facet.name) if v in lookup]
         candidates = {values[code]: int(counts[code]) for code in [*top, *(lookup[v] for v in selected)]}
         return top_values(candidates, self.plan.facet_limit, selected)
 
@@ -374,12 +380,11 @@ class Search:
             params["pt"] = (date.fromordinal(end).isoformat() if end else "9999") + "\uffff"
         if plan.has_failed_checks:
             conditions.append(f"r.has_failed_checks IN ({', '.join(str(int(v)) for v in plan.has_failed_checks)})")
-        if plan.failed_checks:
-            rules = plan.failed_checks
-            conditions.append(
-                "(" + " OR ".join(f"instr(' ' || r.failed_checks || ' ', :fc{i}) > 0" for i in range(len(rules))) + ")"
-            )
-            params.update({f"fc{i}": f" {rule} " for i, rule in enumerate(rules)})
+        for n, (name, values) in enumerate(plan.multi_filters().items()):
+            column, key = MULTI_COLUMNS[name], f"m{n}_"
+            any_of = [f"instr(' ' || r.{column} || ' ', :{key}{i}) > 0" for i in range(len(values))]
+            conditions.append("(" + " OR ".join(any_of) + ")")
+            params.update({f"{key}{i}": f" {value} " for i, value in enumerate(values)})
         conds = [c for group in plan.number_filters.values() for c in group]
         for i, cond in enumerate(conds):
             conditions.append(f"r.{NUMBERS[cond.name].column} {SQL_OPS[cond.op]} :w{i}")
@@ -391,7 +396,7 @@ class Search:
         hits = []
         for docid, score in page:
             (stored,) = self.conn.execute(SQL_HIT_RECORD, {"docid": docid}).fetchone()
-            hits.append(make_hit(parse_record(stored), score, self.plan.terms))
+            hits.append(make_hit(parse_record(stored), score, self.plan.terms, self.plan.figures))
             self.deadline.check()
         return hits
 
