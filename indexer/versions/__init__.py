@@ -1,0 +1,1 @@
+"""Versions of a report: what changed between two copies a site served (text sentences and table cells)."""
