@@ -9,6 +9,7 @@ the download got before it failed (downloads.Transfer).
 from __future__ import annotations
 
 from typing import NamedTuple
+from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.exceptions import (
@@ -17,10 +18,12 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
+from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from twisted.internet.error import ConnectionLost
 from twisted.web.client import ResponseFailed
+from w3lib.url import safe_url_string
 
 from indexer.model import FailureKind
 
@@ -57,7 +60,7 @@ def describe_failure(error: BaseException, request: Request) -> Outcome:
     if isinstance(error, Refused):
         return Outcome(error.kind, error.reason, error.status)
     if isinstance(error, HttpError):
-        return Outcome("fetch_failed", f"HTTP {error.response.status}", error.response.status)
+        return Outcome("fetch_failed", http_reason(error.response), error.response.status)
     too_large = size_problem(error, request)
     if too_large:
         return Outcome("too_large", too_large)
@@ -66,6 +69,15 @@ def describe_failure(error: BaseException, request: Request) -> Outcome:
     if isinstance(error, DownloadTimeoutError):
         return Outcome("fetch_failed", timed_out(request))
     return Outcome("fetch_failed", plain_reason(error))
+
+
+def http_reason(response: Response) -> str:
+    """`HTTP 404`; for a redirect the spider got unfollowed (a report sent to its folder or home), where to."""
+    location = response.headers.get("Location")
+    if not 300 <= response.status < 400 or not location:
+        return f"HTTP {response.status}"
+    target = urljoin(response.url, safe_url_string(location))
+    return f"HTTP {response.status}: redirected to {shorten_url(target)} (report removed?)"
 
 
 def size_problem(error: BaseException, request: Request) -> str | None:

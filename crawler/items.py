@@ -1,4 +1,8 @@
-"""Plain data: what the spider emits (FetchedPage, FetchFailure) and what a stored report becomes (IndexedReport)."""
+"""Plain data: what the spider emits (FetchedPage, GonePage, FetchFailure) and what the pipeline makes of them.
+
+A stored report becomes an IndexedReport (its record), a gone URL a GoneURL. Pages are archived as
+served (indexer/archive.py): `archived()` is the response with the meta the record is rebuilt from.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from indexer.model import FailureKind
+from indexer.archive import ArchivedResponse
+from indexer.model import Capture, FailureKind, GoneHow
 
 
 def utc_now() -> str:
@@ -29,6 +34,68 @@ class FetchedPage:
     region_hint: dict[str, str] = field(default_factory=dict)  # from the seed: province/city/county
     referer: str | None = None  # the list page that linked to it
     source_format: str = "html"  # html, pdf, docx, doc, wps, txt
+    requested_url: str | None = None  # the URL first requested, when redirects led to `url`
+    role: str = "report"  # report (a list entry or a re-checked stored URL) or file (an attachment)
+    capture: Capture | None = None  # where the ArchivePipeline archived it
+
+    def archived(self) -> ArchivedResponse:
+        """The response as archived, with what the crawl knew (the record is built from this)."""
+        meta = crawl_meta(
+            portal=self.portal,
+            role=self.role,
+            list_title=self.list_title,
+            list_date=self.list_date,
+            referer=self.referer,
+            source_format=self.source_format,
+            **self.region_hint,
+        )
+        return ArchivedResponse(
+            url=self.url,
+            requested_url=self.requested_url or self.url,
+            status=self.status,
+            headers=list(self.headers.items()),
+            body=self.body,
+            fetched_at=self.fetched_at,
+            meta=meta,
+        )
+
+
+@dataclass
+class GonePage:
+    """A stored report's URL that no longer serves it: 404, 410, or a redirect to its folder or the home page.
+
+    The answer (for a redirect, the 3xx itself; for a meta refresh, the page it led to) is archived,
+    then the report is marked gone at this URL (backend.mark_gone).
+    """
+
+    url: str  # the stored URL requested
+    how: GoneHow
+    status: int
+    headers: dict[str, str]
+    body: bytes = field(repr=False)
+    fetched_at: str
+    portal: str
+    final_url: str | None = None  # where a followed redirect or meta refresh led, if it did
+    referer: str | None = None
+    role: str = "report"  # report or file, as for a FetchedPage
+    capture: Capture | None = None  # where the ArchivePipeline archived the answer
+
+    def archived(self) -> ArchivedResponse:
+        """The answer as archived."""
+        return ArchivedResponse(
+            url=self.final_url or self.url,
+            requested_url=self.url,
+            status=self.status,
+            headers=list(self.headers.items()),
+            body=self.body,
+            fetched_at=self.fetched_at,
+            meta=crawl_meta(portal=self.portal, role=self.role, referer=self.referer),
+        )
+
+
+def crawl_meta(**values: str | None) -> dict[str, str]:
+    """The meta archived with a response: the values given, without the empty ones."""
+    return {key: value for key, value in values.items() if value}
 
 
 @dataclass
@@ -47,6 +114,13 @@ class FetchFailure:
     status: int | None = None
     referer: str | None = None
     kind: FailureKind = "fetch_failed"
+
+
+class GoneURL(dict[str, Any]):
+    """What the IndexPipeline did with a GonePage: {url, how, status, at, portal, withdrawn (report id or None)}.
+
+    `withdrawn` names the report this URL was the last live URL of (it is now withdrawn).
+    """
 
 
 class IndexedReport(dict[str, Any]):

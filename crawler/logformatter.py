@@ -15,7 +15,7 @@ from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 from twisted.python.failure import Failure
 
-from .items import FetchedPage, FetchFailure, IndexedReport
+from .items import FetchedPage, FetchFailure, GonePage, GoneURL, IndexedReport
 
 
 def item_label(item: Any) -> str:
@@ -26,6 +26,11 @@ def item_label(item: Any) -> str:
         return f"failure ({item.kind}) {item.url}: {item.reason}"
     if isinstance(item, FetchedPage):
         return f"page {item.url} ({len(item.body)} bytes)"
+    if isinstance(item, GonePage):
+        return f"gone ({item.how}) {item.url}"
+    if isinstance(item, GoneURL):
+        withdrawn = f", report {item['withdrawn']} withdrawn" if item.get("withdrawn") else ""
+        return f"gone ({item.get('how')}) {item.get('url')}{withdrawn}"
     return type(item).__name__
 
 

@@ -1,28 +1,44 @@
-"""Item pipelines, one concern each: drop duplicate pages; hand pages to the indexer and store them.
+"""Item pipelines, one concern each: drop duplicate pages; archive what was served; hand pages to the indexer.
 
-The IndexPipeline also keeps the run's per-portal counts in the crawl stats (crawler/run.py reads
-them): reports new / changed / unchanged, and failures by kind; every failure carries the run id.
+The ArchivePipeline writes every page and every gone URL's answer to the web archive (WARC files,
+indexer/archive.py) before it is indexed, and list pages too when REPORTS_ARCHIVE_LIST_PAGES is on.
+The IndexPipeline stores records, gone URLs (backend.mark_gone) and failures, and keeps the run's
+per-portal counts in the crawl stats (crawler/run.py reads them): reports new / changed / unchanged,
+withdrawn / returned, and failures by kind; every failure carries the run id.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 
+from indexer.archive import (
+    DEFAULT_MAX_BYTES,
+    UNREADABLE,
+    ArchivedResponse,
+    ArchiveWriter,
+    Location,
+    build_archived_record,
+    capture_of,
+    read_capture,
+    same_payload,
+)
 from indexer.config import DEFAULT_MAX_TEXT_CHARS, StorageSettings
 from indexer.errors import NotAReport, UnreadablePage
 from indexer.logs import redact
-from indexer.record import build_record
-from indexer.storage import open_backend
+from indexer.model import Record
+from indexer.storage import Backend, open_backend
 
-from .items import FetchedPage, FetchFailure, IndexedReport
+from .items import FetchedPage, FetchFailure, GonePage, GoneURL, IndexedReport, crawl_meta, utc_now
+from .recheck import open_stored
 from .stats import RUN_ID, portal_key
 
 logger = logging.getLogger(__name__)
@@ -31,32 +47,26 @@ KIND_NOT_A_REPORT = "not_a_report"
 KIND_UNREADABLE = "unreadable"
 INDEX_ERROR = "index_error"  # counted apart, stored as kind unreadable
 OUTCOMES = ("stored", INDEX_ERROR)  # what `counts` holds besides failure kinds
+LIST_ROLE = "list"
 
 
 class DuplicatePagePipeline:
-    """Drop a FetchedPage whose URL or body (SHA-256) was already seen in this crawl."""
+    """Drop a FetchedPage whose URL was already seen in this crawl.
 
-    def __init__(self, compare_bodies: bool = True):
-        self.compare_bodies = compare_bodies
+    A byte-identical body at another URL is kept: it reaches the indexer, which stores that URL on the
+    same record (one report reached from a department site and from the government column).
+    """
+
+    def __init__(self) -> None:
         self.urls: set[str] = set()
-        self.bodies: dict[str, str] = {}  # body hash -> first URL it was seen at
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DuplicatePagePipeline:
-        """Read REPORTS_DEDUP_BODIES from the settings."""
-        return cls(compare_bodies=crawler.settings.getbool("REPORTS_DEDUP_BODIES", True))
 
     def process_item(self, item: Any) -> Any:
-        """Return the item, or raise DropItem naming the duplicate URL and what it repeats."""
+        """Return the item, or raise DropItem naming the duplicate URL."""
         if not isinstance(item, FetchedPage):
             return item
         if item.url in self.urls:
             raise DropItem(f"duplicate URL: {item.url}", log_level="DEBUG")
-        digest = hashlib.sha256(item.body).hexdigest()
-        if self.compare_bodies and digest in self.bodies:
-            raise DropItem(f"duplicate body of {self.bodies[digest]}: {item.url}", log_level="DEBUG")
         self.urls.add(item.url)
-        self.bodies.setdefault(digest, item.url)
         return item
 
 
@@ -65,11 +75,120 @@ def storage_target(settings: BaseSettings) -> str:
     return str(settings.get("REPORTS_DB") or StorageSettings().reports_db)
 
 
-class IndexPipeline:
-    """Turn each FetchedPage into a record (indexer.record.build_record), store it, and pass the record on.
+def outcomes(before: Record | None, after: Record) -> list[str]:
+    """What a write did to a report: reports_new, _changed (new version) or _unchanged; and reports_returned."""
+    if before is None:
+        return ["reports_new"]
+    returned = ["reports_returned"] if before.get("withdrawn") and not after.get("withdrawn") else []
+    same = before.get("content_hash") == after.get("content_hash")
+    return ["reports_unchanged" if same else "reports_changed", *returned]
 
-    Rejected pages and failed fetches are stored as failures (kind not_a_report, unreadable, and
-    the spider's kinds), each with the run that met it.
+
+def archive_folder(settings: BaseSettings) -> Path:
+    """Where the web archive goes: REPORTS_ARCHIVE_DIR, else `archive` beside the SQLite index (indexer.config)."""
+    folder = settings.get("REPORTS_ARCHIVE_DIR")
+    return Path(folder) if folder else StorageSettings(reports_db=storage_target(settings)).archive_dir()
+
+
+class ArchivePipeline:
+    """Archive every FetchedPage and GonePage as served, and note where (`item.capture`); list pages if asked.
+
+    A body the URL's last capture (in the captures index of `target`) already holds is archived as a
+    `revisit` record naming it: a recrawl of unchanged pages adds their headers and times, not their bytes.
+    """
+
+    def __init__(self, writer: ArchiveWriter | None, list_pages: bool = False, target: str | None = None):
+        self.writer = writer
+        self.list_pages = list_pages
+        self.target = target
+        self.stored: Backend | None = None  # the index, read-only: the last capture of each URL
+        self.looked = False  # the index was opened (on the first page: the IndexPipeline has upgraded it)
+        self.written = Counter[str]()  # records written, by kind (response, revisit)
+        self.bytes = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        """Read REPORTS_ARCHIVE, REPORTS_ARCHIVE_DIR, REPORTS_ARCHIVE_MAX_BYTES and REPORTS_ARCHIVE_LIST_PAGES."""
+        settings = crawler.settings
+        if not settings.getbool("REPORTS_ARCHIVE", True):
+            return cls(None)
+        max_bytes = settings.getint("REPORTS_ARCHIVE_MAX_BYTES", DEFAULT_MAX_BYTES)
+        writer = ArchiveWriter(archive_folder(settings), max_bytes)
+        pipeline = cls(writer, settings.getbool("REPORTS_ARCHIVE_LIST_PAGES"), storage_target(settings))
+        if pipeline.list_pages:
+            crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        return pipeline
+
+    def process_item(self, item: Any) -> Any:
+        """Archive a page or a gone URL's answer and set its `capture`; pass every item on."""
+        if self.writer is not None and isinstance(item, FetchedPage | GonePage):
+            response = item.archived()
+            item.capture = capture_of(self._write(response, self._previous(response)), response)
+        return item
+
+    def response_received(self, response: Response, request: Request) -> None:
+        """Archive a list page (REPORTS_ARCHIVE_LIST_PAGES)."""
+        meta = request.meta
+        if self.writer is None or meta.get("role") != LIST_ROLE:
+            return
+        headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+        archived = ArchivedResponse(
+            url=response.url,
+            requested_url=meta.get("redirect_urls", [response.url])[0],
+            status=response.status,
+            headers=list(headers.items()),
+            body=response.body,
+            fetched_at=utc_now(),
+            meta=crawl_meta(portal=meta.get("seed"), role=LIST_ROLE, referer=meta.get("from_url")),
+        )
+        self._write(archived)
+
+    def close_spider(self) -> None:
+        """Close the archive file and the index, and log how much was written."""
+        if self.stored is not None:
+            self.stored.close()
+        if self.writer is None:
+            return
+        self.writer.close()
+        logger.info(
+            "Archive: %d responses (%d bytes of bodies) and %d revisits of unchanged bodies written to %s",
+            self.written["response"],
+            self.bytes,
+            self.written["revisit"],
+            self.writer.folder,
+        )
+
+    def _previous(self, response: ArchivedResponse) -> ArchivedResponse | None:
+        """The last archived response of the same URL and status, read back; None when there is none."""
+        if not self.looked and self.target is not None:
+            self.stored, self.looked = open_stored(self.target), True
+        if self.stored is None or self.writer is None:
+            return None
+        for row in self.stored.captures(url=response.url):
+            if row["url"] == response.url and row["status"] == response.status:
+                try:
+                    return read_capture(self.writer.folder, Location.of(row))
+                except UNREADABLE as exc:
+                    logger.warning("Archived %s unreadable (%s): archived again in full", response.url, exc)
+                    return None
+        return None
+
+    def _write(self, response: ArchivedResponse, previous: ArchivedResponse | None = None) -> Location:
+        """Write one response and count it."""
+        assert self.writer is not None
+        location = self.writer.write(response, previous)
+        revisit = same_payload(response, previous)
+        self.written["revisit" if revisit else "response"] += 1
+        self.bytes += 0 if revisit else len(response.body)
+        return location
+
+
+class IndexPipeline:
+    """Turn each FetchedPage into a record (indexer.archive.build_archived_record), store it, pass the record on.
+
+    A GonePage marks its report gone at that URL (withdrawn when it was its last live URL). Rejected
+    pages and failed fetches are stored as failures (kind not_a_report, unreadable, and the spider's
+    kinds), each with the run that met it.
     """
 
     def __init__(self, db_path: str | Path, stats: Any = None, max_text_chars: int = DEFAULT_MAX_TEXT_CHARS):
@@ -107,6 +226,8 @@ class IndexPipeline:
             return item
         if isinstance(item, FetchedPage):
             return self._index(item)
+        if isinstance(item, GonePage):
+            return self._gone(item)
         return item
 
     def close_spider(self) -> None:
@@ -124,39 +245,42 @@ class IndexPipeline:
 
     def _index(self, page: FetchedPage) -> IndexedReport:
         """Build and write the record of one page, or store why it was rejected and drop it."""
+        response = page.archived()
         try:
-            record = build_record(
-                page.body,
-                url=page.url,
-                fetched_at=page.fetched_at,
-                hints=page.region_hint or None,
-                list_title=page.list_title,
-                source_format=page.source_format,
-                max_text_chars=self.max_text_chars,
-            )
+            record = build_archived_record(response, page.capture, self.max_text_chars)
         except NotAReport as exc:
-            raise self._rejected(page, KIND_NOT_A_REPORT, str(exc)) from exc
+            raise self._rejected(page, response, KIND_NOT_A_REPORT, str(exc)) from exc
         except UnreadablePage as exc:
-            raise self._rejected(page, KIND_UNREADABLE, str(exc)) from exc
+            raise self._rejected(page, response, KIND_UNREADABLE, str(exc)) from exc
         except Exception as exc:  # an indexer bug must not stop the crawl; keep it visible
             logger.exception("Indexer failed on %s", page.url)
             self._count(INDEX_ERROR)
-            raise self._rejected(page, KIND_UNREADABLE, f"indexer error: {type(exc).__name__}: {exc}") from exc
-        outcome = self._outcome(record)
+            reason = f"indexer error: {type(exc).__name__}: {exc}"
+            raise self._rejected(page, response, KIND_UNREADABLE, reason) from exc
+        before = self.backend.get(record["id"])
         self.backend.write([record])
         self._count("stored")
-        self._count_portal(page.portal, outcome)
-        return IndexedReport(record)
+        after = self.backend.get(record["id"])
+        if after is None:  # another URL of a report stored under its first URL (same content): that record has it
+            raise DropItem(f"stored as another URL of the report with the same content: {page.url}", log_level="DEBUG")
+        for outcome in outcomes(before, after):
+            self._count_portal(page.portal, outcome)
+        return IndexedReport(after)
 
-    def _outcome(self, record: Any) -> str:
-        """What writing this record does: reports_new, reports_changed (the cleaned text differs) or reports_unchanged."""
-        stored = self.backend.get(record["id"])
-        if stored is None:
-            return "reports_new"
-        return "reports_unchanged" if stored.get("content_hash") == record["content_hash"] else "reports_changed"
+    def _gone(self, page: GonePage) -> GoneURL:
+        """Mark the report gone at this URL (backend.mark_gone); count it when that withdraws the report."""
+        withdrawn = self.backend.mark_gone(page.url, page.fetched_at, page.how, page.capture)
+        if withdrawn is not None:
+            self._count_portal(page.portal, "reports_withdrawn")
+            logger.info("Report %s withdrawn: %s answers %s (%s)", withdrawn, page.url, page.status, page.how)
+        return GoneURL(
+            url=page.url, how=page.how, status=page.status, at=page.fetched_at, portal=page.portal, withdrawn=withdrawn
+        )
 
-    def _rejected(self, page: FetchedPage, kind: str, reason: str) -> DropItem:
-        """Store a rejected page as a failure; return the DropItem naming the reason and URL."""
+    def _rejected(self, page: FetchedPage, response: ArchivedResponse, kind: str, reason: str) -> DropItem:
+        """Store a rejected page as a failure (and its capture, under no report); return the DropItem."""
+        if page.capture is not None:
+            self.backend.save_capture(page.capture, None, response.requested_url, response.meta)
         self._store_failure(
             kind,
             page.url,

@@ -113,12 +113,22 @@ def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def withdrawal_lines(portals: Sequence[PortalRun]) -> list[str]:
+    """One line per portal where stored reports were withdrawn (every URL gone) or came back."""
+    return [
+        f"{p['portal']}: {p['reports_withdrawn']} reports withdrawn, {p['reports_returned']} returned"
+        for p in portals
+        if p["reports_withdrawn"] or p["reports_returned"]
+    ]
+
+
 def summary(run: Run, warnings: Sequence[str]) -> str:
-    """The summary of a finished run: a title line, one row per portal and a total, then the warnings."""
+    """The summary of a finished run: a title line, one row per portal and a total, withdrawals, the warnings."""
     what = [run["seeds"]] if run["seeds"] else []
     what += [f"{len(run['portals'])} portals", f"{run['started_at']} to {run['finished_at']}"]
     title = f"Run {run['id']} {run['status']}: {', '.join(what)} ({elapsed(run['started_at'], run['finished_at'])})"
-    return "\n".join([title, *format_table(SUMMARY_HEADER, summary_rows(run["portals"])), *warnings])
+    table = format_table(SUMMARY_HEADER, summary_rows(run["portals"]))
+    return "\n".join([title, *table, *withdrawal_lines(run["portals"]), *warnings])
 
 
 # --------------------------------------------------------------------------- progress while crawling
@@ -127,7 +137,8 @@ def progress_line(portal: PortalRun) -> str:
     return (
         f"Progress {portal['portal']}: requests {portal['requests']}, pages {portal['pages']} "
         f"(304: {portal['not_modified']}), reports {reports(portal)} (new {portal['reports_new']}, "
-        f"changed {portal['reports_changed']}, unchanged {portal['reports_unchanged']}), "
+        f"changed {portal['reports_changed']}, unchanged {portal['reports_unchanged']}, "
+        f"withdrawn {portal['reports_withdrawn']}, returned {portal['reports_returned']}), "
         f"failures {failure_count(portal)}"
     )
 

@@ -6,6 +6,10 @@ first seed, one off every domain was dropped without a word, a loop or a redirec
 in the duplicate filter, and a `file:` target came back as "HTTP 302". These subclasses check each
 target against the seed of the original request and raise `Refused`, which the request's errback
 records as a failure naming the target.
+
+A request for a report (role report or file) is not redirected to its own folder or to the home
+page: that is how sites answer for a deleted report, and the 3xx itself is what the spider needs
+(indexer.archive.gone_how; for a stored report it is archived and the report marked gone).
 """
 
 from __future__ import annotations
@@ -19,11 +23,14 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from w3lib.url import safe_url_string
 
+from indexer.archive import gone_how
+
 from .failures import Refused, shorten_url
 from .seeds import Seed
 
 HTTP_SCHEMES = ("http", "https")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+REPORT_ROLES = ("report", "file")  # requests for a report page or an attached report file
 
 
 def redirect_refusal(target: str, chain: list[str], seed: Seed | None, how: str, max_length: int) -> Refused | None:
@@ -78,7 +85,12 @@ class RedirectMiddleware(CheckedRedirects, redirect.RedirectMiddleware):
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
-        """Follow a redirect that stays in scope; raise Refused for any other (`spider`: Scrapy's old signature)."""
+        """Follow a redirect that stays in scope; raise Refused for any other (`spider`: Scrapy's old signature).
+
+        A report's redirect to its folder or the home page is not followed: the 3xx goes to the spider.
+        """
+        if says_gone(request, response):
+            return response
         try:
             result = super().process_response(request, response)
         except IgnoreRequest as exc:  # max redirections reached
@@ -113,10 +125,24 @@ class MetaRefreshMiddleware(CheckedRedirects, redirect.MetaRefreshMiddleware):
         return result
 
 
+def redirect_target(request: Request, response: Response) -> str | None:
+    """Return the absolute URL a redirect (3xx with a Location) points to, else None."""
+    location = response.headers.get("Location")
+    if response.status not in REDIRECT_STATUSES or not location:
+        return None
+    return str(urljoin(request.url, safe_url_string(location)))
+
+
+def says_gone(request: Request, response: Response) -> bool:
+    """Tell whether a report request is redirected to its own folder or to the home page (a deleted report)."""
+    if request.meta.get("role") not in REPORT_ROLES:
+        return False
+    target = redirect_target(request, response)
+    requested = request.meta.get("redirect_urls", [request.url])[0]
+    return target is not None and gone_how(requested, response.status, target) is not None
+
+
 def unfollowed_target(request: Request, response: Response) -> str | None:
     """Return the non-HTTP target of a redirect Scrapy left unfollowed (file:, data: …), else None."""
-    location = response.headers.get("Location")
-    if response.status not in REDIRECT_STATUSES or not location or request.meta.get("dont_redirect"):
-        return None
-    target = urljoin(request.url, safe_url_string(location))
-    return target if urlparse(target).scheme not in HTTP_SCHEMES else None
+    target = None if request.meta.get("dont_redirect") else redirect_target(request, response)
+    return target if target is not None and urlparse(target).scheme not in HTTP_SCHEMES else None

@@ -13,7 +13,7 @@ stored report (indexer.agencies.build), saves the run with its end and status, a
 Status: "finished"; "failed" when no page of any seed could be fetched (reports-crawl exits 3);
 "interrupted" when the crawl was stopped before its end, or when a later crawl finds it still
 "running" and its process gone. Every crawl holds a shared lock on `<db>-crawl.lock`
-(crawler/locks.py) while it runs: a crawl that can take it exclusively knows that no other crawl of
+(indexer/locks.py) while it runs: a crawl that can take it exclusively knows that no other crawl of
 that index is alive.
 """
 
@@ -33,10 +33,10 @@ from scrapy.http import Request, Response
 from scrapy.utils.asyncio import create_looping_call
 
 from indexer.agencies.build import rebuild_agencies
+from indexer.locks import CRAWL_LOCK_SUFFIX, lock_path, open_lock_file, share_lock, try_lock
 from indexer.model import PortalRun, Run, RunStatus
 from indexer.storage import Backend, open_backend
 
-from .locks import CRAWL_LOCK_SUFFIX, lock_path, open_lock_file, share_lock, try_lock
 from .pipelines import storage_target
 from .progress import LiveTable, elapsed, live_lines, progress_line, summary, summary_warnings
 from .seeds import Seed
@@ -82,6 +82,8 @@ def portal_run(stats: Mapping[str, Any], portal: str) -> PortalRun:
         "reports_new": int(stats.get(prefix + "reports_new", 0)),
         "reports_changed": int(stats.get(prefix + "reports_changed", 0)),
         "reports_unchanged": int(stats.get(prefix + "reports_unchanged", 0)),
+        "reports_withdrawn": int(stats.get(prefix + "reports_withdrawn", 0)),
+        "reports_returned": int(stats.get(prefix + "reports_returned", 0)),
         "failures": dict(sorted(failures.items())),
         "column_found": bool(stats.get(prefix + "column_found")),
         "budgets_exhausted": budgets,

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from crawler.cli import build_parser, checked_settings, crawl
-from crawler.locks import RECRAWL_LOCK_SUFFIX, holder_note, lock_path, note_holder, open_lock_file, try_lock
+from indexer.locks import RECRAWL_LOCK_SUFFIX, holder_note, lock_path, note_holder, open_lock_file, try_lock
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL (sysexits.h): try again later
 

@@ -7,6 +7,7 @@ Our own settings are prefixed REPORTS_ and can be overridden from the environmen
 
 import os
 
+from indexer.archive import DEFAULT_MAX_BYTES
 from indexer.config import StorageSettings
 
 BOT_NAME = "crawler"
@@ -87,10 +88,11 @@ DOWNLOADER_MIDDLEWARES = {
 # Log lines name items (kind and URL) instead of printing them: no page body or report text in the log.
 LOG_FORMATTER = "crawler.logformatter.ItemLogFormatter"
 
-# Pipelines, one concern each: de-duplicate, then index and store.
+# Pipelines, one concern each: de-duplicate, archive as served (REPORTS_ARCHIVE*), then index and store.
 # https://docs.scrapy.org/en/latest/topics/item-pipeline.html
 ITEM_PIPELINES = {
     "crawler.pipelines.DuplicatePagePipeline": 100,
+    "crawler.pipelines.ArchivePipeline": 200,
     "crawler.pipelines.IndexPipeline": 300,
 }
 
@@ -103,9 +105,9 @@ REPORTS_PROGRESS_INTERVAL = float(os.environ.get("REPORTS_PROGRESS_INTERVAL", "6
 # Incremental recrawls: every fetched page is kept on disk and revalidated on the next run with a
 # conditional GET (If-Modified-Since / If-None-Match), so an unchanged page costs a 304, not a
 # download; "Cache-Control: max-age=0" on our requests makes every page revalidate (no heuristic
-# freshness), so an edited report or a new list entry is always seen. The cache doubles as the raw
-# archive of what was fetched. REPORTS_INCREMENTAL=0 turns it off; the directory is relative to the
-# project's .scrapy/ unless absolute.
+# freshness), so an edited report or a new list entry is always seen. The cache keeps only the latest
+# copy of each page: what was served over time is in the web archive (REPORTS_ARCHIVE below).
+# REPORTS_INCREMENTAL=0 turns it off; the directory is relative to the project's .scrapy/ unless absolute.
 # https://docs.scrapy.org/en/latest/topics/downloader-middleware.html#rfc2616-policy
 HTTPCACHE_ENABLED = os.environ.get("REPORTS_INCREMENTAL", "1") not in ("0", "false", "no")
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
@@ -147,5 +149,13 @@ REPORTS_MAX_TRAP_DEPTH = int(os.environ.get("REPORTS_MAX_TRAP_DEPTH", "10"))
 REPORTS_MAX_HTML_BYTES = int(os.environ.get("REPORTS_MAX_HTML_BYTES", str(10 * 1024 * 1024)))
 REPORTS_MAX_FILE_BYTES = int(os.environ.get("REPORTS_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
 DOWNLOAD_MAXSIZE = max(REPORTS_MAX_HTML_BYTES, REPORTS_MAX_FILE_BYTES)
-# Also drop pages whose body repeats one already seen under another URL.
-REPORTS_DEDUP_BODIES = os.environ.get("REPORTS_DEDUP_BODIES", "1") not in ("0", "false", "no")
+# The web archive (indexer/archive.py): every report page, attachment and gone URL's answer is written as
+# served to WARC files (ISO 28500) before it is indexed, so `reports-reprocess` can rebuild the index offline
+# and a capture can be cited; a body its URL's last capture already holds is written as a `revisit` record.
+# Folder: REPORTS_ARCHIVE_DIR, else `archive` beside the SQLite index (data/archive). A file is never
+# rewritten; a new one starts past REPORTS_ARCHIVE_MAX_BYTES.
+REPORTS_ARCHIVE = os.environ.get("REPORTS_ARCHIVE", "1") not in ("0", "false", "no")
+REPORTS_ARCHIVE_DIR = os.environ.get("REPORTS_ARCHIVE_DIR") or None
+REPORTS_ARCHIVE_MAX_BYTES = int(os.environ.get("REPORTS_ARCHIVE_MAX_BYTES", str(DEFAULT_MAX_BYTES)))
+# Also archive the column list pages (larger archives; shows what each column listed and when).
+REPORTS_ARCHIVE_LIST_PAGES = os.environ.get("REPORTS_ARCHIVE_LIST_PAGES", "0") not in ("0", "false", "no")

@@ -3,6 +3,7 @@
 Per seed name P (counts unless said otherwise):
   run/P/requests, run/P/pages, run/P/not_modified      requests scheduled, responses, 304s (crawler/run.py)
   run/P/reports_new, …_changed, …_unchanged            stored reports by outcome (IndexPipeline)
+  run/P/reports_withdrawn, run/P/reports_returned      reports withdrawn (last URL gone) / served again
   run/P/failures/KIND                                   failures stored, by FailureKind (IndexPipeline, run.py)
   run/P/column_found = 1                                a 年报 column list page was parsed (spider)
   run/P/budget/NAME = 1                                 a budget ran out: list_pages, hub_pages, requests

@@ -77,6 +77,19 @@ class StorageSettings(BaseSettings):
         description="characters of cleaned text kept and indexed per report (REPORTS_MAX_TEXT_CHARS)",
     )
 
+    reports_archive_dir: Path | None = Field(
+        default=None,
+        description="folder of the web archive (WARC files); unset: an `archive` folder beside the SQLite file "
+        "(data/archive for data/reports.sqlite), or data/archive with Elasticsearch",
+    )
+
+    def archive_dir(self) -> Path:
+        """The web archive's folder: REPORTS_ARCHIVE_DIR, else `archive` beside the SQLite file (data/archive)."""
+        if self.reports_archive_dir is not None:
+            return self.reports_archive_dir
+        path = _sqlite_path(self.reports_db)
+        return (path.parent if path is not None else Path("data")) / "archive"
+
     @field_validator("reports_db", mode="before")
     @classmethod
     def _path_as_text(cls, value: object) -> object:

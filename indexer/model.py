@@ -126,6 +126,44 @@ class Check(TypedDict):
     detail: str
 
 
+# --------------------------------------------------------------------------- what the site served, and when
+GoneHow = Literal[
+    "http_404",  # the URL answers 404 Not Found
+    "http_410",  # the URL answers 410 Gone
+    "redirect_parent",  # the URL redirects to its parent folder (or that folder's index page)
+    "redirect_home",  # the URL redirects to the site's home page
+]
+
+
+class Capture(TypedDict):
+    """Where an archived response lies in the web archive (indexer/archive.py), and what it was."""
+
+    warc_file: str  # file name inside the archive folder
+    offset: int  # byte offset of the WARC response record
+    length: int  # bytes of the (gzipped) record
+    url: str  # the URL fetched (the final one, after redirects)
+    captured_at: str  # ISO 8601 UTC: the fetch time (WARC-Date)
+    status: int  # the HTTP status served
+
+
+class CaptureRow(Capture):
+    """One row of the captures index ((URL, time) -> WARC file and offset): an archived response, the report it
+    served (or was found gone at), the URL asked for and what the crawler knew (seed, list title …)."""
+
+    report_id: str | None  # the report stored from it or found gone through it; None when it served none
+    requested_url: str  # the URL requested (before redirects)
+    meta: dict[str, str]  # what rebuilding the record needs besides the bytes (portal, list_title …; archive.py)
+
+
+class Withdrawal(TypedDict):
+    """A time the report was no longer served at any of its URLs; `returned` when it came back."""
+
+    missed: str  # ISO time of the first fetch that found it gone
+    returned: str | None  # ISO time of the first fetch that found it again; None while withdrawn
+    how: GoneHow  # how the last of its URLs was found gone
+    url: str  # that URL
+
+
 class Record(TypedDict):
     """One report: one canonical document, whichever URLs it was found at."""
 
@@ -154,6 +192,27 @@ class Record(TypedDict):
     # Absent from records stored before agencies existed (read as null / []); build_record always sets them.
     agency_id: NotRequired[str | None]  # the publishing body across years (indexer/agencies/identity.py)
     signals: NotRequired[list[Signal]]  # what watchdogs look for; the agency registry build completes them
+    # Version history and withdrawals (storage/revisions.py keeps them; absent from older records: null / []).
+    first_seen: NotRequired[str | None]  # fetch time the report was first seen
+    changed_at: NotRequired[str | None]  # fetch time its current version was first seen; None for version 1
+    last_seen: NotRequired[str | None]  # the last fetch that served it (any URL)
+    change_summary: NotRequired[str | None]  # what the current version changed, e.g. "表三 本年新收·自然人 26 → 28"
+    withdrawn: NotRequired[str | None]  # ISO time it was first missed, while no URL serves it; None when served
+    withdrawals: NotRequired[list[Withdrawal]]  # every withdrawal, oldest first (the gaps when it came back)
+    gone_urls: NotRequired[list[str]]  # URLs of `urls` that no longer serve it
+    capture: NotRequired[Capture | None]  # the archived response that first served this version
+
+
+class Version(TypedDict):
+    """One distinct version of a report (by cleaned text and numbers), as `versions` keeps it."""
+
+    version: int  # 1, 2, …
+    content_hash: str | None
+    first_seen: str | None  # fetch time this version was first served
+    last_seen: str | None  # fetch time it was last served
+    change_summary: str | None  # what changed from the version before (None for version 1)
+    capture: Capture | None  # the archived response that first served it
+    record: Record  # the record as it was stored last with this version (text, stats, checks, every field)
 
 
 # --------------------------------------------------------------------------- crawl bookkeeping
@@ -199,6 +258,8 @@ class PortalRun(TypedDict):
     reports_new: int
     reports_changed: int  # stored before, cleaned text changed
     reports_unchanged: int
+    reports_withdrawn: int  # stored reports whose last live URL was found gone (404/410, redirect to folder/home)
+    reports_returned: int  # withdrawn reports served again
     failures: dict[str, int]  # FailureKind -> count
     column_found: bool  # a 年报 column was reached
     budgets_exhausted: list[str]  # "list_pages", "hub_pages", "requests" …

@@ -155,11 +155,12 @@ def build_record(
         )
         fields["text"] = fields["text"][:max_text_chars]
     key = agency_key(fields["agency"], fields["region_code"])
+    # the history fields (first_seen, withdrawn …) are left out: storage (revisions.reconcile) sets them
     record: Record = {
         "id": record_id(canonical, content_hash),
         "url": canonical or "",
         "urls": [canonical] if canonical else [],
-        **fields,
+        **fields,  # type: ignore[typeddict-item]  # no history fields: see above
         "text_truncated_from": len(cleaned.text) if cut else None,
         "stats": tables.stats,
         "checks": run_checks(tables.stats, tables.format, tables.unparsed),

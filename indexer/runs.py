@@ -21,6 +21,8 @@ class RunTotals(TypedDict):
     reports_new: int
     reports_changed: int
     reports_unchanged: int
+    reports_withdrawn: int
+    reports_returned: int
     failures: dict[str, int]  # FailureKind -> count
     budgets_exhausted: list[str]  # every budget that ran out on some portal
 
@@ -39,6 +41,9 @@ def run_totals(portals: Sequence[PortalRun]) -> RunTotals:
         "reports_new": sum(p["reports_new"] for p in portals),
         "reports_changed": sum(p["reports_changed"] for p in portals),
         "reports_unchanged": sum(p["reports_unchanged"] for p in portals),
+        # runs saved before version history have no withdrawn/returned counts
+        "reports_withdrawn": sum(p.get("reports_withdrawn", 0) for p in portals),
+        "reports_returned": sum(p.get("reports_returned", 0) for p in portals),
         "failures": dict(sorted(failures.items())),
         "budgets_exhausted": sorted({b for p in portals for b in p["budgets_exhausted"]}),
     }

@@ -1,11 +1,12 @@
-"""CLI: python -m sample_portal [--host H] [--port P] [--port-file F]."""
+"""CLI: python -m sample_portal [--host H] [--port P] [--port-file F] [--state N] (also `reports-portal`)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from .server import make_server
+from .portal import STATES
+from .server import EVOLVE_PATH, make_server
 from .sites.hostile import hostile_base
 
 
@@ -16,13 +17,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--port-file", type=Path, help="write the base URL to this file once listening")
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument(
+        "--state",
+        type=int,
+        choices=STATES,
+        default=1,
+        help=f"start in this state (2: after the changes POST {EVOLVE_PATH} makes; see /_truth.json evolution)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Start the server and serve until interrupted."""
     args = parse_args(argv)
-    server = make_server(args.host, args.port, quiet=not args.verbose)
+    server = make_server(args.host, args.port, quiet=not args.verbose, state=args.state)
     print(server.base_url, flush=True)
     hosts = server.hosts
     print(

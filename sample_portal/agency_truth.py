@@ -10,7 +10,8 @@ which tables and prose), never from the indexer; the rules are the law's and doc
 - signals: missing, late, failed_checks (the hand-read gold), blank_cells (cells printed empty),
   text_table_mismatch (the prose states another 本年新收), cross_year (上年结转 vs last year's
   结转下年度继续办理 per column; in the 2021 template 现行有效 vs last year's + 制发 − 废止), copied
-  (the prose was made from last year's report).
+  (the prose was made from last year's report); in the portal's state 2 (evolution.py), revised (the
+  report was edited after a first crawl saw it) and withdrawn (its URL no longer serves it).
 """
 
 from __future__ import annotations
@@ -24,7 +25,17 @@ from .render_tables import APPLICANT_COLUMNS
 NEW_RULES_FROM = 2019  # reports on this year and later follow the 2019 条例
 GOVERNING_TYPES = frozenset({"人民政府", "管理委员会", "街道办事处"})
 IN_FORCE_ROWS = ("regulations", "normative_documents")  # table 二 rows whose 现行有效 carries over
-SIGNAL_ORDER = ("missing", "late", "failed_checks", "blank_cells", "text_table_mismatch", "cross_year", "copied")
+SIGNAL_ORDER = (
+    "missing",
+    "late",
+    "failed_checks",
+    "blank_cells",
+    "text_table_mismatch",
+    "cross_year",
+    "copied",
+    "revised",
+    "withdrawn",
+)
 
 BodyKey = tuple[str, str]
 
@@ -106,6 +117,8 @@ def year_signals(doc: Document | None, before: Document | None, kind: str, year:
         "text_table_mismatch": prose_contradicts_table(facts),
         "cross_year": before is not None and before.facts is not None and not carries_over(before.facts, facts),
         "copied": facts.copied and before is not None,
+        "revised": doc.version > 1,
+        "withdrawn": doc.gone is not None,
     }
     return [name for name in SIGNAL_ORDER if found.get(name)]
 

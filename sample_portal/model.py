@@ -82,6 +82,8 @@ class Document:
     files: tuple[AttachedFile, ...] = ()  # attachments linked from the page (or, at `path` itself, the listed file)
     report_path: str | None = None  # where the report's record lives when not at `path` (an attachment)
     source_format: str = "html"  # format of the report at its record URL
+    version: int = 1  # which version of the report the page serves (2 once edited: evolution.py)
+    gone: str | None = None  # how its URL stopped serving it (a GoneHow: http_404, redirect_parent); None if served
 
     @property
     def record_path(self) -> str:
@@ -191,6 +193,19 @@ class HostileCase:
     prefix: bool = False  # the case covers every URL starting with the path (a trap)
 
 
+@dataclass(frozen=True)
+class Evolution:
+    """What moving from state 1 to state 2 does to the portal (the same plan in both states)."""
+
+    edited: tuple[Document, Document]  # a report before and after an edit of a sentence and a table cell
+    deleted: Document  # its URL answers 404 and no list links it
+    moved: Document  # its URL redirects (301) to its parent folder and no list links it
+    added: Document  # a new report, listed in its column
+    counted: Document  # served with a view counter and today's date in its chrome, in both states
+    unlisted: Document  # still served, no longer listed
+    second_url: tuple[Document, str]  # a report, and the department path serving it byte for byte, listed instead
+
+
 @dataclass
 class Portal:
     """Everything the server serves, plus the facts needed for /_truth.json."""
@@ -201,6 +216,8 @@ class Portal:
     documents: list[Document] = field(default_factory=list)
     regions: dict[str, Region] = field(default_factory=dict)
     hostile: list[HostileCase] = field(default_factory=list)
+    state: int = 1  # 1 as built; 2 after evolution.py's changes
+    evolution: Evolution | None = None  # what moving to state 2 changes (set once the sites are built)
 
     def add(self, path: str, response: Response) -> None:
         """Register a static answer for an absolute path."""

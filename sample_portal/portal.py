@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from html import escape
 
+from .evolution import FINAL_STATE, evolved, plan_evolution
 from .model import Portal, Response, midday
 from .sites import hanweb, hostile, pingtan, trs
 from .sites.chrome import SITE_BUILT
@@ -51,9 +52,24 @@ def _add_root(portal: Portal) -> None:
         portal.routes[alias] = portal.routes[target]
 
 
-@lru_cache(maxsize=1)
-def build_portal() -> Portal:
-    """Build every site of the portal (deterministic; cached per process)."""
+STATES = range(1, FINAL_STATE + 1)
+
+
+def build_portal(state: int = 1) -> Portal:
+    """Build every site of the portal in a state: 1 as first published, 2 after evolution.py's changes.
+
+    Deterministic; cached per process. Raises ValueError for a state the portal does not have.
+    """
+    if state not in STATES:
+        raise ValueError(f"the portal has states {STATES.start}–{STATES.stop - 1}, not {state}")
+    return _built(state)
+
+
+@cache
+def _built(state: int) -> Portal:
+    """The portal in a state (state 2 is made from state 1, which stays as it is)."""
+    if state > 1:
+        return evolved(_built(state - 1))
     portal = Portal()
     trs.add_site(portal, trs.saihan())
     hanweb.add_site(portal)
@@ -61,4 +77,5 @@ def build_portal() -> Portal:
     pingtan.add_site(portal)
     hostile.add_site(portal)
     _add_root(portal)
+    portal.evolution = plan_evolution(portal)
     return portal

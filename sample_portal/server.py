@@ -3,6 +3,8 @@
 Every answer is kept in the server's access log (`server.access_log`), so tests can tell what a crawl
 fetched and what it did not. The second port serves the same portal but answers /robots.txt with
 HTTP 503 (RFC 9309: a crawler must then stay away from the whole host); its base URL is in the truth.
+`POST /_admin/evolve` moves both ports to the portal's next state (evolution.py), for a client on
+127.0.0.1 only (HTTP 403 for any other); it is idempotent and answers {"state": N}.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from .evolution import FINAL_STATE
 from .model import Access, Hosts, Portal, Request, Response, Streamed
 from .portal import build_portal
 from .truth import portal_truth
 
 TRUTH_PATH = "/_truth.json"
+EVOLVE_PATH = "/_admin/evolve"
+ADMIN_CLIENT = "127.0.0.1"  # the one peer allowed to move the portal to its next state
 INDEX_NAMES = ("index.html", "index.htm", "index.shtml")
 NOT_FOUND_HTML = (
     '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>404 页面不存在</title>'
@@ -52,7 +57,7 @@ class PortalServer(ThreadingHTTPServer):
         main: PortalServer | None = None,
     ) -> None:
         super().__init__(address, PortalHandler)
-        self.portal = portal
+        self._portal = portal
         self.quiet = quiet
         self.main = main
         self.served: Counter[int] = Counter()  # answers sent, by HTTP status (e.g. the 304s of a recrawl)
@@ -72,6 +77,19 @@ class PortalServer(ThreadingHTTPServer):
     def hosts(self) -> Hosts:
         """Return where the portal listens (the main server's view, on both ports)."""
         return self.main.hosts if self.main else self._hosts
+
+    @property
+    def portal(self) -> Portal:
+        """Return the portal both ports serve now (in its current state)."""
+        return self.main.portal if self.main else self._portal
+
+    def evolve(self) -> int:
+        """Move the portal (both ports) to its last state; return that state (idempotent)."""
+        if self.main is not None:
+            return self.main.evolve()
+        with self.lock:
+            self._portal = build_portal(FINAL_STATE)
+        return FINAL_STATE
 
     @property
     def robots_down(self) -> bool:
@@ -163,6 +181,8 @@ class PortalHandler(BaseHTTPRequestHandler):
         form = self._read_form() if self.command == "POST" else {}
         if path == ROBOTS_PATH and self.server.robots_down:
             return ROBOTS_DOWN
+        if path == EVOLVE_PATH:
+            return self._evolve()
         if path == TRUTH_PATH:
             body = json.dumps(portal_truth(portal, hosts), ensure_ascii=False, indent=1)
             return Response(body.encode(), "application/json; charset=utf-8")
@@ -179,6 +199,15 @@ class PortalHandler(BaseHTTPRequestHandler):
                     )
                 return portal.routes[candidate]
         return Response(NOT_FOUND_HTML, status=404)
+
+    def _evolve(self) -> Response:
+        """Answer POST /_admin/evolve: move the portal to its next state, for a client on 127.0.0.1 only."""
+        if self.command != "POST":
+            return Response(b"method not allowed", "text/plain", status=405, extra_headers=(("Allow", "POST"),))
+        if self.client_address[0] != ADMIN_CLIENT:
+            return Response(b"forbidden: only a client on 127.0.0.1 may evolve the portal", "text/plain", status=403)
+        body = json.dumps({"state": self.server.evolve()})
+        return Response(body.encode(), "application/json; charset=utf-8")
 
     def _answer(self, send_body: bool) -> None:
         """Write status, headers and (unless HEAD) the body; log the answer."""
@@ -261,17 +290,17 @@ class SocketWire:
         connection.close()
 
 
-def make_server(host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> PortalServer:
-    """Build the portal and bind a server to host:port (port 0 picks a free port)."""
-    return PortalServer((host, port), build_portal(), quiet=quiet)
+def make_server(host: str = "127.0.0.1", port: int = 0, quiet: bool = True, state: int = 1) -> PortalServer:
+    """Build the portal in a state and bind a server to host:port (port 0 picks a free port)."""
+    return PortalServer((host, port), build_portal(state), quiet=quiet)
 
 
-def start_server(host: str = "127.0.0.1", port: int = 0) -> tuple[PortalServer, str]:
+def start_server(host: str = "127.0.0.1", port: int = 0, state: int = 1) -> tuple[PortalServer, str]:
     """Start the portal (and its robots-down second port) in background threads; return the server and its base URL.
 
     Stop it with ``server.shutdown(); server.server_close()``.
     """
-    server = make_server(host, port)
+    server = make_server(host, port, state=state)
     thread = threading.Thread(target=server.serve_forever, name="sample-portal", daemon=True)
     thread.start()
     return server, server.base_url

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from .agency_truth import agencies_truth
+from .evolution import evolution_truth
 from .model import KIND_LOOKALIKE, KIND_MISSING, KIND_REPORT, Document, Hosts, Portal
 from .sites.hostile import hostile_base, hostile_truth, robots_down_base
 
@@ -47,19 +48,23 @@ def file_truth(doc: Document, base_url: str) -> list[dict]:
 
 
 def portal_truth(portal: Portal, hosts: Hosts, today: date | None = None) -> dict:
-    """Return {reports, lookalikes, missing, files, hostile …, agencies} with absolute URLs under the portal's base URL.
+    """Return {reports, lookalikes, missing, files, hostile …, agencies, evolution} with absolute URLs under the
+    portal's base URL.
 
     A report published only as an attachment is listed under its file's URL (the record's URL);
     `files` lists every attachment with the page linking it and whether it is the report or a copy.
     The hostile site (crawled apart, at `hostile_portal`) lists what must happen to each of its URLs.
     `agencies` lists every publishing body with its timeline up to the latest year already due on
     `today` (default: the UTC day asked, as crawls count it), which the truth also states (agency_truth.py).
+    `reports` lists what the portal serves in its state; `evolution` says which state that is and what
+    moving to state 2 changes (evolution.py): a report withdrawn in state 2 leaves `reports` and stays in
+    `agencies`, as an index that crawled state 1 keeps it.
     """
     base = hosts.base_url.rstrip("/")
     docs = portal.documents
     today = today or datetime.now(UTC).date()
     return {
-        "reports": [report_truth(d, portal, base) for d in docs if d.kind == KIND_REPORT],
+        "reports": [report_truth(d, portal, base) for d in docs if d.kind == KIND_REPORT and d.gone is None],
         "lookalikes": [
             {"url": base + d.path, "site": d.site, "title": d.title} for d in docs if d.kind == KIND_LOOKALIKE
         ],
@@ -70,4 +75,5 @@ def portal_truth(portal: Portal, hosts: Hosts, today: date | None = None) -> dic
         "hostile": hostile_truth(portal, hosts),
         "today": today.isoformat(),
         "agencies": agencies_truth(portal, base, today),
+        "evolution": evolution_truth(portal, base),
     }

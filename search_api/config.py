@@ -11,7 +11,8 @@ from indexer.storage.base import MAX_EXPORT_ROWS
 class Settings(StorageSettings):
     """Where the index lives and how to search it (indexer.config), and how much one export returns.
 
-    Env: REPORTS_DB, SEARCH_BACKEND (sqlite | elasticsearch), QUERY_TIME_LIMIT and ES_* as indexer.config
+    Env: REPORTS_DB, SEARCH_BACKEND (sqlite | elasticsearch), QUERY_TIME_LIMIT, ES_* and REPORTS_ARCHIVE_DIR (the
+    web archive GET /reports/{id}/source replays; default `archive` beside the SQLite file) as indexer.config
     reads them (SEARCH_BACKEND=elasticsearch needs ES_URL); EXPORT_MAX_ROWS.
     """
 

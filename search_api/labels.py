@@ -1,8 +1,9 @@
-"""Chinese labels the API shows next to codes: the names of the signals (facets, the timeline CSV)."""
+"""Chinese labels the API shows next to codes: the names of the signals (facets, the timeline CSV) and the values of
+the flag facets (revised, withdrawn)."""
 
 from __future__ import annotations
 
-from indexer.storage.facets import SIGNAL
+from indexer.storage.facets import FALSE, REVISED, SIGNAL, TRUE, WITHDRAWN
 
 from .schemas import FacetValue
 
@@ -18,6 +19,11 @@ SIGNAL_LABELS: dict[str, str] = {  # every SignalName
     "withdrawn": "已被撤下",
 }
 
+FLAG_LABELS: dict[str, dict[str, str]] = {  # flag facet -> value -> label
+    REVISED: {TRUE: "修改过", FALSE: "未修改"},
+    WITHDRAWN: {TRUE: "已撤下", FALSE: "仍可访问"},
+}
+
 
 def signal_label(name: str) -> str:
     """The Chinese name of a signal (the name itself for one without a label)."""
@@ -27,7 +33,8 @@ def signal_label(name: str) -> str:
 def facet_values(
     facets: dict[str, list[tuple[str, int]]], labels: dict[str, dict[str, str]]
 ) -> dict[str, list[FacetValue]]:
-    """Facet counts as the API lists them: agency ids labelled with the names the backend found, signals in Chinese."""
+    """Facet counts as the API lists them: agency ids labelled with the names the backend found, signals and flags in
+    Chinese."""
     return {
         name: [FacetValue(value=v, count=c, label=_label(name, v, labels)) for v, c in values]
         for name, values in facets.items()
@@ -38,4 +45,6 @@ def _label(facet: str, value: str, labels: dict[str, dict[str, str]]) -> str | N
     """The label of one facet value, or None."""
     if facet == SIGNAL:
         return signal_label(value)
+    if facet in FLAG_LABELS:
+        return FLAG_LABELS[facet].get(value)
     return labels.get(facet, {}).get(value)

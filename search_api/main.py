@@ -17,7 +17,7 @@ from indexer.logs import install_redaction
 from indexer.storage import Backend
 
 from .config import Settings
-from .routes import agencies, export, failures, health, reports, runs, search
+from .routes import agencies, export, failures, health, reports, runs, search, versions
 
 MAX_ERROR_INPUT = 80  # characters of a rejected value echoed back in a 422
 
@@ -83,6 +83,6 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app = FastAPI(title="政府信息公开工作年度报告 search", version="1.0", lifespan=lifespan)
     app.state.settings = settings
     _install_error_handlers(app)
-    for module in (search, export, reports, agencies, failures, runs, health):
+    for module in (search, export, reports, versions, agencies, failures, runs, health):
         app.include_router(module.router)
     return app

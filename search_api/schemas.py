@@ -10,10 +10,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from indexer.config import DEFAULT_MAX_TEXT_CHARS
 from indexer.model import Agency as RegistryAgency
-from indexer.model import AgencyKind, FailureKind, Format, Level, Number, Record, SignalName
+from indexer.model import AgencyKind, FailureKind, Format, Level, Number, PortalRun, Record, SignalName
 from indexer.model import Failure as CrawlFailure
 from indexer.model import Run as CrawlRun
 from indexer.model import TimelineYear as RegistryTimelineYear
+from indexer.model import Version as StoredVersion
 from indexer.runs import RunSummary as CrawlRunSummary
 from indexer.storage import SearchQuery
 from indexer.storage.base import MAX_FAILURES_WINDOW, SORT_KEYS, AgencyQuery
@@ -24,12 +25,16 @@ from indexer.storage.facets import (
     FAILED_CHECK,
     HAS_FAILED_CHECKS,
     KEYWORD_FIELDS,
+    REVISED,
     SIGNAL,
+    VERSION,
+    WITHDRAWN,
     check_value,
 )
 from indexer.storage.plan import MAX_AGENCY_WORD, MAX_CONDITION_LENGTH, parse_condition
 from indexer.tables.numbers import HEADLINE_NUMBERS, NUMBER_NAMES
 from indexer.tables.schema import CHECK_RULES
+from indexer.versions.diff import CellChange, SentenceChange
 
 MAX_Q_LENGTH = 500
 MAX_PAGE_SIZE = 100
@@ -44,6 +49,8 @@ FilterList = Annotated[list[FilterValue], Field(max_length=MAX_FILTER_VALUES)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
 AgencyId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^ag[0-9a-f]{16}$")]
 SignalList = Annotated[list[SignalName], Field(max_length=MAX_FILTER_VALUES)]
+MAX_VERSION = 1_000_000
+VersionNumber = Annotated[int, Field(ge=1, le=MAX_VERSION)]
 AgencyFacetName = Literal[AGENCY_FACETS]  # type: ignore[valid-type]
 SIGNAL_HELP = f"signals of which one is present (repeat = any of them): {', '.join(get_args(SignalName))}"
 
@@ -89,12 +96,32 @@ class QueryParams(BaseModel):
         description="number conditions, ANDed: <number><op><value>, op one of >= <= > < = != "
         f"(null never matches); numbers: {', '.join(NUMBER_NAMES)}",
     )
+    version: Annotated[list[VersionNumber], Field(max_length=MAX_FILTER_VALUES)] = Field(
+        [],
+        description="reports whose current version is this number: 1 = never changed since first seen "
+        "(repeat = any of them; GET /reports/{id}/versions lists a report's versions)",
+        examples=[[2, 3]],
+    )
+    revised: bool | None = Field(
+        None,
+        description="true: the report changed after it was first seen (version > 1, signal `revised`); "
+        "false: never changed",
+        examples=[True],
+    )
+    withdrawn: bool | None = Field(
+        None,
+        description="true: no URL of the report serves it any more (it stays searchable with its last copy, "
+        "signal `withdrawn`); false: still served",
+        examples=[True],
+    )
     published_from: date | None = Field(None, description="inclusive, YYYY-MM-DD")
     published_to: date | None = Field(None, description="inclusive, YYYY-MM-DD")
     sort: SortName = Field(
         "relevance",
-        description="'-' prefix = descending, nulls last; a number name sorts "
-        "by that number; relevance without q = newest first",
+        description="'-' prefix = descending, nulls last; a number name sorts by that number; version: by "
+        "version number; changed_at: by the time the current version was first seen (unchanged reports last); "
+        "relevance without q = newest first",
+        examples=["-changed_at"],
     )
 
     @model_validator(mode="after")
@@ -113,6 +140,12 @@ class QueryParams(BaseModel):
             filters[FAILED_CHECK] = list(self.failed_check)
         if self.signal:
             filters[SIGNAL] = list(self.signal)
+        if self.version:
+            filters[VERSION] = [str(v) for v in dict.fromkeys(self.version)]
+        for flag in (REVISED, WITHDRAWN):
+            value = getattr(self, flag)
+            if value is not None:
+                filters[flag] = [check_value(value)]
         return SearchQuery(
             q=self.q,
             filters=filters,
@@ -132,9 +165,10 @@ class SearchParams(QueryParams):
     facets: Annotated[list[FacetName], Field(max_length=MAX_FILTER_VALUES)] = Field(
         list(DEFAULT_FACETS),
         description="facets to count: keyword fields, has_failed_checks, failed_check, agency (agency ids, "
-        "each labelled with the agency's name), signal, or a number name (range buckets 0, 1-9, 10-99, 100-999, "
-        "1000+); default: the keyword fields but agency, has_failed_checks and failed_check",
-        examples=[["province", "agency", "signal"]],
+        "each labelled with the agency's name), signal, revised and withdrawn (true/false, labelled in Chinese), "
+        "or a number name (range buckets 0, 1-9, 10-99, 100-999, 1000+); default: the keyword fields but agency, "
+        "has_failed_checks, failed_check, revised and withdrawn",
+        examples=[["province", "agency", "signal", "revised", "withdrawn"]],
     )
 
     def to_query(self) -> SearchQuery:
@@ -217,7 +251,13 @@ class FacetValue(BaseModel):
 
     value: str
     count: int
-    label: Annotated[str | None, Field(description="agency: the agency's name; signal: the signal in Chinese")] = None
+    label: Annotated[
+        str | None,
+        Field(
+            description="agency: the agency's name; signal: the signal in Chinese; revised, withdrawn: the flag in "
+            "Chinese (修改过/未修改, 已撤下/仍可访问)"
+        ),
+    ] = None
 
 
 class SearchResponse(BaseModel):
@@ -230,11 +270,78 @@ class SearchResponse(BaseModel):
     size: int
 
 
+# --------------------------------------------------------------------------- versions, diffs, archived copies
+VERSION_OMITS = ("record",)  # a listing of versions carries no texts: GET /reports/{id}/diff compares them
+VersionSummary = create_model(
+    "VersionSummary",
+    __doc__="One distinct version of a report (indexer.model.Version without its record): when it was served, what "
+    "it changed from the version before, where its archived copy lies, and its title and date as they were.",
+    **{name: hint for name, hint in get_type_hints(StoredVersion).items() if name not in VERSION_OMITS},
+    title=(str, Field(description="the title this version had")),
+    published=(str | None, Field(description="the publication date this version had (ISO date)")),
+)
+
+
+class VersionsResponse(BaseModel):
+    """Every distinct version of a report, oldest first."""
+
+    report_id: str
+    versions: list[VersionSummary]  # type: ignore[valid-type]  # a model built from indexer.model.Version
+
+
+class DiffParams(BaseModel):
+    """Which two versions GET /reports/{id}/diff compares."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_: VersionNumber | None = Field(
+        None, alias="from", description="the older version (default: the one before `to`)", examples=[1]
+    )
+    to: VersionNumber | None = Field(None, description="the newer version (default: the latest)", examples=[2])
+
+
+class DiffResponse(BaseModel):
+    """What changed from one version of a report to another (indexer.versions.diff)."""
+
+    report_id: str
+    from_: int = Field(alias="from", description="the older version")
+    to: int = Field(description="the newer version")
+    sentences: list[SentenceChange] = Field(
+        description="sentences added, removed or changed (a changed one character by character in `parts`), "
+        "in the newer text's order; table rows are compared cell by cell in `cells` instead"
+    )
+    cells: list[CellChange] = Field(description="the table cells whose value changed, old → new, in table order")
+    summary: str = Field(description="the change in one Chinese line, e.g. 表三 本年新收…·自然人 26 → 28；正文改动1句")
+
+
+class SourceParams(BaseModel):
+    """Which version's archived response GET /reports/{id}/source replays."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: VersionNumber | None = Field(
+        None, description="the version whose archived response to replay (default: the latest)", examples=[1]
+    )
+
+
 # --------------------------------------------------------------------------- crawl runs
 MAX_RUNS = 1000  # how far back GET /runs pages: almost three years of daily crawls
 MAX_RUNS_PAGE_SIZE = 100
+PORTAL_COUNTS_ADDED = ("reports_withdrawn", "reports_returned")  # absent from runs saved before withdrawals: 0
+
+
+def portal_run_fields() -> dict[str, Any]:
+    """The fields of indexer.model.PortalRun, the counts a run saved before they existed lacks defaulting to 0."""
+    return {name: (hint, 0 if name in PORTAL_COUNTS_ADDED else ...) for name, hint in get_type_hints(PortalRun).items()}
+
+
+PortalRunModel = create_model(
+    "PortalRun", __doc__="What one crawl run did on one seed (indexer.model.PortalRun).", **portal_run_fields()
+)
 Run = create_model(
-    "Run", __doc__="One crawl run with its per-portal counts (indexer.model.Run).", **get_type_hints(CrawlRun)
+    "Run",
+    __doc__="One crawl run with its per-portal counts (indexer.model.Run).",
+    **{**get_type_hints(CrawlRun), "portals": list[PortalRunModel]},  # type: ignore[valid-type]  # built above
 )
 RunSummary = create_model(
     "RunSummary",

@@ -2,7 +2,8 @@
 
 It checks the *requests* the backend sends (which calls, in which order, with which bodies) and
 answers with just enough for the client to proceed: indexes, the alias, settings, _bulk items (with
-scripted 429 and 400 answers per document id), mappings, canned search responses and scripted rejected searches. It does not search,
+scripted 429 and 400 answers per document id), mappings, stored documents (_mget, GET _doc), canned
+search responses and scripted rejected searches. It does not search,
 score or aggregate: it is no stand-in for Elasticsearch's semantics, which only the live contract
 suite (tests/storage_contract, ES_URL set) checks.
 """
@@ -42,7 +43,7 @@ class EsState:
     reject_always: set[str] = field(default_factory=set)  # document ids answered 400 every time
     search_responses: list[dict] = field(default_factory=list)  # answered in turn (then EMPTY_SEARCH)
     search_rejections: list[str] = field(default_factory=list)  # reasons of 400 answers to the next searches
-    stored: dict[str, dict] = field(default_factory=dict)  # id -> _source answered by _mget
+    stored: dict[str, dict] = field(default_factory=dict)  # id -> _source answered by _mget and GET _doc
     requests: list[Request] = field(default_factory=list)
 
     def calls(self, method: str | None = None, contains: str = "") -> list[Request]:
@@ -142,6 +143,10 @@ def _index_route(state: EsState, req: Request, name: str, rest: list[str]) -> tu
         return 200, {"acknowledged": True}
     if action == "_mapping":
         return 200, {name: {"mappings": {"properties": state.mappings.get(name, {})}}}
+    if action == "_doc" and req.method == "GET":
+        if rest[1] in state.stored:
+            return 200, {"_index": name, "_id": rest[1], "found": True, "_source": state.stored[rest[1]]}
+        return 404, {"_index": name, "_id": rest[1], "found": False}
     if action in ("_update", "_doc") and req.method in ("PUT", "POST"):
         return 200, {"_index": name, "_id": rest[1], "result": "updated", "_version": 1}
     if action == "_refresh":

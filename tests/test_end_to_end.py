@@ -39,9 +39,12 @@ def serving_portal() -> Iterator[str]:
         server.server_close()
 
 
-def crawl_into(db: Path, portal: str) -> None:
-    """Crawl the sample portal's seeds into the SQLite file `db` with `scrapy crawl reports`."""
+def crawl_into(db: Path, portal: str, archive: Path | None = None) -> None:
+    """Crawl the sample portal's seeds into the SQLite file `db` with `scrapy crawl reports` (archiving into
+    `archive` when given, else the default folder beside `db`)."""
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings_local", REPORTS_DB=str(db))
+    if archive is not None:
+        env["REPORTS_ARCHIVE_DIR"] = str(archive)
     cmd = [sys.executable, "-m", "scrapy", "crawl", "reports", "-a", "seeds=seeds/sample_portal.yaml"]
     cmd += ["-a", f"portal={portal}", "-L", "WARNING"]
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
@@ -49,11 +52,13 @@ def crawl_into(db: Path, portal: str) -> None:
 
 
 @contextmanager
-def serving_api(db: Path) -> Iterator[httpx.Client]:
-    """Run the search API on `db` in its own process; yield a client of it."""
+def serving_api(db: Path, archive: Path | None = None) -> Iterator[httpx.Client]:
+    """Run the search API on `db` (and the web archive `archive`, default beside `db`) in its own process; yield a
+    client of it."""
     port = free_port()
+    command = [sys.executable, "-m", "search_api", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "search_api", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
+        command + (["--archive", str(archive)] if archive is not None else []),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -5,6 +5,9 @@ Usage: scrapy crawl reports -a seeds=seeds/real_portals.yaml
        scrapy crawl reports -a seeds=seeds/sample_portal.yaml -a portal=http://127.0.0.1:8765
    or: reports-crawl seeds/sample_portal.yaml --portal http://127.0.0.1:8765 --local   (crawler/cli.py)
 Callbacks only glue the pure functions of discovery.py, listing/, recognize.py and attachments.py together.
+On a recrawl, once the lists are done, the stored report URLs no list reached are requested again
+(crawler/recheck.py); a stored URL answering 404/410 or redirecting to its folder or the home page
+becomes a GonePage (indexer.archive.gone_how), not a failure.
 """
 
 from __future__ import annotations
@@ -13,11 +16,15 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any, Self
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import FormRequest, Request, Response, TextResponse
 from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from indexer.archive import gone_how
 from indexer.logs import install_redaction
 from indexer.model import FailureKind
 
@@ -25,14 +32,17 @@ from ..attachments import choose_attachments, find_attachments, page_is_report
 from ..discovery import find_disclosure_links, find_report_columns, load_tree
 from ..errors import MissingSetting, SeedError
 from ..failures import describe_failure
-from ..items import FetchedPage, FetchFailure, utc_now
+from ..items import FetchedPage, FetchFailure, GonePage, utc_now
 from ..listing import Entry, ListPage, SearchCall, list_entries, parse_list, parse_search_results
+from ..pipelines import archive_folder, storage_target
+from ..recheck import Recheck, open_stored, plan_rechecks, stored_urls
 from ..recognize import (
     guess_source_format,
     looks_like_report_title,
     page_problem,
     redirect_problem,
 )
+from ..redirects import REPORT_ROLES, redirect_target
 from ..seeds import Seed, load_seeds
 from ..stats import portal_key
 
@@ -74,6 +84,9 @@ class ReportsSpider(scrapy.Spider):
         self.seeds_file = str(seeds)
         self.seeds: dict[str, Seed] = {seed.name: seed for seed in load_seeds(seeds, portal=portal)}
         self.allowed_domains = sorted({d for seed in self.seeds.values() for d in seed.allowed_domains})
+        self.known: set[str] = set()  # stored report URLs of the seeds' hosts (read when the crawl opens)
+        self.reached: set[str] = set()  # report URLs requested or served in this crawl
+        self.rechecked = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -83,6 +96,8 @@ class ReportsSpider(scrapy.Spider):
         spider.max_list_pages = crawl_limit(crawler.settings, "REPORTS_MAX_LIST_PAGES")
         spider.max_hub_depth = crawl_limit(crawler.settings, "REPORTS_MAX_HUB_DEPTH")
         spider.max_hub_links = crawl_limit(crawler.settings, "REPORTS_MAX_HUB_LINKS")
+        crawler.signals.connect(spider.read_stored_urls, signal=signals.spider_opened)
+        crawler.signals.connect(spider.recheck_stored, signal=signals.spider_idle)
         return spider
 
     @property
@@ -133,18 +148,20 @@ class ReportsSpider(scrapy.Spider):
         self._column_found(seed)
         yield from self._follow_list_page(page, response)
 
-    def parse_report(self, response: Response) -> Iterator[FetchedPage | FetchFailure | Request]:
+    def parse_report(self, response: Response) -> Iterator[FetchedPage | GonePage | FetchFailure | Request]:
         """Candidate report page or attachment: emit its raw bytes (the indexer decides), or a failure.
 
-        A page that is only a wrapper around attached files yields requests for those files instead.
+        A page that is only a wrapper around attached files yields requests for those files instead;
+        a stored URL that led to its folder or the home page (a meta refresh) yields a GonePage.
         """
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         source_format = guess_source_format(response.url, content_type)
         requested = response.meta.get("redirect_urls", [response.url])[0]
+        self.reached.update((requested, response.url))
         text = response_text(response) if source_format == "html" else None
         moved = redirect_problem(requested, response.url)
         if moved:
-            yield self._failure(requested, moved, response, "fetch_failed")
+            yield self._gone_page(response, response.url) or self._failure(requested, moved, response, "fetch_failed")
             return
         problem = page_problem(response.body, source_format, text)
         if problem:
@@ -156,14 +173,21 @@ class ReportsSpider(scrapy.Spider):
             return
         yield self._page(response, source_format)
 
-    def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
+    def on_error(self, failure: Failure) -> Iterator[FetchFailure | GonePage]:
         """Turn any failed request into a FetchFailure at the URL first requested, saying why in plain words.
 
         HTTP errors, refusals (robots.txt, redirects out of scope or in loops …), sizes over the limit,
-        lost connections and timeouts each get their kind and reason (failures.describe_failure).
+        lost connections and timeouts each get their kind and reason (failures.describe_failure). A
+        stored report URL answering 404/410, or a redirect to its folder or the home page, is a GonePage.
         """
         request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it to errback failures
-        outcome = describe_failure(failure.value or Exception(failure.getErrorMessage()), request)
+        error = failure.value
+        if isinstance(error, HttpError) and request.meta.get("role") in REPORT_ROLES:
+            gone = self._gone_page(error.response, redirect_target(request, error.response))
+            if gone is not None:
+                yield gone
+                return
+        outcome = describe_failure(error or Exception(failure.getErrorMessage()), request)
         yield FetchFailure(
             url=request.meta.get("redirect_urls", [request.url])[0],
             reason=outcome.reason,
@@ -172,6 +196,51 @@ class ReportsSpider(scrapy.Spider):
             status=outcome.status,
             referer=request.meta.get("from_url"),
             kind=outcome.kind,
+        )
+
+    # --- recrawls: stored reports ----------------------------------------------------------
+
+    def read_stored_urls(self) -> None:
+        """Read the stored report URLs of the seeds' hosts (spider_opened): a recrawl re-checks them."""
+        backend = open_stored(storage_target(self.crawler.settings))
+        if backend is None:
+            return
+        try:
+            self.known = stored_urls(backend, list(self.seeds.values()))
+        finally:
+            backend.close()
+
+    def recheck_stored(self) -> None:
+        """Once the lists are done (spider_idle), request the stored report URLs no list reached, once."""
+        if self.rechecked or not self.known - self.reached:
+            return
+        self.rechecked = True
+        backend = open_stored(storage_target(self.crawler.settings))
+        if backend is None:
+            return
+        try:
+            plans = plan_rechecks(
+                backend, archive_folder(self.crawler.settings), self.known - self.reached, list(self.seeds.values())
+            )
+        finally:
+            backend.close()
+        self.logger.info("Re-checking %d stored report URLs that no list reached", len(plans))
+        for plan in plans:
+            self.crawler.engine.crawl(self._recheck_request(plan))
+        if plans:
+            raise DontCloseSpider
+
+    def _recheck_request(self, plan: Recheck) -> Request:
+        """The request re-checking one stored report URL."""
+        return self._follow(
+            plan.url,
+            self.parse_report,
+            plan.seed,
+            origin=plan.referer,
+            role="report",
+            priority=REPORT_PRIORITY,
+            list_title=plan.list_title,
+            list_date=plan.list_date,
         )
 
     # --- glue ----------------------------------------------------------------------------
@@ -276,6 +345,8 @@ class ReportsSpider(scrapy.Spider):
         **meta: Any,
     ) -> Request:
         """Build a GET request carrying the seed name, its role (home, hub, list, report, file), where it came from."""
+        if role in REPORT_ROLES:
+            self.reached.add(url)
         return Request(
             url,
             callback=callback,
@@ -303,6 +374,32 @@ class ReportsSpider(scrapy.Spider):
             region_hint=dict(self.seeds[meta["seed"]].region),
             referer=meta.get("from_url"),
             source_format=source_format,
+            requested_url=next(iter(meta.get("redirect_urls", [])), None),
+            role=meta.get("role", "report"),
+        )
+
+    def _gone_page(self, response: Response, target: str | None) -> GonePage | None:
+        """The GonePage of a stored report URL whose answer says it is gone (gone_how), else None.
+
+        `target` is where the answer leads: a redirect's Location, or the page a meta refresh led to.
+        """
+        meta = response.meta
+        chain = [*meta.get("redirect_urls", []), response.url]
+        stored = next((url for url in chain if url in self.known), None)
+        how = gone_how(stored, response.status, target) if stored else None
+        if stored is None or how is None:
+            return None
+        return GonePage(
+            url=stored,
+            how=how,
+            status=response.status,
+            headers=first_headers(response),
+            body=response.body,
+            fetched_at=self.clock(),
+            portal=meta["seed"],
+            final_url=response.url if response.url != stored else None,
+            referer=meta.get("from_url"),
+            role=meta.get("role", "report"),
         )
 
     def _failure(self, url: str, reason: str, response: Response, kind: FailureKind) -> FetchFailure:

@@ -3,10 +3,11 @@
 `build_agencies` is a pure function over the facts of every stored report (streamed once), so the
 registry can be rebuilt from the index at any time and comes out the same; storage keeps what it
 returns. A report's own signals (late, failed_checks, blank_cells, text_table_mismatch) are computed
-when it is indexed (`report_signals` with no previous report) and stored with it; the build takes
-them from the stored record (judging `late` again with the agency's kind, and computing them all for
-a record stored without signals), then adds the ones that compare it with the same agency's report on
-the year before (cross_year, copied) and the `missing` years.
+when it is indexed (`report_signals` with no previous report) and stored with it; storage adds and
+removes `revised` and `withdrawn` as the report's history changes (storage/revisions.py). The build
+takes them from the stored record (judging `late` again with the agency's kind, and computing them all
+for a record stored without signals), then adds the ones that compare it with the same agency's report
+on the year before (cross_year, copied) and the `missing` years.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from indexer.agencies.signals import (
     copied_signal,
     cross_year_signal,
     failed_checks_signal,
+    history_signals,
     late_signal,
     missing_signal,
     text_table_mismatch_signal,
@@ -105,11 +107,12 @@ def _date(value: str | None) -> date | None:
 
 
 def own_signals(record: Record, kind: AgencyKind | None) -> list[Signal]:
-    """A stored report's own signals: those indexing stored with it, `late` judged again with the agency's kind
-    (report_signals for a record stored without signals). The text is not read again."""
+    """A stored report's own signals: those indexing and storage stored with it (`revised` and `withdrawn`
+    included), `late` judged again with the agency's kind; for a record stored without signals, report_signals
+    and the signals of its history fields. The text is not read again."""
     stored = record.get("signals")
     if stored is None:
-        return report_signals(record, kind)
+        return [*report_signals(record, kind), *history_signals(record)]
     late = _late(record, kind)
     return [*([late] if late else []), *(s for s in stored if s["signal"] not in BUILD_SIGNALS | {"late"})]
 

@@ -1,7 +1,8 @@
 """The signals watchdogs look for, each explained in Chinese with its evidence (docs/AGENCIES.md).
 
 Report signals need only the report: `late` (with the agency's kind), `failed_checks`, `blank_cells`,
-`text_table_mismatch`. Pair signals compare a report with the same agency's report on the year
+`text_table_mismatch`, and the two its history sets (storage/revisions.py keeps them in the stored
+record as versions and withdrawals change): `revised` and `withdrawn`. Pair signals compare a report with the same agency's report on the year
 before: `cross_year`, `copied`. `missing` belongs to an agency-year without a report.
 """
 
@@ -14,7 +15,7 @@ from datetime import date
 
 from indexer.agencies.deadlines import Deadline, days_late
 from indexer.load import CELL_SEPARATOR
-from indexer.model import Check, Format, Signal, Stats
+from indexer.model import Check, Format, GoneHow, Record, Signal, Stats
 from indexer.tables.numbers import NUMBERS, TABLE_CELLS, cell
 from indexer.tables.schema import APPLICANT_COLUMNS, APPLICATION_ROWS, PROACTIVE_LAYOUT, SUIT_GROUPS, SUIT_OUTCOMES
 
@@ -42,6 +43,13 @@ STATED_NUMBERS = (
     ("litigation.total", re.compile(r"行政诉讼(?:案件)?(?:共|合计)?(\d+)\s*(?:件|起)")),
 )
 SENTENCE_RE = re.compile(r"[^。；;\n]+")
+GONE_HOW = {  # how a URL was found gone, for people
+    "http_404": "HTTP 404 页面不存在",
+    "http_410": "HTTP 410 页面已删除",
+    "redirect_parent": "跳转到上级栏目",
+    "redirect_home": "跳转到网站首页",
+}
+HISTORY_SIGNALS = frozenset({"revised", "withdrawn"})  # set from the record's own history fields
 
 
 def _signal(name: str, detail: str, **evidence: object) -> Signal:
@@ -275,3 +283,30 @@ def missing_signal(year: int, due: Deadline) -> Signal:
         deadline=due.due.isoformat(),
         rule=due.rule,
     )
+
+
+def revised_signal(record: Record) -> Signal | None:
+    """`revised` when the report changed after it was first seen (version > 1): when, which version, what changed."""
+    version = record.get("version") or 1
+    if version <= 1:
+        return None
+    changed_at, summary = record.get("changed_at"), record.get("change_summary")
+    detail = f"于{(changed_at or '')[:10] or '未知日期'}修改（第{version}版）：{summary or '无实质变化'}"
+    return _signal("revised", detail, versions=version, changed_at=changed_at, summary=summary)
+
+
+def withdrawn_signal(record: Record) -> Signal | None:
+    """`withdrawn` while no URL serves the report: since when, how and where its last URL was found gone."""
+    missed = record.get("withdrawn")
+    if not missed:
+        return None
+    withdrawals = record.get("withdrawals") or []
+    how: GoneHow | None = withdrawals[-1]["how"] if withdrawals else None
+    url = withdrawals[-1]["url"] if withdrawals else None
+    detail = f"自{missed[:10]}起无法访问（{GONE_HOW.get(how or '', '原因不明')}：{url or '网址不明'}）"
+    return _signal("withdrawn", detail, missed=missed, how=how, url=url)
+
+
+def history_signals(record: Record) -> list[Signal]:
+    """The signals of a report's history: `revised` and `withdrawn`, each when it applies."""
+    return [s for s in (revised_signal(record), withdrawn_signal(record)) if s is not None]

@@ -1,8 +1,10 @@
 """The storage contract every backend implements (SQLite, Elasticsearch), and what their answers share.
 
 Callers see only this: a `Backend` (open one with `indexer.storage.open_backend`) and, for copies
-between backends, a `RecordSource`. Besides reports, a backend keeps the crawl's bookkeeping
-(indexer.model): failures, one row per (url, kind) that each sighting updates, and runs by id; and
+between backends, a `RecordSource`. Every report keeps its history (revisions.py): each distinct
+version (`versions`), the URLs found gone and its withdrawals (`mark_gone`). Besides reports, a
+backend keeps the web archive's index of captures ((URL, time) -> WARC file and offset:
+`save_capture`, `captures`), the crawl's bookkeeping (indexer.model): failures, one row per (url, kind) that each sighting updates, and runs by id; and
 the agency registry (docs/AGENCIES.md): agencies and their timelines, replaced as a whole by
 `save_agencies`, which also writes every report's agency id and signals back.
 Errors come from indexer.errors: InvalidRecord for a record, failure or run that cannot be stored
@@ -12,11 +14,23 @@ run as asked, QueryTimeout, and StorageUnavailable when the index cannot be read
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple, Protocol
 
-from indexer.model import Agency, Failure, Number, Record, Run, Signal, TimelineYear
+from indexer.model import (
+    Agency,
+    Capture,
+    CaptureRow,
+    Failure,
+    GoneHow,
+    Number,
+    Record,
+    Run,
+    Signal,
+    TimelineYear,
+    Version,
+)
 from indexer.search_text.highlight import snippet
 from indexer.storage.facets import AGENCY_FACETS, DEFAULT_FACETS
 from indexer.tables.numbers import NUMBER_NAMES, pick_numbers
@@ -27,6 +41,10 @@ SORT_KEYS: tuple[str, ...] = (
     "-published",
     "report_year",
     "-report_year",
+    "version",
+    "-version",
+    "changed_at",
+    "-changed_at",
     *(s + n for n in NUMBER_NAMES for s in ("", "-")),
 )
 SortKey = Literal[SORT_KEYS]  # type: ignore[valid-type]  # built from the number registry
@@ -150,11 +168,53 @@ class RecordSource(Protocol):
 
 class Backend(RecordSource, Protocol):
     def write(self, records: Iterable[Record]) -> int:
-        """Insert or update records by id (re-indexing replaces in place); return how many."""
+        """Insert or update records by id with their history (revisions.reconcile); return how many.
+
+        Re-indexing replaces in place; a changed content hash makes a new version and keeps the stored one
+        (`versions`); the same content under another id joins the stored record; a record carrying a
+        `capture` registers it in the captures index under the id it is stored as. SQLite writes a record,
+        the version it supersedes, its URLs and its capture in one transaction.
+        """
         ...
 
     def get(self, record_id: str) -> Record | None:
         """Return the full stored record, or None."""
+        ...
+
+    def versions(self, report_id: str) -> list[Version] | None:
+        """Every distinct version of a report, oldest first, each with its full record; None when no such report."""
+        ...
+
+    def mark_gone(self, url: str, at: str, how: GoneHow, capture: Capture | None = None) -> str | None:
+        """Record that `url` no longer serves the report listing it (revisions.py); idempotent.
+
+        The URL joins the report's `gone_urls`; when every URL of the report is gone and it is not withdrawn
+        yet, it is withdrawn at `at` and its id returned; otherwise (or with no such report) None. The
+        capture (the 404 or redirect response), when given, joins the captures index under the report id.
+        InvalidRecord for a URL that is empty, a time that is not ISO or a `how` that is not a GoneHow.
+        """
+        ...
+
+    def save_capture(self, capture: Capture, report_id: str | None, requested_url: str, meta: dict[str, str]) -> None:
+        """Register an archived response in the captures index ((URL, time) -> WARC file and offset).
+
+        One row per (warc_file, offset): saving it again replaces its requested URL and meta, and its report id
+        when one is given (None keeps the report a write or mark_gone named). InvalidRecord for a bad capture.
+        """
+        ...
+
+    def captures(self, url: str | None = None, report_id: str | None = None) -> list[CaptureRow]:
+        """The archived responses of a URL (the final or the requested one) and/or a report, newest first
+        (by captured_at, then file and offset); every capture when neither is given."""
+        ...
+
+    def report_urls(self, hosts: Collection[str]) -> Iterator[str]:
+        """Every URL (`urls`, gone ones included) of the stored reports that is on one of `hosts`, once, in no
+        set order. A host name matches any port ("127.0.0.1"); "host:port" only that port."""
+        ...
+
+    def forget(self, report_id: str) -> None:
+        """Delete a report, its versions and its search rows (its captures stay); nothing when there is none."""
         ...
 
     def get_window(self, record_id: str, text_offset: int, text_limit: int) -> RecordWindow | None:

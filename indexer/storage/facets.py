@@ -7,12 +7,16 @@ Three kinds of facet, each also a filter:
 * check facets: ``has_failed_checks`` ("true"/"false"; none when no check was evaluated) and two with
   several values per report: ``failed_check`` (the names of the rules that failed) and ``signal`` (the
   names of the report's signals, docs/AGENCIES.md);
+* flag facets: ``revised`` (the report changed after it was first seen: ``version`` > 1) and ``withdrawn``
+  (no URL serves it any more), "true"/"false" each, every report having one value (revisions.py);
 * number facets: one per registered number (tables/numbers.py), counted in the range BUCKETS and
   filtered with ``where`` conditions rather than values.
 
 A facet's counts apply every filter except its own. Value facets list the most frequent values
 first (ties by value), cut to the query's facet_limit, and always keep the selected values; number
 facets list every bucket in order. ``agency`` and ``signal`` are counted only when asked for.
+
+``version`` is a filter only (version numbers, any of). Sorts by ``version`` and ``changed_at`` live in base.SORT_KEYS.
 
 Agencies (``Backend.agencies``) have their own facets and filters, AGENCY_FACETS, counted the same way.
 """
@@ -33,16 +37,20 @@ HAS_FAILED_CHECKS = "has_failed_checks"
 FAILED_CHECK = "failed_check"
 SIGNAL = "signal"
 SIGNAL_NAMES: tuple[str, ...] = get_args(SignalName)
+VERSION = "version"  # filter on version numbers (strings of integers, any of)
+REVISED = "revised"  # flag facet and filter: version > 1
+WITHDRAWN = "withdrawn"  # flag facet and filter: withdrawn (no URL serves it)
 FACET_FIELDS = {AGENCY: AGENCY_ID}  # facet -> the record field it counts, where the two names differ
 KEYWORD_FACETS = ("report_year", "province", "city", "county", "agency_type", "level", "format", AGENCY)
 KEYWORD_FIELDS = tuple(FACET_FIELDS.get(f, f) for f in KEYWORD_FACETS)  # the record fields they count
 CHECK_FACETS = (HAS_FAILED_CHECKS, FAILED_CHECK, SIGNAL)
 MULTI_VALUED = (FAILED_CHECK, SIGNAL)  # check facets with several values per report
-FILTER_FIELDS = KEYWORD_FIELDS + CHECK_FACETS  # filtered on by value
-DEFAULT_FACETS = tuple(f for f in KEYWORD_FACETS + CHECK_FACETS if f not in (AGENCY, SIGNAL))
-ALL_FACETS = KEYWORD_FACETS + CHECK_FACETS + NUMBER_NAMES  # every facet a query may ask for
+FLAG_FACETS = (REVISED, WITHDRAWN)
+FILTER_FIELDS = KEYWORD_FIELDS + CHECK_FACETS + FLAG_FACETS + (VERSION,)  # filtered on by value
+DEFAULT_FACETS = tuple(f for f in KEYWORD_FACETS + CHECK_FACETS if f not in (AGENCY, SIGNAL)) + FLAG_FACETS
+ALL_FACETS = KEYWORD_FACETS + CHECK_FACETS + FLAG_FACETS + NUMBER_NAMES  # every facet a query may ask for
 AGENCY_FACETS = ("province", "city", "county", "level", "agency_type", "kind", SIGNAL)  # also its filters
-TRUE, FALSE = "true", "false"  # the values of has_failed_checks
+TRUE, FALSE = "true", "false"  # the values of has_failed_checks and of the flag facets
 # (label, lower bound inclusive, upper bound exclusive) of number facets; the numbers are counts (≥ 0).
 BUCKETS: tuple[tuple[str, float, float], ...] = (
     ("0", 0, 1),
@@ -58,12 +66,14 @@ class FacetKind(Enum):
 
     KEYWORD = "keyword"
     CHECK = "check"
+    FLAG = "flag"
     NUMBER = "number"
 
 
 _KINDS = {
     **dict.fromkeys(KEYWORD_FACETS, FacetKind.KEYWORD),
     **dict.fromkeys(CHECK_FACETS, FacetKind.CHECK),
+    **dict.fromkeys(FLAG_FACETS, FacetKind.FLAG),
     **dict.fromkeys(NUMBER_NAMES, FacetKind.NUMBER),
 }
 

@@ -1,7 +1,7 @@
 """Query planning: a search request checked and classified once, so every backend only translates it.
 
 `QueryPlan.build` turns a `SearchQuery` into typed groups (the words, keyword filters, check
-filters, number conditions by number, the date range, the order, the page, the facets with their
+filters, version numbers and flags (revised, withdrawn), number conditions by number, the date range, the order, the page, the facets with their
 kind, the numbers each hit carries) or raises QueryError saying what is wrong. Number conditions
 (`where`) have a small grammar, ``<number><op><value>``, read by `parse_condition`. `AgencyPlan.build`
 does the same for an `AgencyQuery`.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 from indexer.errors import QueryError
 from indexer.search_text.segment import query_terms
@@ -22,11 +22,13 @@ from indexer.storage.facets import (
     FAILED_CHECK,
     FALSE,
     FILTER_FIELDS,
+    FLAG_FACETS,
     HAS_FAILED_CHECKS,
     KEYWORD_FIELDS,
     SIGNAL,
     SIGNAL_NAMES,
     TRUE,
+    VERSION,
     FacetKind,
     check_value,
     facet_field,
@@ -38,6 +40,7 @@ MAX_QUERY_TERMS = 32  # longer queries are cut (AND of 32 words is already very 
 MAX_AGENCY_WORD = 50  # characters of one word of an agencies query
 MIN_REPORT_YEAR, MAX_REPORT_YEAR = 1990, 2100  # the report years a query may name
 NEWEST_FIRST = "-published"  # the order of relevance without words
+MAX_VERSION = 1_000_000  # the version numbers a query may name
 
 
 # --------------------------------------------------------------------------- number conditions
@@ -89,6 +92,17 @@ def iso_ordinal(value: object) -> int | None:
         return None
 
 
+def iso_instant(value: object) -> datetime | None:
+    """The moment an ISO date-time string names (UTC when it names no zone), or None if it is not one."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def date_bound(value: str | None, name: str) -> int | None:
     """Day ordinal of an ISO date parameter (None when absent); QueryError with the parameter name if malformed."""
     if value in (None, ""):
@@ -115,9 +129,9 @@ class DateRange:
 
 @dataclass(frozen=True)
 class Order:
-    """The order of hits not ranked by relevance: a date, the year or a number; nulls last, ties by id."""
+    """The order of hits not ranked by relevance: a date, the year, the version or a number; nulls last, ties by id."""
 
-    key: str  # "published", "report_year" or a registered number
+    key: str  # "published", "report_year", "version", "changed_at" or a registered number
     descending: bool
 
     @property
@@ -148,6 +162,8 @@ class QueryPlan:
     has_failed_checks: tuple[bool, ...]  # accepted has_failed_checks values (OR); () = no filter
     failed_checks: tuple[str, ...]  # rules of which one failed (OR); () = no filter
     signals: tuple[str, ...]  # signals of which the report has one (OR); () = no filter
+    versions: tuple[int, ...]  # version numbers accepted (OR); () = no filter
+    flags: dict[str, tuple[bool, ...]]  # revised / withdrawn -> accepted values (OR), only the flags filtered on
     number_filters: dict[str, tuple[Condition, ...]]  # number -> its conditions (AND)
     published: DateRange
     ranked: bool  # ordered by relevance (there are words); otherwise by `order`
@@ -169,6 +185,8 @@ class QueryPlan:
             has_failed_checks=_has_failed_checks(filters.get(HAS_FAILED_CHECKS, ())),
             failed_checks=_failed_check_rules(filters.get(FAILED_CHECK, ())),
             signals=_signal_names(filters.get(SIGNAL, ())),
+            versions=_versions(filters.get(VERSION, ())),
+            flags={name: _flag(name, filters[name]) for name in FLAG_FACETS if name in filters},
             number_filters=_number_filters(query.where),
             published=_date_range(query),
             ranked=query.sort == "relevance" and bool(terms),
@@ -190,6 +208,8 @@ class QueryPlan:
         """The values selected by this facet's own filter, as the facet lists them."""
         if facet == HAS_FAILED_CHECKS:
             return tuple(check_value(v) for v in self.has_failed_checks)
+        if facet in FLAG_FACETS:
+            return tuple(check_value(v) for v in self.flags.get(facet, ()))
         return self.multi_filters().get(facet) or self.keyword_filters.get(facet_field(facet), ())
 
     def multi_filters(self) -> dict[str, tuple[str, ...]]:
@@ -216,10 +236,23 @@ def _filters(query: SearchQuery) -> dict[str, tuple[str, ...]]:
 
 def _has_failed_checks(values: tuple[str, ...]) -> tuple[bool, ...]:
     """The accepted has_failed_checks values; QueryError for anything but true/false."""
+    return _flag(HAS_FAILED_CHECKS, values)
+
+
+def _flag(name: str, values: tuple[str, ...]) -> tuple[bool, ...]:
+    """The accepted values of a true/false filter (has_failed_checks, revised, withdrawn); QueryError otherwise."""
     bad = [v for v in values if v not in (TRUE, FALSE)]
     if bad:
-        raise QueryError(f"has_failed_checks is {TRUE!r} or {FALSE!r}, not {bad[0]!r}")
+        raise QueryError(f"{name} is {TRUE!r} or {FALSE!r}, not {_shorten(bad[0])!r}")
     return tuple(sorted({v == TRUE for v in values}))
+
+
+def _versions(values: tuple[str, ...]) -> tuple[int, ...]:
+    """The version numbers of the `version` filter; QueryError for one that is not a positive integer."""
+    bad = [v for v in values if not (v.isascii() and v.isdigit() and 1 <= int(v) <= MAX_VERSION)]
+    if bad:
+        raise QueryError(f"version values are version numbers (1 to {MAX_VERSION:,}), not {_shorten(bad[0])!r}")
+    return tuple(dict.fromkeys(int(v) for v in values))
 
 
 def _failed_check_rules(values: tuple[str, ...]) -> tuple[str, ...]:

@@ -4,7 +4,12 @@ A record needs a non-empty string `id`. The other fields of indexer.model.Record
 (they are stored as null), but a field that is present must have its type: text fields a string
 or null, `report_year`, `version` and `text_truncated_from` an integer (not a boolean) or null,
 `text` a string, `urls` a list of strings, `stats` an object or null, `checks` a list, `agency_id` a
-string or null, `signals` a list of objects each naming a SignalName.
+string or null, `signals` a list of objects each naming a SignalName; of the history fields,
+`first_seen`, `last_seen`, `changed_at`, `change_summary` and `withdrawn` a string or null,
+`gone_urls` a list of strings, `withdrawals` a list of objects, `capture` a Capture or null.
+
+A capture (model.Capture) needs a `warc_file`, `url` and `captured_at` (strings) and an integer
+`offset`, `length` and `status`; `mark_gone` a URL, an ISO time and a GoneHow.
 
 A failure sighting needs a `url` and a `kind` of indexer.model.FailureKind; a run an `id`, a
 `started_at`, `seeds`, a `status` of RunStatus and a list of `portals`.
@@ -21,11 +26,13 @@ from typing import cast, get_args
 from typing_extensions import TypedDict
 
 from indexer.errors import InvalidRecord, QueryError
-from indexer.model import FailureKind, Record, Run, RunStatus, Signal
+from indexer.model import Capture, FailureKind, GoneHow, Record, Run, RunStatus, Signal
 from indexer.storage.base import MAX_FAILURES_WINDOW, AgencyRegistry
 from indexer.storage.facets import SIGNAL_NAMES
+from indexer.storage.plan import iso_instant
 
 FAILURE_KINDS: tuple[str, ...] = get_args(FailureKind)
+GONE_HOWS: tuple[str, ...] = get_args(GoneHow)
 RUN_STATUSES: tuple[str, ...] = get_args(RunStatus)
 
 STRING_FIELDS = (
@@ -44,6 +51,11 @@ STRING_FIELDS = (
     "fetched_at",
     "content_hash",
     "agency_id",
+    "first_seen",
+    "changed_at",
+    "last_seen",
+    "change_summary",
+    "withdrawn",
 )
 INTEGER_FIELDS = ("report_year", "version", "text_truncated_from")
 
@@ -69,14 +81,52 @@ def _field_problem(record: dict[str, object]) -> str | None:
             return f"`{name}` must be an integer or null"
     if not isinstance(record.get("text", ""), str):
         return "`text` must be a string"
-    urls = record.get("urls", [])
-    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
-        return "`urls` must be a list of strings"
+    for name in ("urls", "gone_urls"):
+        urls = record.get(name, [])
+        if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+            return f"`{name}` must be a list of strings"
+    withdrawals = record.get("withdrawals", [])
+    if not isinstance(withdrawals, list) or not all(isinstance(w, dict) for w in withdrawals):
+        return "`withdrawals` must be a list of objects"
+    if record.get("capture") is not None and capture_problem(record["capture"]) is not None:
+        return f"`capture`: {capture_problem(record['capture'])}"
     if record.get("stats") is not None and not isinstance(record["stats"], dict):
         return "`stats` must be an object or null"
     if not isinstance(record.get("checks", []), list):
         return "`checks` must be a list"
     return signals_problem(record.get("signals", []))
+
+
+def capture_problem(capture: object) -> str | None:
+    """What is wrong with a capture (model.Capture), or None."""
+    if not isinstance(capture, dict):
+        return "a capture must be an object"
+    for name in ("warc_file", "url", "captured_at"):
+        if not isinstance(capture.get(name), str) or not capture[name]:
+            return f"a capture needs a string `{name}`"
+    for name in ("offset", "length", "status"):
+        value = capture.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return f"a capture needs an integer `{name}` (>= 0)"
+    return None
+
+
+def valid_capture(capture: object) -> Capture:
+    """Return `capture` if a backend can index it; InvalidRecord saying what is wrong otherwise."""
+    problem = capture_problem(capture)
+    if problem is not None:
+        raise InvalidRecord(problem)
+    return cast(Capture, capture)
+
+
+def check_gone(url: object, at: object, how: object) -> None:
+    """InvalidRecord unless `mark_gone` got a URL, an ISO time and a GoneHow."""
+    if not isinstance(url, str) or not url:
+        raise InvalidRecord("a gone URL must be a non-empty string")
+    if not isinstance(at, str) or iso_instant(at) is None:
+        raise InvalidRecord(f"the time a URL was found gone must be an ISO time, not {at!r}")
+    if how not in GONE_HOWS:
+        raise InvalidRecord(f"how a URL is gone is one of {', '.join(GONE_HOWS)}, not {how!r}")
 
 
 def signals_problem(signals: object) -> str | None:

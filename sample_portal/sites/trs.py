@@ -1,13 +1,15 @@
-"""TRS WCM sites: saihan (static index_N.html pager) and lingwu (list inside an HTML comment)."""
+"""TRS WCM sites: saihan (static index_N.html pager, one report page rendered per request with a view counter) and
+lingwu (list inside an HTML comment)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from html import escape
 
 from ..attached import DOCX_ONLY, PDF_COPY, PDF_ONLY, AttachedCase
-from ..model import KIND_MISSING, AttachedFile, Document, Portal, Response, midday
+from ..model import KIND_MISSING, AttachedFile, Document, DynamicRoute, Portal, Request, Response, midday
 from ..synthetic import AgencyNames
 from .chrome import SiteMap, add_navigation, nav_html
 from .column import ColumnPlan, column_documents, pages
@@ -15,6 +17,9 @@ from .common import LINGWU, SAIHAN, SiteInfo, body_html, font_bar, footer_html, 
 
 CONTENT_TYPE = "text/html; charset=utf-8"
 PAGE_SIZE = 10
+CHINA_TIME = timezone(timedelta(hours=8))
+WEEKDAYS = "一二三四五六日"
+VIEWS_BEFORE = 1_268  # the counted page's 浏览次数 before the portal's first answer
 PAGER_JS = """<script type="text/javascript">
 function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
   if(_nPageCount == null || _nPageCount<=1){ return; }
@@ -53,6 +58,7 @@ class TrsSite:
     comment_list: bool  # lingwu: list and pager inside an HTML comment, 1-based pages
     qr_in_body: bool
     print_twice: bool
+    counted: str | None = None  # title of the report page served with a view counter and today's date
 
     def list_path(self, page: int) -> str:
         """Return the path of list page `page` (0-based)."""
@@ -60,6 +66,11 @@ class TrsSite:
             return f"{self.column_dir}{self.list_name}.{self.ext}"
         number = page + 1 if self.comment_list else page
         return f"{self.column_dir}{self.list_name}_{number}.{self.ext}"
+
+    def is_list_path(self, path: str) -> bool:
+        """Tell whether a path is one of the column's list pages (detail pages sit in subfolders)."""
+        folder, name = path.rsplit("/", 1)
+        return folder + "/" == self.column_dir and name.startswith(self.list_name) and name.endswith("." + self.ext)
 
 
 def _relative(site: TrsSite, doc: Document) -> str:
@@ -145,11 +156,20 @@ def _appendix(doc: Document) -> str:
     return f'<div class="appendix">{links}</div>'
 
 
-def detail_page(site: TrsSite, doc: Document, column: list[Document]) -> str:
-    """Return a TRS detail page with its boilerplate."""
+def today_bar(today: date) -> str:
+    """Return the header line showing the day of the visit, as dynamic CMS pages print it."""
+    return f'<div class="top_date">今天是：{today.year}年{today.month}月{today.day}日 星期{WEEKDAYS[today.weekday()]}</div>'
+
+
+def detail_page(
+    site: TrsSite, doc: Document, column: list[Document], *, views: int | None = None, today: date | None = None
+) -> str:
+    """Return a TRS detail page with its boilerplate (a dynamic page also shows its 浏览次数 and today's date)."""
     pub_time = f"{doc.published.isoformat()} 09:{10 + doc.published.day:02d}" if doc.published else None
     info = f"<span>发布时间：{doc.published.isoformat()}</span>" if doc.published else ""
-    info += f"<span>来源：{escape(doc.source)}</span>{font_bar()}"
+    info += f"<span>来源：{escape(doc.source)}</span>"
+    info += f"<span>浏览次数：{views}</span>" if views is not None else ""
+    info += font_bar()
     crumb = (
         f'<div class="crumb"><a href="{site.paths.home}">首页</a> &gt; <a href="{site.paths.zwgk}">政府信息公开</a>'
         f' &gt; <a href="{site.paths.column}">{site.paths.column_text}</a></div>'
@@ -158,28 +178,58 @@ def detail_page(site: TrsSite, doc: Document, column: list[Document]) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(doc.title)}_{site.info.name}</title>\n'
         f"{head_meta(site.info, doc, site.paths.column_text, pub_time)}</head><body>"
-        f'{nav_html(site.info, site.paths)}<div class="main">{crumb}<div class="article">'
+        f'{today_bar(today) if today else ""}{nav_html(site.info, site.paths)}<div class="main">{crumb}<div class="article">'
         f'<h1 class="article_title">{escape(doc.title)}</h1><div class="article_info">{info}</div>'
         f"{_body_views(site, doc)}{_appendix(doc)}{qr_outside}{tools_html()}{_related(site, doc, column)}</div></div>"
         f"{footer_html(site.info)}</body></html>"
     )
 
 
+def utc_now() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+def counted_page(
+    site: TrsSite, doc: Document, column: list[Document], clock: Callable[[], datetime] = utc_now
+) -> DynamicRoute:
+    """Serve a report page rendered on each request: its 浏览次数 counts the answers, its header shows today."""
+
+    def handle(request: Request) -> Response:
+        now = clock().replace(microsecond=0)
+        html = detail_page(
+            site, doc, column, views=VIEWS_BEFORE + request.previous + 1, today=now.astimezone(CHINA_TIME).date()
+        )
+        return Response(html.encode(), CONTENT_TYPE, last_modified=now)
+
+    return handle
+
+
+def list_routes(site: TrsSite, listed: list[Document], modified: datetime) -> dict[str, Response]:
+    """Return the column's list pages (path → answer) for the documents it lists, newest first."""
+    chunks = pages(listed, PAGE_SIZE)
+    routes = {
+        site.list_path(index): Response(
+            list_page(site, docs, index, len(chunks), len(listed)).encode(), CONTENT_TYPE, last_modified=modified
+        )
+        for index, docs in enumerate(chunks)
+    }
+    if site.comment_list:  # some sites also answer the _1 name with the first page
+        routes[f"{site.column_dir}{site.list_name}_1.{site.ext}"] = routes[site.list_path(0)]
+    return routes
+
+
 def add_site(portal: Portal, site: TrsSite) -> None:
     """Register every page of a TRS site."""
     add_navigation(portal, site.info, site.paths, CONTENT_TYPE)
-    column = column_documents(site.plan, lambda day, doc_id: _detail_path(site, day, doc_id))
+    column = column_documents(site.plan, lambda day, doc_id: detail_path(site, day, doc_id))
     portal.documents.extend(column)
     portal.regions[site.info.key] = site.info.region
-    chunks = pages(column, PAGE_SIZE)
-    newest = midday(column[0].sort_date)
-    for index, docs in enumerate(chunks):
-        html = list_page(site, docs, index, len(chunks), len(column))
-        portal.add(site.list_path(index), Response(html.encode(), CONTENT_TYPE, last_modified=newest))
-    if site.comment_list:  # some sites also answer the _1 name with the first page
-        portal.add(f"{site.column_dir}{site.list_name}_1.{site.ext}", portal.routes[site.list_path(0)])
+    portal.routes.update(list_routes(site, column, midday(column[0].sort_date)))
     for doc in column:
-        if doc.kind != KIND_MISSING and doc.listed_file is None:
+        if doc.title == site.counted:
+            portal.dynamic[doc.path] = counted_page(site, doc, column)
+        elif doc.kind != KIND_MISSING and doc.listed_file is None:
             html = detail_page(site, doc, column)
             portal.add(doc.path, Response(html.encode(), CONTENT_TYPE, last_modified=midday(doc.sort_date)))
         for attached in doc.files:
@@ -197,7 +247,7 @@ def file_response(attached: AttachedFile, doc: Document) -> Response:
     )
 
 
-def _detail_path(site: TrsSite, day: date, doc_id: int) -> str:
+def detail_path(site: TrsSite, day: date, doc_id: int) -> str:
     """Return a detail URL path in the site's TRS pattern."""
     if site.comment_list:
         return f"{site.column_dir}{day:%Y%m}/{doc_id}.{site.ext}"
@@ -240,6 +290,7 @@ def saihan() -> TrsSite:
         comment_list=False,
         qr_in_body=False,
         print_twice=True,
+        counted="赛罕区市场监督管理局2019年度政府信息公开工作年度报告",
     )
 
 

@@ -31,6 +31,10 @@ ID_COLUMNS = (
     ("published", "发布日期 (published)"),
     ("format", "表格格式 (format)"),
     ("failed_checks", "未通过的校验 (failed_checks)"),
+    ("version", "版本 (version)"),
+    ("first_seen", "首次抓取 (first_seen)"),
+    ("changed_at", "修改时间 (changed_at)"),
+    ("withdrawn", "撤下时间 (withdrawn)"),
 )
 
 

@@ -10,7 +10,15 @@ from ..deps import BackendDep
 from ..schemas import ErrorMessage, Report, ReportParams
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-ReportId = Annotated[str, Path(min_length=1, max_length=200)]
+ReportId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=200,
+        description="the report's id (the `id` of a search hit)",
+        examples=["3f0c2a9d41b7e6c8"],
+    ),
+]
 
 
 @router.get("/{report_id}", response_model=Report, responses={404: {"model": ErrorMessage}})

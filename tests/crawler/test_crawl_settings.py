@@ -19,8 +19,11 @@ def test_polite_defaults():
     assert "gov-report-index" in settings["USER_AGENT"]
     assert list(settings.getdict("ITEM_PIPELINES")) == [
         "crawler.pipelines.DuplicatePagePipeline",
+        "crawler.pipelines.ArchivePipeline",
         "crawler.pipelines.IndexPipeline",
     ]
+    assert settings.getbool("REPORTS_ARCHIVE") and not settings.getbool("REPORTS_ARCHIVE_LIST_PAGES")
+    assert settings.getint("REPORTS_ARCHIVE_MAX_BYTES") == 1_000_000_000 and settings["REPORTS_ARCHIVE_DIR"] is None
     assert settings["TWISTED_REACTOR"].endswith("AsyncioSelectorReactor")
 
 

@@ -6,7 +6,7 @@ import logging
 
 from scrapy.exceptions import DropItem
 
-from crawler.items import FetchedPage, FetchFailure, IndexedReport
+from crawler.items import FetchedPage, FetchFailure, GonePage, GoneURL, IndexedReport
 from crawler.logformatter import ItemLogFormatter
 
 BODY = "<html>" + "二、主动公开政府信息情况" * 5000 + "</html>"
@@ -32,9 +32,9 @@ def test_a_stored_report_is_named_not_printed(spider):
 
 
 def test_a_duplicate_page_is_dropped_at_debug_without_its_body(spider):
-    entry = ItemLogFormatter().dropped(PAGE, DropItem(f"duplicate body of x: {PAGE.url}"), None, spider)
+    entry = ItemLogFormatter().dropped(PAGE, DropItem(f"duplicate URL: {PAGE.url}"), None, spider)
     assert entry["level"] == logging.DEBUG
-    assert line(entry) == f"Dropped page {PAGE.url} ({len(PAGE.body)} bytes): duplicate body of x: {PAGE.url}"
+    assert line(entry) == f"Dropped page {PAGE.url} ({len(PAGE.body)} bytes): duplicate URL: {PAGE.url}"
 
 
 def test_a_drop_keeps_the_level_its_dropitem_asks_for(spider):
@@ -50,3 +50,12 @@ def test_failures_and_errors_are_one_short_line(spider):
     )
     error = ItemLogFormatter().item_error(PAGE, ValueError("boom"), None, spider)
     assert error["level"] == logging.ERROR and len(line(error)) < 200
+
+
+def test_a_gone_url_is_named_not_printed(spider):
+    gone = GonePage(PAGE.url, "http_404", 404, {}, BODY.encode(), "2026-11-22T14:30:00Z", "example")
+    assert line(ItemLogFormatter().scraped(gone, None, spider)) == f"Scraped gone (http_404) {PAGE.url}"
+    done = GoneURL(url=PAGE.url, how="redirect_parent", status=301, withdrawn="398c9088")
+    assert line(ItemLogFormatter().scraped(done, None, spider)) == (
+        f"Scraped gone (redirect_parent) {PAGE.url}, report 398c9088 withdrawn"
+    )

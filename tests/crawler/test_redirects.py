@@ -118,3 +118,19 @@ def test_meta_refresh_off_scope_is_refused_and_to_itself_is_kept(crawler):
     assert error.kind == "off_scope" and error.reason.startswith("off-scope meta refresh to http://127.0.0.2/")
     request, response = page(REPORT)
     assert middleware.process_response(request, response) is response
+
+
+@pytest.mark.parametrize(
+    "location", ["/zwgk/zfxxgknb/", "/zwgk/zfxxgknb/index.htm", "/", "https://www.pingtan.gov.cn/zwgk/"]
+)
+def test_a_report_sent_to_its_folder_or_home_is_not_followed(crawler, location):
+    request, response = redirect_to(location, status=301, role="report")
+    assert RedirectMiddleware.from_crawler(crawler).process_response(request, response) is response
+
+
+def test_a_report_moved_elsewhere_and_a_list_page_sent_to_its_folder_are_followed(crawler):
+    middleware = RedirectMiddleware.from_crawler(crawler)
+    request, response = redirect_to("/zwgk/zfxxgknb/t20240308_87885_new.htm", status=301, role="report")
+    assert isinstance(middleware.process_response(request, response), Request)
+    request, response = redirect_to("/zwgk/", url="https://www.pingtan.gov.cn/zwgk/zfxxgknb/index_2.htm", role="list")
+    assert isinstance(middleware.process_response(request, response), Request)

@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 from crawler import settings as project_settings
 from crawler.errors import MissingSetting, SeedError
 from crawler.failures import Refused
-from crawler.items import FetchedPage, FetchFailure
+from crawler.items import FetchedPage, FetchFailure, GonePage
 from crawler.spiders.reports import ReportsSpider
 from sample_files import PINGTAN, PORTAL_PAGES
 
@@ -267,6 +267,80 @@ def test_errback_http_error_gives_fetch_failure(spider):
         referer=PINGTAN_LIST_URL,
         kind="fetch_failed",
     )
+
+
+FOLDER_URL = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202403/"
+
+
+def http_error(status: int, url: str = REPORT_URL, role: str = "report", **headers) -> Failure:
+    """The errback failure of a report request answered `status` (HttpError), headers as given."""
+    request = Request(url, meta={"seed": "pingtan", "from_url": PINGTAN_LIST_URL, "role": role})
+    response = HtmlResponse(url, status=status, body=b"<h1>gone</h1>", headers=headers, request=request)
+    failure = Failure(HttpError(response, "Ignoring non-200 response"))
+    failure.request = request
+    return failure
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "how"),
+    [
+        (404, {}, "http_404"),
+        (410, {}, "http_410"),
+        (301, {"Location": "/zwgk/zfxxgk/zfxxgknb/202403/"}, "redirect_parent"),
+        (302, {"Location": "https://www.pingtan.gov.cn/"}, "redirect_home"),
+    ],
+)
+def test_a_stored_report_url_answering_gone_is_a_gone_page_not_a_failure(spider, status, headers, how):
+    spider.known = {REPORT_URL}
+    (item,) = list(spider.on_error(http_error(status, **headers)))
+    assert item == GonePage(
+        url=REPORT_URL,
+        how=how,
+        status=status,
+        headers=headers,
+        body=b"<h1>gone</h1>",
+        fetched_at=FROZEN_NOW,
+        portal="pingtan",
+        referer=PINGTAN_LIST_URL,
+    )
+
+
+def test_a_stored_url_reached_through_a_redirect_is_the_one_marked_gone(spider):
+    spider.known = {REPORT_URL}
+    failure = http_error(404)
+    failure.request.meta["redirect_urls"] = [REPORT_URL.replace("https:", "http:")]
+    (item,) = list(spider.on_error(failure))
+    assert isinstance(item, GonePage) and (item.url, item.how, item.final_url) == (REPORT_URL, "http_404", None)
+
+
+def test_an_unknown_url_sent_to_its_folder_stays_a_failure_naming_where(spider):
+    (item,) = list(spider.on_error(http_error(301, Location="/zwgk/zfxxgk/zfxxgknb/202403/")))
+    assert isinstance(item, FetchFailure) and (item.kind, item.status) == ("fetch_failed", 301)
+    assert item.reason == f"HTTP 301: redirected to {FOLDER_URL} (report removed?)"
+
+
+def test_a_stored_list_page_or_a_server_error_is_never_gone(spider):
+    spider.known = {REPORT_URL, PINGTAN_LIST_URL}
+    (failure,) = list(spider.on_error(http_error(404, url=PINGTAN_LIST_URL, role="list")))
+    (error,) = list(spider.on_error(http_error(503)))
+    assert isinstance(failure, FetchFailure) and isinstance(error, FetchFailure) and error.reason == "HTTP 503"
+
+
+def test_a_stored_report_refreshed_to_its_folder_is_gone_with_the_page_it_led_to(spider):
+    spider.known = {REPORT_URL}
+    response = html_response(saved(PINGTAN / "list-index.html"), FOLDER_URL, seed="pingtan", redirect_urls=[REPORT_URL])
+    (gone,) = list(spider.parse_report(response))
+    assert isinstance(gone, GonePage)
+    assert (gone.url, gone.how, gone.final_url, gone.status) == (REPORT_URL, "redirect_parent", FOLDER_URL, 200)
+    assert gone.archived().requested_url == REPORT_URL and gone.archived().gone == "redirect_parent"
+
+
+def test_report_urls_requested_or_served_are_reached(spider):
+    response = html_response(
+        saved(PINGTAN / "87885.html"), REPORT_URL, seed="pingtan", redirect_urls=["http://x.gov.cn/a"]
+    )
+    list(spider.parse_report(response))
+    assert {REPORT_URL, "http://x.gov.cn/a"} <= spider.reached
 
 
 @pytest.mark.parametrize(

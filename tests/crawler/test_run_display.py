@@ -20,6 +20,8 @@ STATS = {
     "run/saihan/reports_new": 2,
     "run/saihan/reports_changed": 1,
     "run/saihan/reports_unchanged": 19,
+    "run/saihan/reports_withdrawn": 2,
+    "run/saihan/reports_returned": 1,
     "run/saihan/failures/fetch_failed": 2,
     "run/saihan/failures/not_a_report": 1,
     "run/saihan/column_found": 1,
@@ -52,6 +54,8 @@ def test_portal_counts_come_from_the_stats_of_that_portal_only():
         "reports_new": 2,
         "reports_changed": 1,
         "reports_unchanged": 19,
+        "reports_withdrawn": 2,
+        "reports_returned": 1,
         "failures": {"fetch_failed": 2, "not_a_report": 1},
         "column_found": True,
         "budgets_exhausted": ["list_pages"],
@@ -94,6 +98,7 @@ def test_summary_table_one_row_per_portal_total_and_warnings():
         "saihan        30     29   20    2        1         19  fetch_failed 2, not_a_report 1  yes     list_pages",
         "lvyuan         1      1    0    0        0          0  -                               NO      -",
         "total         31     30   20    2        1         19  fetch_failed 2, not_a_report 1  1/2     list_pages",
+        "saihan: 2 reports withdrawn, 1 returned",
         "WARNING lvyuan: no 年报 column found from http://lvyuan.example/index.html",
     ]
 
@@ -122,7 +127,8 @@ def test_table_columns_align_with_chinese_text():
 
 def test_progress_line_says_every_count():
     assert progress_line(portal_run(STATS, "saihan")) == (
-        "Progress saihan: requests 30, pages 29 (304: 20), reports 22 (new 2, changed 1, unchanged 19), failures 3"
+        "Progress saihan: requests 30, pages 29 (304: 20), reports 22 (new 2, changed 1, unchanged 19, "
+        "withdrawn 2, returned 1), failures 3"
     )
 
 

@@ -1,11 +1,11 @@
-"""Lock files of a storage target (crawler/locks.py): where they are, and who can hold them at once."""
+"""Lock files of a storage target (indexer/locks.py): where they are, and who can hold them at once."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from crawler.locks import lock_path, open_lock_file, share_lock, try_lock
+from indexer.locks import lock_path, open_lock_file, share_lock, try_lock
 
 
 def test_a_sqlite_index_has_its_locks_beside_it():

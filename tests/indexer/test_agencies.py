@@ -16,7 +16,10 @@ from indexer.agencies.signals import (
     blank_cells_signal,
     copied_measure,
     cross_year_signal,
+    history_signals,
+    revised_signal,
     text_table_mismatch_signal,
+    withdrawn_signal,
 )
 from indexer.record import build_record
 from sample_files import PINGTAN, SAMPLES, sample_files
@@ -161,6 +164,35 @@ def test_own_signals_of_a_sample_report():
     assert signals["late"]["evidence"]["days_late"] == 3 and "2025-01-31" in signals["late"]["detail"]
     assert "复议诉讼表" in signals["failed_checks"]["detail"] and "review: 1 + 0" in signals["failed_checks"]["detail"]
     assert report_signals(late, "政府") == [signals["failed_checks"]]  # a government had until 31 March
+
+
+def test_history_signals_say_when_and_what_changed_and_since_when_it_is_gone():
+    record = build_record((SAMPLES / "lingwu-minzheng-2024.txt").read_bytes())
+    assert history_signals(record) == []  # version 1, served
+    summary = "表三 本年新收政府信息公开申请数量·自然人 26 → 28；正文改动1句"
+    revised = revised_signal(
+        {**record, "version": 2, "changed_at": "2026-03-02T05:00:00+00:00", "change_summary": summary}
+    )
+    assert revised == {
+        "signal": "revised",
+        "detail": f"于2026-03-02修改（第2版）：{summary}",
+        "evidence": {"versions": 2, "changed_at": "2026-03-02T05:00:00+00:00", "summary": summary},
+    }
+    url = "http://www.example.gov.cn/a.html"
+    gone = {
+        **record,
+        "withdrawn": "2026-03-05T05:00:00+00:00",
+        "withdrawals": [
+            {"missed": "2026-03-05T05:00:00+00:00", "returned": None, "how": "redirect_parent", "url": url}
+        ],
+    }
+    assert withdrawn_signal(gone)["detail"] == f"自2026-03-05起无法访问（跳转到上级栏目：{url}）"
+    assert withdrawn_signal(gone)["evidence"] == {
+        "missed": "2026-03-05T05:00:00+00:00",
+        "how": "redirect_parent",
+        "url": url,
+    }
+    assert [s["signal"] for s in history_signals({**gone, "version": 3})] == ["revised", "withdrawn"]
 
 
 def test_blank_cells_count_printed_blanks_but_not_merged_or_unreadable_rows():

@@ -43,6 +43,9 @@ def test_own_signals_come_from_the_stored_record_with_late_judged_again():
     assert build_of([blanked], []).report_signals[first["id"]] == []  # the stored signals stand, tables not re-read
     unstored = {k: v for k, v in blanked.items() if k != "signals"}  # a record stored before signals existed
     assert [s["signal"] for s in build_of([unstored], []).report_signals[first["id"]]] == ["blank_cells"]
+    edited = {**unstored, "version": 2, "changed_at": "2026-03-02T05:00:00+00:00", "change_summary": "正文改动1句"}
+    signals = [s["signal"] for s in build_of([edited], []).report_signals[first["id"]]]
+    assert signals == ["blank_cells", "revised"]  # its history fields say it was revised
 
 
 def test_rebuild_saves_the_registry_and_sums_it_up(tmp_path):

@@ -20,10 +20,11 @@ from indexer.search_text.highlight import SCAN_CHARS
 from indexer.storage import open_backend
 from indexer.storage.base import SearchQuery
 from indexer.storage.elasticsearch.backend import ElasticsearchBackend
-from indexer.storage.elasticsearch.mapping import document, failure_id, index_template
+from indexer.storage.elasticsearch.mapping import VERSIONS_MAPPING, document, failure_id, index_template, version_id
 from indexer.storage.elasticsearch.query import hit_fields, search_body
 from indexer.storage.options import BulkSettings, EsOptions
 from indexer.storage.plan import QueryPlan
+from indexer.storage.revisions import reconcile
 
 FAST = BulkSettings(chunk_size=2, max_retries=3, initial_backoff=0.01)
 RUN = {
@@ -95,7 +96,8 @@ def test_write_sends_bulk_chunks_then_refreshes(es):
     assert bulk_ids(es) == [["a", "b"], ["c"]]
     first = es.state.calls(contains="/_bulk")[0].body
     assert first[0] == {"index": {"_index": "reports", "_id": "a"}}
-    assert first[1] == json.loads(json.dumps(document(records[0]), ensure_ascii=False))
+    stored = reconcile(records[0], None, None).record  # version 1, first and last seen (revisions.py)
+    assert first[1] == json.loads(json.dumps(document(stored), ensure_ascii=False))
     assert es.state.requests[-1].path == "/reports/_refresh"
 
 
@@ -131,10 +133,14 @@ def test_write_merges_with_the_stored_revision_and_content(es):
     assert mget.body == {"ids": ["a", "b"]}
     (lookup,) = es.state.calls("POST", "/reports/_search")
     assert lookup.body["query"] == {"terms": {"content_hash": ["same"]}}
-    sent = es.state.calls(contains="/_bulk")[0].body
+    kept, sent = (r.body for r in es.state.calls(contains="/_bulk"))
+    assert kept[0] == {"index": {"_index": "reports-versions", "_id": version_id("a", 2)}}  # a's version 2, kept
+    assert (kept[1]["report_id"], kept[1]["version"], kept[1]["content_hash"]) == ("a", 2, "old")
+    assert kept[1]["record"]["urls"] == stored["urls"]
     assert [line["index"]["_id"] for line in sent[::2]] == ["a", "z"]  # b joined the report stored as z
     assert (sent[1]["version"], sent[1]["urls"]) == (3, stored["urls"])  # a's text changed: revision 3
     assert sent[3]["urls"] == ["https://example.gov.cn/z", "https://other.gov.cn/b"]
+    assert es.state.mappings["reports-versions"] == VERSIONS_MAPPING["properties"]  # created on first use
 
 
 def test_429_is_retried_and_a_rejected_document_reported(es):

@@ -43,6 +43,9 @@ def test_failed_checks():
         ("signal", FacetKind.CHECK),
         ("agency_id", None),  # a filter, not a facet
         ("published", None),
+        ("revised", FacetKind.FLAG),
+        ("withdrawn", FacetKind.FLAG),
+        ("version", None),  # a filter, not a facet
     ],
 )
 def test_facet_kinds(name, kind):
@@ -58,6 +61,7 @@ def test_every_facet_has_a_kind_and_numbers_are_not_default():
 def test_facets_and_the_fields_they_count():
     assert facet_field("agency") == "agency_id" and facet_field("province") == "province"
     assert set(FILTER_FIELDS) >= {"agency_id", "signal", "failed_check"} and "agency" not in FILTER_FIELDS
+    assert set(FILTER_FIELDS) >= {"version", "revised", "withdrawn"} and {"revised", "withdrawn"} <= set(DEFAULT_FACETS)
 
 
 def test_signal_names():

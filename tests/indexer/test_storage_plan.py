@@ -91,9 +91,21 @@ def test_filters_and_facets_are_classified_once():
     assert plan.selected("province") == ("福建省",) and plan.selected("city") == ()
 
 
+def test_history_filters_are_version_numbers_and_flags():
+    plan = QueryPlan.build(
+        SearchQuery(filters={"version": ["2", "3", "2"], "revised": ["true"], "withdrawn": ["false", "true"]})
+    )
+    assert plan.versions == (2, 3) and plan.flags == {"revised": (True,), "withdrawn": (False, True)}
+    assert plan.selected("revised") == ("true",) and plan.selected("withdrawn") == ("false", "true")
+    assert QueryPlan.build(SearchQuery()).flags == {} and QueryPlan.build(SearchQuery()).versions == ()
+    assert QueryPlan.build(SearchQuery(facets=("revised",))).facets == (Facet("revised", FacetKind.FLAG),)
+
+
 @pytest.mark.parametrize(
     "sort, q, ranked, order",
     [
+        ("-version", "行政复议", False, Order("version", True)),
+        ("changed_at", "", False, Order("changed_at", False)),
         ("relevance", "行政复议", True, Order("published", True)),
         ("relevance", "", False, Order("published", True)),  # no words: newest first
         ("report_year", "行政复议", False, Order("report_year", False)),
@@ -120,6 +132,11 @@ def test_order(sort, q, ranked, order):
         (SearchQuery(filters={"has_failed_checks": ["yes"]}), "has_failed_checks"),
         (SearchQuery(filters={"failed_check": [" unparsed"]}), "failed_check"),
         (SearchQuery(where=["review.total>>1"]), "cannot read"),
+        (SearchQuery(filters={"version": ["二"]}), "version values are version numbers"),
+        (SearchQuery(filters={"version": ["0"]}), "version values"),
+        (SearchQuery(filters={"version": ["1.5"]}), "version values"),
+        (SearchQuery(filters={"revised": ["1"]}), "revised is 'true' or 'false'"),
+        (SearchQuery(filters={"withdrawn": ["no"]}), "withdrawn"),
     ],
 )
 def test_unacceptable_queries_are_query_errors(query, message):

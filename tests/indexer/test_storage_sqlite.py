@@ -84,7 +84,19 @@ def hit_ids(result) -> list[str]:
 
 def test_write_get_roundtrip(backend, records):
     assert backend.count() == len(records)
-    assert backend.get("lvyuan-minzheng-2020") == records[1]
+    stored = backend.get("lvyuan-minzheng-2020")
+    assert {k: v for k, v in stored.items() if k in records[1]} == records[1]
+    assert {k: v for k, v in stored.items() if k not in records[1]} == {  # the history storage keeps (revisions.py)
+        "version": 1,
+        "first_seen": None,  # the record has no fetch time
+        "last_seen": None,
+        "changed_at": None,
+        "change_summary": None,
+        "withdrawn": None,
+        "withdrawals": [],
+        "gone_urls": [],
+        "capture": None,
+    }
     assert backend.get("missing") is None
 
 

@@ -230,3 +230,85 @@ def generation_of(path) -> int:
         (value,) = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
     conn.close()
     return int(value)
+
+
+BEFORE_HISTORY = """
+DROP TABLE report_urls;
+DROP TABLE report_versions;
+DROP TABLE captures;
+ALTER TABLE reports DROP COLUMN version;
+ALTER TABLE reports DROP COLUMN changed_at;
+ALTER TABLE reports DROP COLUMN withdrawn;
+UPDATE report_records SET record = json_remove(record, '$.first_seen', '$.last_seen', '$.changed_at',
+    '$.change_summary', '$.withdrawn', '$.withdrawals', '$.gone_urls', '$.capture');
+UPDATE report_heads SET record = json_remove(record, '$.first_seen', '$.last_seen', '$.changed_at',
+    '$.change_summary', '$.withdrawn', '$.withdrawals', '$.gone_urls', '$.capture');
+UPDATE meta SET value = '4' WHERE key = 'schema_version';
+"""
+MIRROR = "http://www.lvyuan.gov.cn/mirror/2020.html"
+
+
+@pytest.fixture
+def before_history(tmp_path):
+    """An index of schema version 4 (before version history): no history tables or columns, records without
+    history fields, one of them at version 2 (recrawls counted versions before their texts were kept) and one
+    seen at a second URL, and the agency registry built."""
+    path = tmp_path / "reports.sqlite"
+    first, *later = lvyuan_records()
+    backend = open_backend(path)
+    backend.write([{**first, "urls": [first["url"], MIRROR], "fetched_at": "2025-03-01T05:00:00+00:00"}])
+    backend.write([{**later[0], "version": 2, "fetched_at": "2025-03-01T05:00:00+00:00"}, later[1]])
+    rebuild_agencies(backend, TODAY)
+    backend.close()
+    with sqlite3.connect(path) as conn:
+        conn.executescript(BEFORE_HISTORY)
+    conn.close()
+    return path
+
+
+def schema_version(path) -> str:
+    """The schema version the file says it has."""
+    with sqlite3.connect(path) as conn:
+        (value,) = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    conn.close()
+    return value
+
+
+def test_a_reader_refuses_an_index_from_before_version_history(before_history):
+    with pytest.raises(StorageUnavailable, match="version history, captures and report URL tables.*upgrade"):
+        open_backend(before_history, StorageOptions(read_only=True))
+    assert "version" not in columns(before_history, "reports") and schema_version(before_history) == "4"
+
+
+def test_the_first_open_for_writing_adds_version_history(before_history):
+    first, second, _ = lvyuan_records()
+    backend = open_backend(before_history)
+    try:
+        assert schema_version(before_history) == "5"
+        assert {"version", "changed_at", "withdrawn"} <= set(columns(before_history, "reports"))
+        (agency,) = backend.agencies(AgencyQuery()).agencies  # what schema 4 had is kept: the agency filter
+        assert backend.search(SearchQuery(filters={"agency_id": [agency["id"]]})).total == 3
+        assert [h.id for h in backend.search(SearchQuery(filters={"revised": ["true"]})).hits] == [second["id"]]
+        assert backend.search(SearchQuery(filters={"version": ["1"]})).total == 2
+        (only,) = backend.versions(first["id"])  # the stored record is its one known version
+        assert (only["version"], only["first_seen"], only["record"]["id"]) == (
+            1,
+            "2025-03-01T05:00:00+00:00",
+            first["id"],
+        )
+        assert sorted(backend.report_urls(["www.lvyuan.gov.cn"])) == sorted(
+            [first["url"], MIRROR, second["url"], lvyuan_records()[2]["url"]]
+        )
+        assert backend.mark_gone(MIRROR, "2026-01-01T05:00:00+00:00", "http_404") is None  # found through its URLs
+        assert backend.mark_gone(first["url"], "2026-01-02T05:00:00+00:00", "http_410") == first["id"]
+        backend.write([{**second, "content_hash": "edited", "fetched_at": "2026-02-01T05:00:00+00:00"}])
+        old, new = backend.versions(second["id"])  # version 2 known, version 1 lost before history existed
+        assert (old["version"], old["first_seen"], new["version"]) == (2, None, 3)
+        assert backend.captures() == []
+    finally:
+        backend.close()
+    reader = open_backend(before_history, StorageOptions(read_only=True))  # upgraded: readers accept it
+    try:
+        assert reader.search(SearchQuery(filters={"withdrawn": ["true"]})).total == 1
+    finally:
+        reader.close()

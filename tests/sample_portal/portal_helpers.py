@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,6 +35,20 @@ def fetch(url: str, method: str = "GET", form: dict | None = None, headers: dict
             return Fetched(answer.status, dict(answer.headers.items()), answer.read())
     except urllib.error.HTTPError as error:
         return Fetched(error.code, dict(error.headers.items()), error.read())
+
+
+def fetch_once(url: str, method: str = "GET", source: str | None = None) -> Fetched:
+    """Send one request, following no redirect; `source` is the local address the client connects from."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname or "", parts.port, timeout=10, source_address=(source, 0) if source else None
+    )
+    try:
+        connection.request(method, urllib.parse.quote(parts.path) + (f"?{parts.query}" if parts.query else ""))
+        answer = connection.getresponse()
+        return Fetched(answer.status, dict(answer.getheaders()), answer.read())
+    finally:
+        connection.close()
 
 
 def table_rows(table: lxml.html.HtmlElement) -> list[list[str]]:

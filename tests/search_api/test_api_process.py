@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from archived_reports import EDITED, LOST_FILE, build_archived_index
 
 from es_recorder import Recorder
 from indexer.storage.sqlite.readers import READERS
@@ -187,6 +188,55 @@ def test_refuses_an_index_from_before_agencies_with_the_fix(tmp_path):
     (line,) = done.stderr.splitlines()
     assert "add the agency registry tables" in line
     assert "open it once for writing (reports-index upgrade FILE)" in line
+
+
+def test_source_over_http_replays_the_archived_bytes_from_the_archive_folder_given(tmp_path):
+    index = build_archived_index(tmp_path / "built")
+    elsewhere = index.archive.rename(tmp_path / "warcs")  # not beside the index: only --archive finds it
+    port, log = free_port(), tmp_path / "server.log"
+    base = f"http://127.0.0.1:{port}"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "search_api",
+                "--db",
+                str(index.db),
+                "--archive",
+                str(elsewhere),
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_up(base, proc)
+        replays = [
+            httpx.get(f"{base}/reports/{index.ids[EDITED]}/source", params={"version": v}, timeout=30) for v in (1, 2)
+        ]
+        lost = httpx.get(f"{base}/reports/{index.ids[LOST_FILE]}/source", timeout=30)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    for response, (body, content_type, capture) in zip(replays, index.served[EDITED]):
+        assert response.status_code == 200 and response.content == body
+        assert response.headers["content-type"] == content_type
+        assert response.headers["content-length"] == str(len(body))
+        assert response.headers["memento-datetime"].endswith(" GMT")
+        assert response.headers["x-archive-captured-at"] == capture["captured_at"]
+    assert lost.status_code == 404 and index.lost_file in lost.json()["detail"]
+
+
+def test_refuses_an_archive_path_that_is_a_file(db_path, tmp_path):
+    not_a_folder = tmp_path / "archive.warc.gz"
+    not_a_folder.write_bytes(b"")
+    done = run_api(["--db", str(db_path), "--archive", str(not_a_folder)])
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line == f"error: cannot start the search API: the web archive {not_a_folder} is not a folder"
 
 
 def test_the_console_script_refuses_too(tmp_path):

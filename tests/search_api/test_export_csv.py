@@ -28,6 +28,10 @@ ID_KEYS = (
     "published",
     "format",
     "failed_checks",
+    "version",
+    "first_seen",
+    "changed_at",
+    "withdrawn",
 )
 KEY_RE = re.compile(r"\(([a-z0-9_.]+)\)$")
 
@@ -72,9 +76,11 @@ def test_rows_equal_the_stats_of_the_matching_reports(client, all_records):
     by_id = {r["id"]: r for r in all_records}
     for row in rows:
         record, values = by_id[row[0]], dict(zip(keys, row))
-        for key in ID_KEYS[1:-1]:
+        for key in ID_KEYS[1:10]:
             assert values[key] == ("" if record[key] is None else str(record[key]))
         assert values["failed_checks"] == " ".join(failed_checks(record["checks"]) or [])
+        assert (values["version"], values["changed_at"], values["withdrawn"]) == ("1", "", "")  # never edited
+        assert values["first_seen"] == (record["fetched_at"] or "")
         for key, number in leaves(record["stats"]):  # every cell the report has …
             assert float(values[key]) == number
         present = {key for key, _ in leaves(record["stats"])}
@@ -136,12 +142,14 @@ def test_text_cells_cannot_become_formulas():
         }
     )
     assert row[1:4] == ["'@SUM(A1)", '\'=HYPERLINK("http://evil")', "'+1"]
-    assert row[11 + [c.key for c in TABLE_CELLS].index("proactive.fees.change")] == "-3"  # numbers stay numbers
+    assert (
+        row[len(ID_KEYS) + [c.key for c in TABLE_CELLS].index("proactive.fees.change")] == "-3"
+    )  # numbers stay numbers
 
 
 def test_cell_reader_matches_export(all_records):
     record = next(r for r in all_records if r["id"] == "lingwu-minzheng-2024")
     row = record_row(record)
-    for i, c in enumerate(TABLE_CELLS, start=11):
+    for i, c in enumerate(TABLE_CELLS, start=len(ID_KEYS)):
         value = cell(record["stats"], *c.path)
         assert row[i] == ("" if value is None else str(value))

@@ -12,11 +12,12 @@ from search_api.config import Settings
 from search_api.main import create_app
 
 RUNS = 25
+BEFORE_WITHDRAWALS = 5  # runs 0-4 were saved before withdrawals were counted (no reports_withdrawn/_returned)
 
 
 def portal(name: str, n: int) -> PortalRun:
-    """One portal's counts, different for every run."""
-    return {
+    """One portal's counts, different for every run (the oldest runs without the counts added since)."""
+    counts = {
         "portal": name,
         "requests": 10 + n,
         "pages": 9 + n,
@@ -28,6 +29,9 @@ def portal(name: str, n: int) -> PortalRun:
         "column_found": name == "saihan",
         "budgets_exhausted": ["list_pages"] if name == "lvyuan" else [],
     }
+    if n >= BEFORE_WITHDRAWALS:
+        counts |= {"reports_withdrawn": n % 3, "reports_returned": n % 2}
+    return counts  # type: ignore[return-value]  # the oldest lack the counts added since
 
 
 def crawl_run(n: int) -> Run:
@@ -86,6 +90,13 @@ def test_runs_last_page_and_past_the_end(client):
 def test_one_run_in_full_with_its_portals(client):
     run = crawl_run(7)
     assert client.get(f"/runs/{run['id']}").json() == run
+
+
+def test_a_run_saved_before_withdrawals_were_counted_shows_none(client):
+    run = crawl_run(2)
+    assert "reports_withdrawn" not in run["portals"][0]
+    served = client.get(f"/runs/{run['id']}").json()
+    assert served["portals"] == [{**p, "reports_withdrawn": 0, "reports_returned": 0} for p in run["portals"]]
 
 
 def test_unknown_run_is_404_with_message(client):

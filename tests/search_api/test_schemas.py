@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import get_type_hints
+from typing import NotRequired, get_args, get_origin, get_type_hints
 
 from indexer.model import Record
 from search_api.schemas import HIT_OMITS
 
 TEXT_PAGE_FIELDS = ("text_length", "text_offset", "text_more")
+
+
+def lists_older_records_lack() -> dict[str, list]:
+    """The list fields a stored record may lack (signals, withdrawals, gone_urls …): each served as []."""
+    hints = get_type_hints(Record, include_extras=True)
+    return {
+        name: []
+        for name, hint in hints.items()
+        if get_origin(hint) is NotRequired and get_origin(get_args(hint)[0]) is list
+    }
 
 
 def schemas(client) -> dict:
@@ -42,14 +52,17 @@ def test_served_records_follow_the_models(client, all_records):
     record = next(r for r in all_records if r["stats"])
     served = client.get(f"/reports/{record['id']}").json()
     assert "agency_id" not in record and "signals" not in record  # stored as records were before agencies
+    assert {"signals", "withdrawals", "gone_urls"} <= set(lists_older_records_lack())
     assert served == {
         **dict.fromkeys(get_type_hints(Record)),
         **record,
-        "signals": [],
+        **lists_older_records_lack(),
+        "first_seen": record["fetched_at"],  # written once: first and last seen when fetched (storage/revisions.py)
+        "last_seen": record["fetched_at"],
         "text_length": len(record["text"]),
         "text_offset": 0,
         "text_more": False,
-    }  # every field (a missing one null, missing signals none), tables whole, the whole text and which part it is
+    }  # every field (a missing one null, a missing list empty), tables whole, the whole text and which part it is
     hit = client.get("/search", params={"q": record["agency"], "size": 100}).json()["data"]
     mine = next(h for h in hit if h["id"] == record["id"])
     assert set(mine) == set(served) - set(HIT_OMITS) - set(TEXT_PAGE_FIELDS) | {"score", "snippet", "figures"}

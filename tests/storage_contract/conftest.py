@@ -218,15 +218,22 @@ def _open_elasticsearch() -> tuple[Backend, Dropped]:
 
 
 def delete_all(client, alias: str) -> None:
-    """Delete every index behind `alias`, its template and its failures index."""
+    """Delete every index behind `alias`, its template and the indexes beside it."""
     from elasticsearch import NotFoundError
 
     from indexer.storage.elasticsearch.admin import alias_indices
-    from indexer.storage.elasticsearch.mapping import agencies_index, failures_index, runs_index
+    from indexer.storage.elasticsearch.mapping import (
+        agencies_index,
+        captures_index,
+        failures_index,
+        runs_index,
+        versions_index,
+    )
 
     for index in alias_indices(client, alias):
         client.indices.delete(index=index, ignore_unavailable=True)
-    for side in (failures_index(alias), runs_index(alias), agencies_index(alias)):
+    sides = (failures_index, runs_index, agencies_index, versions_index, captures_index)
+    for side in (name(alias) for name in sides):
         client.indices.delete(index=side, ignore_unavailable=True)
     try:
         client.indices.delete_index_template(name=alias)

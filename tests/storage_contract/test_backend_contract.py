@@ -15,6 +15,7 @@ from indexer.storage.base import MAX_FAILURES_WINDOW, SearchQuery
 from indexer.storage.facets import DEFAULT_FACETS, failed_checks
 from indexer.storage.plan import parse_condition
 from indexer.storage.records import FAILURE_KINDS
+from indexer.storage.revisions import HISTORY_FIELDS, reconcile
 from indexer.tables.numbers import NUMBERS, compute_numbers
 from reference import holds
 
@@ -38,6 +39,13 @@ def all_ids(records: list[dict], keep=lambda r: True) -> set[str]:
     return {r["id"] for r in records if keep(r)}
 
 
+def stored(record: dict) -> dict:
+    """A record as a backend keeps it when first written: with its history fields (revisions.py)."""
+    kept = reconcile(record, None, None).record
+    assert {k: v for k, v in kept.items() if k in record} == record and set(kept) - set(record) <= set(HISTORY_FIELDS)
+    return kept
+
+
 def everything(backend, **kwargs) -> list[str]:
     """All matching ids (one page of up to 1000)."""
     return ids(backend.search(SearchQuery(limit=1000, facets=(), **kwargs)))
@@ -49,7 +57,7 @@ def test_write_get_count(fresh, contract_records):
     assert fresh.write(contract_records) == len(contract_records)
     assert fresh.count() == len(contract_records)
     first = contract_records[0]
-    assert fresh.get(first["id"]) == first  # the full record, text and stats included
+    assert fresh.get(first["id"]) == stored(first)  # the full record, text and stats included, and its history
 
 
 def test_upsert_replaces_in_place(fresh, contract_records):
@@ -107,6 +115,11 @@ BAD_RECORDS = [
     ({"id": "x", "agency_id": 7}, "agency_id"),
     ({"id": "x", "signals": {"signal": "late"}}, "signals"),
     ({"id": "x", "signals": [{"signal": "slow", "detail": "", "evidence": {}}]}, "signals"),
+    ({"id": "x", "first_seen": 20260101}, "first_seen"),
+    ({"id": "x", "withdrawn": True}, "withdrawn"),
+    ({"id": "x", "gone_urls": "https://example.gov.cn/a"}, "gone_urls"),
+    ({"id": "x", "withdrawals": ["2026-01-01"]}, "withdrawals"),
+    ({"id": "x", "capture": {"warc_file": "a.warc.gz", "offset": -1}}, "capture"),
 ]
 
 
@@ -262,7 +275,7 @@ def test_a_backend_is_a_record_source(fresh, contract_records):
     fresh.record_failure({"url": "http://127.0.0.1/x.html", "reason": "404", "kind": "fetch_failed", "status": 404})
     fresh.save_run(run("r1", "2026-01-01T05:00:00+00:00"))
     assert sorted(r["id"] for r in fresh.records()) == sorted(r["id"] for r in contract_records[:3])
-    assert next(r for r in fresh.records() if r["id"] == contract_records[0]["id"]) == contract_records[0]
+    assert next(r for r in fresh.records() if r["id"] == contract_records[0]["id"]) == stored(contract_records[0])
     (failure,) = fresh.all_failures()
     assert (failure["url"], failure["kind"], failure["status"], failure["reason"], failure["count"]) == (
         "http://127.0.0.1/x.html",
@@ -280,7 +293,9 @@ def test_get_window_cuts_the_text_and_says_how_long_it_is(fresh, contract_record
     text = record["text"]
     window = fresh.get_window(record["id"], 100, 50)
     assert window.record["text"] == text[100:150] and (window.text_length, window.text_offset) == (len(text), 100)
-    assert {k: v for k, v in window.record.items() if k != "text"} == {k: v for k, v in record.items() if k != "text"}
+    assert {k: v for k, v in window.record.items() if k != "text"} == {
+        k: v for k, v in stored(record).items() if k != "text"
+    }
     assert fresh.get_window(record["id"], len(text) + 10, 50).record["text"] == ""
     assert fresh.get_window("nope", 0, 10) is None
 

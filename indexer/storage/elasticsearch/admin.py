@@ -11,9 +11,9 @@
 * ``alias_records``: the records behind the current alias (point in time + search_after over
   ``_source``), the source of a rebuild in place; other sources are ``base.RecordSource``s
   (a backend, a JSONL file).
-* ``ensure_failures_index`` / ``ensure_runs_index`` / ``ensure_agencies_index``: the indexes beside the
-  alias keeping crawl failures (one document per url and kind, id ``mapping.failure_id``), runs (id = the
-  run id) and the agency registry (id = the agency id). A failures
+* ``ensure_failures_index`` / ``ensure_runs_index`` / ``ensure_agencies_index`` / ``ensure_side_index``: the
+  indexes beside the alias keeping crawl failures (one document per url and kind, id ``mapping.failure_id``),
+  runs (id = the run id), the agency registry (id = the agency id), superseded versions and captures. A failures
   index of the layout before (one document per sighting) is regrouped in place on first use for writing.
 * ``copy_failures`` / ``copy_runs``: copy them from a source, replacing by id.
 """
@@ -127,9 +127,13 @@ def ensure_runs_index(client: Elasticsearch, alias: str) -> str:
 
 def ensure_agencies_index(client: Elasticsearch, alias: str) -> str:
     """The agency registry's index next to `alias`, created on first use."""
-    name = agencies_index(alias)
+    return ensure_side_index(client, agencies_index(alias), AGENCIES_MAPPING)
+
+
+def ensure_side_index(client: Elasticsearch, name: str, mappings: Body) -> str:
+    """An index beside the alias (agencies, versions, captures), created with its mapping on first use."""
     if not client.indices.exists(index=name):
-        client.indices.create(index=name, mappings=AGENCIES_MAPPING)
+        client.indices.create(index=name, mappings=mappings)
     return name
 
 

@@ -8,6 +8,15 @@ every other document was written. Searches run one request (from/size) while the
 ``query.MAX_WINDOW``; deeper pages walk the sorted matches with search_after inside a point in time.
 Hits and snippets are made by ``base.make_hit``, like the SQLite backend's.
 
+Every write reconciles each record with the stored one of its id or content (revisions.py; earlier
+records of the same batch count as stored), indexes the versions it supersedes into ``<alias>-versions``
+first, then the records, then names the report each capture served in ``<alias>-captures`` (one
+scripted upsert per capture, so what the crawler saved with ``save_capture`` stays). Elasticsearch has
+no transaction across indexes: a write cut short after its versions leaves a superseded copy of the
+current version, which ``revisions.history`` drops. ``mark_gone`` finds the report by its ``urls``
+keyword and re-sends it whole. Indexes created before version history lack the new fields
+(``urls``, ``ix.version`` …): ``reports-index reindex --backend elasticsearch`` rebuilds them.
+
 Crawl failures live in ``<alias>-failures``, one document per (url, kind) under ``mapping.failure_id``:
 ``record_failure`` is one scripted upsert (the first sighting creates the document, a later one runs
 ``mapping.UPSERT_FAILURE_SCRIPT``), so concurrent crawls cannot duplicate a row. Runs live in
@@ -20,7 +29,7 @@ not in ``_source``, so a partial update would lose them).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +38,7 @@ from elasticsearch import BadRequestError, Elasticsearch, NotFoundError, helpers
 
 from indexer.errors import BulkWriteError, QueryError, QueryTimeout, StorageUnavailable
 from indexer.logs import redact
-from indexer.model import Agency, Failure, Record, Run, TimelineYear
+from indexer.model import Agency, Capture, CaptureRow, Failure, GoneHow, Record, Run, TimelineYear, Version
 from indexer.storage.base import (
     DEFAULT_FAILURES_PAGE,
     DEFAULT_RUNS,
@@ -54,20 +63,36 @@ from indexer.storage.elasticsearch.admin import (
     ensure_alias,
     ensure_failures_index,
     ensure_runs_index,
+    ensure_side_index,
     index_documents,
 )
 from indexer.storage.elasticsearch.mapping import (
     AGENCY_HIDDEN,
+    CAPTURES_MAPPING,
+    CLAIM_CAPTURE_SCRIPT,
     CONTENT_HASH_FIELD,
     FAILURE_FIELDS,
+    HOSTS_FIELD,
     ID_FIELD,
+    SAVE_CAPTURE_SCRIPT,
     UPSERT_FAILURE_SCRIPT,
+    URLS_FIELD,
+    VERSIONS_MAPPING,
     Body,
     agencies_index,
     agency_document,
+    capture_document,
+    capture_id,
+    captures_index,
+    captures_query,
     failure_id,
     failures_index,
+    read_capture,
+    read_version,
     runs_index,
+    version_document,
+    version_id,
+    versions_index,
 )
 from indexer.storage.elasticsearch.query import (
     MAX_WINDOW,
@@ -84,12 +109,14 @@ from indexer.storage.plan import AgencyPlan, QueryPlan
 from indexer.storage.records import (
     Sighting,
     check_failure_page,
+    check_gone,
     sighting,
+    valid_capture,
     valid_record,
     valid_run,
     write_back,
 )
-from indexer.storage.revisions import reconcile
+from indexer.storage.revisions import Reconciled, gone, history, host_names, on_hosts, reconcile, union_urls
 
 REQUEST_SLACK_S = 3.0  # the HTTP timeout is the search time limit plus this
 EXPORT_BATCH = 1000  # records per search_after page of an export
@@ -97,6 +124,8 @@ PIT_KEEP_ALIVE = "1m"
 UPSERT_RETRIES = 5  # retries of a failure upsert that met a concurrent one (version conflict)
 FAILURES_ORDER = [{"last_seen": "desc"}, {"url": "asc"}, {"kind": "asc"}]
 RUNS_ORDER = [{"started_at": "desc"}, {"id": "desc"}]
+MAX_VERSIONS = 10_000  # superseded versions of one report read at most (Elasticsearch's result window)
+MAX_URL_REPORTS = 100  # reports listing one URL read at most (normally one)
 
 
 class ElasticsearchBackend:
@@ -117,6 +146,7 @@ class ElasticsearchBackend:
         self.client = client or connect(options)
         self.where = redact(options.url)  # the cluster, as messages show it (no password)
         self._failures_ready = self._runs_ready = False  # whether this backend made sure the index exists
+        self._versions_ready = self._captures_ready = False
         try:
             ensure_alias(self.client, options)
         except TransportError as exc:
@@ -124,19 +154,40 @@ class ElasticsearchBackend:
 
     # ------------------------------------------------------------------ writing
     def write(self, records: Iterable[Record]) -> int:
-        """Insert or update records by id (bulk, retried on 429), refresh; return how many were written."""
+        """Insert or update records by id with their history (bulk, retried on 429), refresh; return how many.
+
+        The versions a write supersedes are indexed first, then the records, then the captures they came from.
+        """
         client = self._writable_client()
         prepared = [valid_record(r) for r in records]
         if not prepared:
             return 0
-        report = bulk_load(client, self.alias, self._reconciled(prepared), settings=self.options.bulk)
+        results = self._reconciled(prepared)
+        superseded = [(r.record["id"], r.superseded) for r in results if r.superseded is not None]
+        if superseded:
+            index = self._versions_index()
+            helpers.bulk(
+                client,
+                (
+                    {"_index": index, "_id": version_id(rid, v["version"]), "_source": version_document(rid, v)}
+                    for rid, v in superseded
+                ),
+                refresh="wait_for",
+            )
+        report = bulk_load(client, self.alias, [r.record for r in results], settings=self.options.bulk)
         client.indices.refresh(index=self.alias)
+        self._claim_captures(
+            (capture, result.record["id"], capture["url"])
+            for record, result in zip(prepared, results)
+            if (capture := record.get("capture"))
+        )
         if report.failed:
             raise BulkWriteError(report.written, report.failures)
         return report.written
 
-    def _reconciled(self, records: list[Record]) -> list[Record]:
-        """Merge each record with the stored one of the same id or content (revisions.py)."""
+    def _reconciled(self, records: list[Record]) -> list[Reconciled]:
+        """Merge each record with the stored one of the same id or content (revisions.py), earlier ones of the
+        same batch included."""
         found = self.client.mget(index=self.alias, ids=[r["id"] for r in records])["docs"]
         by_id: dict[str, Record] = {doc["_id"]: doc["_source"] for doc in found if doc.get("found")}
         hashes = sorted({h for r in records if r["id"] not in by_id and (h := r.get("content_hash"))})
@@ -150,7 +201,80 @@ class ElasticsearchBackend:
             )
             for hit in answer["hits"]["hits"]:
                 by_hash.setdefault(hit["_source"].get("content_hash"), hit["_source"])
-        return [reconcile(r, by_id.get(r["id"]), by_hash.get(r.get("content_hash") or "")) for r in records]
+        results = []
+        for record in records:
+            same_id = by_id.get(record["id"])
+            result = reconcile(record, same_id, None if same_id else by_hash.get(record.get("content_hash") or ""))
+            stored = result.record
+            by_id[stored["id"]] = stored
+            content_hash = stored.get("content_hash")
+            if content_hash and by_hash.get(content_hash, stored)["id"] == stored["id"]:
+                by_hash[content_hash] = stored
+            results.append(result)
+        return results
+
+    def mark_gone(self, url: str, at: str, how: GoneHow, capture: Capture | None = None) -> str | None:
+        """The URL no longer serves the report listing it; withdraw the report once all its URLs are gone."""
+        check_gone(url, at, how)
+        client = self._writable_client()
+        answer = client.search(
+            index=self.alias, query={"term": {URLS_FIELD: url}}, sort=[{ID_FIELD: "asc"}], size=MAX_URL_REPORTS
+        )
+        listing: list[Record] = [hit["_source"] for hit in answer["hits"]["hits"]]
+        changes = [change for record in listing if (change := gone(record, url, at, how)) is not None]
+        if changes:
+            report = bulk_load(client, self.alias, [c.record for c in changes], settings=self.options.bulk)
+            client.indices.refresh(index=self.alias)
+            if report.failed:
+                raise BulkWriteError(report.written, report.failures)
+        if capture and listing:
+            self._claim_captures([(capture, listing[0]["id"], url)])
+        return next((c.record["id"] for c in changes if c.withdrawn), None)
+
+    def save_capture(self, capture: Capture, report_id: str | None, requested_url: str, meta: dict[str, str]) -> None:
+        """Register an archived response in the captures index (base.Backend.save_capture says how)."""
+        client = self._writable_client()
+        row = capture_document(valid_capture(capture), report_id, requested_url, meta)
+        client.update(
+            index=self._captures_index(),
+            id=capture_id(capture["warc_file"], capture["offset"]),
+            script={
+                "source": SAVE_CAPTURE_SCRIPT,
+                "lang": "painless",
+                "params": {"row": {k: v for k, v in row.items() if k != "report_id"}, "report_id": report_id},
+            },
+            upsert=row,
+            refresh="wait_for",
+        )
+
+    def _claim_captures(self, claims: Iterable[tuple[Capture, str, str]]) -> None:
+        """Name the report each (capture, report id, requested URL) served; what the crawler saved is kept."""
+        actions = [
+            {
+                "_op_type": "update",
+                "_index": self._captures_index(),
+                "_id": capture_id(capture["warc_file"], capture["offset"]),
+                "script": {"source": CLAIM_CAPTURE_SCRIPT, "lang": "painless", "params": {"report_id": report_id}},
+                "upsert": capture_document(capture, report_id, requested_url, {}),
+            }
+            for capture, report_id, requested_url in claims
+        ]
+        if actions:
+            helpers.bulk(self.client, actions, refresh="wait_for")
+
+    def forget(self, report_id: str) -> None:
+        """Delete a report and its versions (its captures stay)."""
+        client = self._writable_client()
+        if client.indices.exists(index=versions_index(self.alias)):
+            client.delete_by_query(
+                index=versions_index(self.alias),
+                query={"term": {"report_id": report_id}},
+                refresh=True,
+                conflicts="proceed",
+            )
+        client.delete_by_query(
+            index=self.alias, query={"ids": {"values": [report_id]}}, refresh=True, conflicts="proceed"
+        )
 
     def record_failure(self, failure: Mapping[str, object]) -> None:
         """Upsert one sighting into the (url, kind) document (base.Backend.record_failure says how)."""
@@ -220,6 +344,20 @@ class ElasticsearchBackend:
             self._failures_ready = True
         return failures_index(self.alias)
 
+    def _versions_index(self) -> str:
+        """The superseded versions' index, created on this backend's first write to it."""
+        if not self._versions_ready:
+            ensure_side_index(self.client, versions_index(self.alias), VERSIONS_MAPPING)
+            self._versions_ready = True
+        return versions_index(self.alias)
+
+    def _captures_index(self) -> str:
+        """The captures index, created on this backend's first write to it."""
+        if not self._captures_ready:
+            ensure_side_index(self.client, captures_index(self.alias), CAPTURES_MAPPING)
+            self._captures_ready = True
+        return captures_index(self.alias)
+
     def _runs_index(self) -> str:
         """The runs index, created on this backend's first write to it."""
         if not self._runs_ready:
@@ -243,6 +381,41 @@ class ElasticsearchBackend:
         except TransportError as exc:
             raise self._unreachable(exc) from exc
         return record
+
+    def versions(self, report_id: str) -> list[Version] | None:
+        """Every version of a report, oldest first (the superseded ones, then the stored record's); None if none."""
+        current = self.get(report_id)
+        if current is None:
+            return None
+        body = {"query": {"term": {"report_id": report_id}}, "sort": [{"version": "asc"}], "size": MAX_VERSIONS}
+        answer = self._side_search(versions_index(self.alias), body)
+        superseded = [] if answer is None else [read_version(hit["_source"]) for hit in answer["hits"]["hits"]]
+        return history(superseded, current)
+
+    def captures(self, url: str | None = None, report_id: str | None = None) -> list[CaptureRow]:
+        """The archived responses of a URL (final or requested) and/or a report, newest first."""
+        index = captures_index(self.alias)
+        if not self.client.indices.exists(index=index):
+            return []
+        rows = [
+            read_capture(hit["_source"])
+            for hit in index_documents(self.client, index, query=captures_query(url, report_id))
+        ]
+        return sorted(rows, key=lambda r: (r["captured_at"], r["warc_file"], r["offset"]), reverse=True)
+
+    def report_urls(self, hosts: Collection[str]) -> Iterator[str]:
+        """Every URL of the stored reports (gone ones included) that is on one of `hosts`."""
+        wanted = {h.strip().lower() for h in hosts}
+        names = host_names(wanted)
+        if not names:
+            return
+        seen: set[str] = set()
+        query = {"terms": {HOSTS_FIELD: names}}
+        for hit in index_documents(self.client, self.alias, query=query, source=["url", "urls"]):
+            for url in union_urls(hit["_source"]):
+                if url not in seen and on_hosts(url, wanted):
+                    seen.add(url)
+                    yield url
 
     def get_window(self, record_id: str, text_offset: int, text_limit: int) -> RecordWindow | None:
         """Return the stored record with `text_limit` characters of its text from `text_offset`, or None."""

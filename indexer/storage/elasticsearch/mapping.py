@@ -15,6 +15,14 @@ of ``_source`` (``_source.excludes``), so it costs no stored bytes and never com
 * ``ix.n.<column>``: one ``double`` per registered number (``tables/numbers.py``), absent when null.
 * ``ix.has_failed_checks`` (boolean, absent when no check was evaluated), ``ix.failed_check`` (keywords).
 * ``ix.signal``: the names of the report's signals (keywords); ``ix.agency_id`` is one of the keyword facets.
+* ``ix.version`` (integer), ``ix.revised`` / ``ix.withdrawn`` (booleans), ``ix.changed_at`` (date, the
+  change time in UTC as plan.iso_instant reads it), ``ix.hosts`` (the host names of the report's URLs and the domains above them,
+  for ``report_urls``); ``urls`` (keyword, top level like ``content_hash``) finds the report of a gone URL.
+
+Beside the alias (storage/revisions.py says what they hold): ``<alias>-versions``, one document per
+superseded version of a report (id ``version_id``: report id and version; the Version whole, its record
+kept but not indexed), and ``<alias>-captures``, the web archive's index, one document per archived
+response (id ``capture_id``: WARC file and offset).
 
 The agency registry lives beside the alias in ``<alias>-agencies``: one document per agency (its
 fields as keywords, ``words`` — its names and region names in lower case, matched by wildcards —,
@@ -33,22 +41,25 @@ import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
-from indexer.model import Agency, Record, TimelineYear
+from indexer.model import Agency, Capture, CaptureRow, Record, TimelineYear, Version
 from indexer.search_text.segment import segment_text
 from indexer.storage.base import TEXT_WEIGHTS
 from indexer.storage.facets import (
     FAILED_CHECK,
     HAS_FAILED_CHECKS,
     KEYWORD_FIELDS,
+    REVISED,
     SIGNAL,
+    WITHDRAWN,
     facet_value,
     failed_checks,
     signal_names,
     year_signal,
 )
 from indexer.storage.options import DEFAULT_SHARDS
-from indexer.storage.plan import iso_ordinal
+from indexer.storage.plan import iso_instant, iso_ordinal
 from indexer.storage.records import valid_record
+from indexer.storage.revisions import parent_domains, union_urls, url_host
 from indexer.tables.numbers import NUMBER_FIELDS, compute_numbers
 
 Body = dict[str, Any]  # a JSON request body or part of one
@@ -63,6 +74,8 @@ AUTO_REPLICAS = "0-1"  # no replica on a single node, one as soon as a second no
 FAILURES_SUFFIX = "-failures"
 RUNS_SUFFIX = "-runs"
 AGENCIES_SUFFIX = "-agencies"
+VERSIONS_SUFFIX = "-versions"
+CAPTURES_SUFFIX = "-captures"
 AGENCY_HIDDEN = ("words", "year_signals", "timeline", "build")  # fields of an agency document that are not the Agency
 AGENCY_KEYWORDS = ("id", "name", "names", "province", "city", "county", "region_code", "level", "agency_type", "kind")
 AGENCIES_MAPPING: Body = {  # one document per agency, id = the agency id; its timeline kept, not indexed
@@ -98,6 +111,38 @@ RUNS_MAPPING: Body = {  # one document per run, id = the run id; per-portal coun
         "portals": {"type": "object", "enabled": False},
     },
 }
+VERSIONS_MAPPING: Body = {  # one document per superseded version of a report, id version_id(report id, version)
+    "dynamic": False,
+    "properties": {
+        "report_id": {"type": "keyword"},
+        "version": {"type": "integer"},
+        "content_hash": {"type": "keyword"},
+        "capture": {"type": "object", "enabled": False},
+        "record": {"type": "object", "enabled": False},
+    },
+}
+CAPTURES_MAPPING: Body = {  # one document per archived response, id capture_id(warc_file, offset)
+    "dynamic": False,
+    "properties": {
+        "warc_file": {"type": "keyword"},
+        "offset": {"type": "long"},
+        "length": {"type": "long"},
+        "url": {"type": "keyword"},
+        "requested_url": {"type": "keyword"},
+        "captured_at": {"type": "keyword"},  # ISO text, compared as text like SQLite does
+        "status": {"type": "integer"},
+        "report_id": {"type": "keyword"},
+        "meta": {"type": "object", "enabled": False},
+    },
+}
+VERSION_FIELDS = ("version", "content_hash", "first_seen", "last_seen", "change_summary", "capture", "record")
+CAPTURE_FIELDS = ("warc_file", "offset", "length", "url", "captured_at", "status")  # model.Capture's keys
+CAPTURE_ROW_FIELDS = (*CAPTURE_FIELDS, "report_id", "requested_url", "meta")
+# A capture saved again (Backend.save_capture): every field replaced, the report id only when one is given.
+SAVE_CAPTURE_SCRIPT = (
+    "ctx._source.putAll(params.row); if (params.report_id != null) { ctx._source.report_id = params.report_id; }"
+)
+CLAIM_CAPTURE_SCRIPT = "ctx._source.report_id = params.report_id;"  # a write naming the report a capture served
 # A later sighting of a stored failure: first_seen kept, count + 1, the rest replaced (Painless).
 UPSERT_FAILURE_SCRIPT = (
     "ctx._source.count = (ctx._source.count == null ? 0 : ctx._source.count) + 1; "
@@ -121,6 +166,10 @@ PUBLISHED_FIELD = f"{IX}.published"
 YEAR_SORT_FIELD = f"{IX}.year_sort"
 ID_FIELD = "id"
 CONTENT_HASH_FIELD = "content_hash"  # finds the same report stored under another URL (revisions.py)
+URLS_FIELD = "urls"  # finds the report a gone URL belongs to
+HOSTS_FIELD = f"{IX}.hosts"  # finds the reports on some hosts (report_urls)
+VERSION_FIELD = f"{IX}.version"
+CHANGED_AT_FIELD = f"{IX}.changed_at"
 
 
 # --------------------------------------------------------------------------- template
@@ -150,6 +199,11 @@ def index_mappings() -> Body:
         FAILED_CHECK: {"type": "keyword"},
         SIGNAL: {"type": "keyword"},
         "n": {"properties": {f.column: {"type": NUMBER_TYPE} for f in NUMBER_FIELDS}},
+        "version": {"type": "integer"},
+        REVISED: {"type": "boolean"},
+        WITHDRAWN: {"type": "boolean"},
+        "changed_at": {"type": "date", "format": "strict_date_optional_time"},
+        "hosts": {"type": "keyword"},
     }
     return {
         "dynamic": False,
@@ -157,6 +211,7 @@ def index_mappings() -> Body:
         "properties": {
             ID_FIELD: {"type": "keyword"},
             CONTENT_HASH_FIELD: {"type": "keyword"},
+            URLS_FIELD: {"type": "keyword"},
             "text": {"type": "text", "index": False},
             "stats": {"type": "object", "enabled": False},
             "checks": {"type": "object", "enabled": False},
@@ -201,6 +256,26 @@ def agencies_index(alias: str) -> str:
     return alias + AGENCIES_SUFFIX
 
 
+def versions_index(alias: str) -> str:
+    """The index keeping superseded versions of reports next to `alias` (not matched by the template)."""
+    return alias + VERSIONS_SUFFIX
+
+
+def captures_index(alias: str) -> str:
+    """The index keeping the web archive's captures next to `alias` (not matched by the template)."""
+    return alias + CAPTURES_SUFFIX
+
+
+def version_id(report_id: str, version: int) -> str:
+    """The document id of one superseded version of a report (at most 40 characters)."""
+    return hashlib.sha1(f"{report_id}\n{version}".encode()).hexdigest()
+
+
+def capture_id(warc_file: str, offset: int) -> str:
+    """The document id of one archived response: where its record starts in the archive (at most 40 characters)."""
+    return hashlib.sha1(f"{warc_file}\n{offset}".encode()).hexdigest()
+
+
 def failure_id(url: str, kind: str) -> str:
     """The document id of the failure row of (url, kind): the same for every sighting, at most 40 characters."""
     return hashlib.sha1(f"{kind}\n{url}".encode()).hexdigest()
@@ -238,7 +313,24 @@ def index_fields(record: Record) -> Body:
         ix[HAS_FAILED_CHECKS] = bool(failed)
         ix[FAILED_CHECK] = failed
     ix[SIGNAL] = signal_names(record.get("signals"))
+    ix.update(history_fields(record))
     return ix
+
+
+def history_fields(record: Record) -> Body:
+    """The `ix` fields of a record's history: version, revised, withdrawn, changed_at, the hosts of its URLs."""
+    version = record.get("version")
+    fields: Body = {
+        REVISED: (version or 1) > 1,
+        WITHDRAWN: bool(record.get("withdrawn")),
+        "hosts": sorted({name for url in union_urls(record) for name in parent_domains(url_host(url))}),
+    }
+    if isinstance(version, int):
+        fields["version"] = version
+    changed = iso_instant(record.get("changed_at"))
+    if changed is not None:
+        fields["changed_at"] = changed.astimezone(UTC).isoformat()
+    return fields
 
 
 def document(record: object) -> Body:
@@ -251,6 +343,46 @@ def bulk_action(record: object, index: str) -> Body:
     """One streaming_bulk action: index (create or replace) the checked record's document under its id."""
     doc = document(record)
     return {"_op_type": "index", "_index": index, "_id": doc["id"], "_source": doc}
+
+
+def version_document(report_id: str, version: Version) -> Body:
+    """The document of one superseded version of a report: the Version and the report's id."""
+    return {"report_id": report_id, **version}
+
+
+def read_version(source: Body) -> Version:
+    """A Version from its stored document (without the report id)."""
+    version: Version = {k: source.get(k) for k in VERSION_FIELDS}  # type: ignore[assignment]  # Version's keys
+    return version
+
+
+def capture_document(capture: Capture, report_id: str | None, requested_url: str, meta: dict[str, str]) -> Body:
+    """The captures document of an archived response."""
+    return {
+        **{k: capture[k] for k in CAPTURE_FIELDS},  # type: ignore[literal-required]  # CAPTURE_FIELDS are Capture's keys
+        "requested_url": requested_url,
+        "report_id": report_id,
+        "meta": dict(meta),
+    }
+
+
+def read_capture(source: Body) -> CaptureRow:
+    """A CaptureRow from its stored document."""
+    row: CaptureRow = {k: source.get(k) for k in CAPTURE_ROW_FIELDS}  # type: ignore[assignment]  # CaptureRow's keys
+    row["meta"] = dict(source.get("meta") or {})
+    return row
+
+
+def captures_query(url: str | None, report_id: str | None) -> Body:
+    """The captures of a URL (final or requested) and/or a report; every capture when neither is given."""
+    filters: list[Body] = []
+    if url is not None:
+        filters.append(
+            {"bool": {"should": [{"term": {"url": url}}, {"term": {"requested_url": url}}], "minimum_should_match": 1}}
+        )
+    if report_id is not None:
+        filters.append({"term": {"report_id": report_id}})
+    return {"bool": {"filter": filters}}
 
 
 def agency_document(agency: Agency, timeline: list[TimelineYear], build: str) -> Body:

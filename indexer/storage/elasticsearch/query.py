@@ -8,13 +8,14 @@ facets.py says how facets are counted and listed:
   over title/agency/text with SQLite's weights, each word may match in any of them) and the
   ``published`` range.
 * Every other filter is a *group*: one per keyword field (``agency_id`` for the ``agency`` facet),
-  ``has_failed_checks``, ``failed_check``, ``signal``, and one per number carrying ``where`` conditions. All groups go in ``post_filter`` (they narrow the
+  ``has_failed_checks``, ``failed_check``, ``signal``, ``version``, ``revised``, ``withdrawn``, and one per
+  number carrying ``where`` conditions. All groups go in ``post_filter`` (they narrow the
   hits, not the aggregations); each facet aggregation is wrapped in a ``filter`` aggregation that
   applies every group except its own, so a facet's counts ignore its own selection (multi-select)
   and a number's bucket facet ignores the conditions on that number.
 * Keyword facets: the ``facet_limit`` most frequent values (ties by value), plus each selected value
-  that exists in the index (counted in scope, found through a ``global`` aggregation). Check facets
-  are counted whole and listed by ``facets.top_values``. Number facets: a ``range`` aggregation with
+  that exists in the index (counted in scope, found through a ``global`` aggregation). Check and flag
+  facets are counted whole and listed by ``facets.top_values``. Number facets: a ``range`` aggregation with
   the buckets of ``facets.BUCKETS``, always all of them, in order.
 * Sorts: ``_score`` then ``id`` for relevance with words; otherwise the field (``missing: _last``
   both ways, so nulls come last) then ``id``.
@@ -36,9 +37,11 @@ from typing import Any
 from indexer.search_text.highlight import SCAN_CHARS
 from indexer.storage.elasticsearch.mapping import (
     AGENCY_HIDDEN,
+    CHANGED_AT_FIELD,
     ID_FIELD,
     PUBLISHED_FIELD,
     TEXT_FIELDS,
+    VERSION_FIELD,
     YEAR_SORT_FIELD,
     Body,
     facet_field,
@@ -51,6 +54,7 @@ from indexer.storage.facets import (
     SIGNAL,
     SIGNAL_NAMES,
     TRUE,
+    VERSION,
     FacetKind,
     top_values,
     year_signal,
@@ -63,7 +67,12 @@ CHECK_FACET_SIZE = 100  # check facets have at most a handful of values; count t
 RANGE_OPS = {">=": "gte", "<=": "lte", ">": "gt", "<": "lt"}
 EXISTS_AGG = "selected_exist"  # global aggregation: which selected facet values exist in the index at all
 TOP, SELECTED, VALUES, RANGES = "top", "selected", "values", "ranges"
-SORT_FIELDS = {"published": PUBLISHED_FIELD, "report_year": YEAR_SORT_FIELD}
+SORT_FIELDS = {
+    "published": PUBLISHED_FIELD,
+    "report_year": YEAR_SORT_FIELD,
+    "version": VERSION_FIELD,
+    "changed_at": CHANGED_AT_FIELD,
+}
 AGENCY_FACET_SIZE = 10_000  # agency facet values counted (every county of China fits)
 AGENCY_FIELDS = {SIGNAL: "signals"}  # agency filter -> its field in the agencies index, where they differ
 YEAR_SIGNALS = "year_signals"  # the agencies index's signals of each year (mapping.agency_document)
@@ -123,6 +132,10 @@ def filter_groups(plan: QueryPlan) -> dict[str, Body]:
         groups[HAS_FAILED_CHECKS] = {"terms": {facet_field(HAS_FAILED_CHECKS): list(plan.has_failed_checks)}}
     for name, values in plan.multi_filters().items():
         groups[name] = {"terms": {facet_field(name): list(values)}}
+    if plan.versions:
+        groups[VERSION] = {"terms": {VERSION_FIELD: list(plan.versions)}}
+    for name, accepted in plan.flags.items():
+        groups[name] = {"terms": {facet_field(name): list(accepted)}}
     for name, conditions in plan.number_filters.items():
         clauses = [condition_query(c) for c in conditions]
         groups[name] = clauses[0] if len(clauses) == 1 else {"bool": {"filter": clauses}}
@@ -141,7 +154,7 @@ def _facet_inner(plan: QueryPlan, facet: Facet) -> Body:
         ranges = [{"key": label, "from": lo, **({} if math.isinf(hi) else {"to": hi})} for label, lo, hi in BUCKETS]
         return {RANGES: {"range": {"field": number_field(NUMBERS[facet.name].column), "ranges": ranges}}}
     field = facet_field(facet.field)
-    if facet.kind is FacetKind.CHECK:  # a handful of values: count every one
+    if facet.kind in (FacetKind.CHECK, FacetKind.FLAG):  # a handful of values: count every one
         return {VALUES: {"terms": {"field": field, "size": CHECK_FACET_SIZE}}}
     inner: Body = {
         TOP: {"terms": {"field": field, "size": plan.facet_limit, "order": [{"_count": "desc"}, {"_key": "asc"}]}}
@@ -187,7 +200,7 @@ def _read_facet(plan: QueryPlan, facet: Facet, agg: Body, exist: Body) -> list[t
         counts = {**_bucket_counts(agg.get(SELECTED, {})), **_bucket_counts(agg[TOP])}
         return top_values(counts, plan.facet_limit, selected)
     counts = _bucket_counts(agg[VALUES])
-    if facet.name == HAS_FAILED_CHECKS:
+    if facet.name == HAS_FAILED_CHECKS or facet.kind is FacetKind.FLAG:
         counts = {TRUE: counts.get(TRUE, 0), FALSE: counts.get(FALSE, 0)}
     return top_values(counts, plan.facet_limit, plan.selected(facet.name))
 

@@ -7,8 +7,9 @@ Tables
                      one REAL column per registered number (``tables/numbers.py``, e.g.
                      ``n_applications_new_received_total``, NULL when the cells are missing),
                      ``has_failed_checks`` (1/0, NULL when no check was evaluated) and
-                     ``failed_checks`` (space-separated names of the failed rules); ``agency_id`` and
-                     ``signals`` (space-separated signal names) from the record.
+                     ``failed_checks`` (space-separated names of the failed rules); ``agency_id``,
+                     ``signals`` (space-separated signal names), ``version``, ``changed_at`` and
+                     ``withdrawn`` from the record.
 * ``report_records`` the full record as JSON, kept apart so scans of ``reports`` stay small.
 * ``reports_fts``    contentless FTS5 over segmented title / agency / text, plus ``tags``: one opaque
                      token per keyword facet value (``z<field><hash>``) so keyword filters run inside FTS5 and
@@ -19,6 +20,14 @@ Tables
 * ``runs``           crawl runs by id, their per-portal counts as JSON.
 * ``agencies``, ``agency_signals``  the agency registry (agencies.py): replaced by ``save_agencies``,
                      which also writes each report's ``agency_id`` and ``signals`` back (JSON, columns, FTS tags).
+* ``report_urls``    every URL of every report (``urls`` and ``url``), with its host: the report a gone URL
+                     belongs to (``mark_gone``) and the URLs of some hosts (``report_urls``).
+* ``report_versions`` the superseded versions of each report (revisions.py), one row per (report id, version),
+                     the Version as zlib-compressed JSON with its record whole; the current version is the
+                     stored record itself. A write, the version it supersedes, its URLs and the capture it
+                     came from are one transaction: a crash mid-write loses nothing that was stored.
+* ``captures``       the web archive's index: one row per archived response (WARC file, offset), with its
+                     URLs, time, status, the report it served and the crawler's meta (``save_capture``).
 * ``meta``           ``generation``, bumped by every write; readers use it to refresh their facet cache.
 
 Search
@@ -33,14 +42,14 @@ pool (readers.py: at most READERS open, whatever the threads) and run inside one
 consistent snapshot), under a time limit that covers SQLite (progress handler) and the Python steps
 between statements (search.Deadline). Snippets look only at the start of each text (highlight.py).
 
-Number conditions (``where``), check filters and numeric sorts run on the same in-memory column
-store; when BM25 ranks, they are checked per FTS row against ``reports`` (an EXISTS subquery), like
+Number conditions (``where``), check filters, the ``version``/``revised``/``withdrawn`` filters, numeric
+sorts and the sorts by version and change time run on the same in-memory column store; when BM25 ranks, they are checked per FTS row against ``reports`` (an EXISTS subquery), like
 the date range. Exports (``export``) order the matches the same way and stream the stored JSON
 without ``text`` in batches.
 
 Older files: opening a file for writing adds any missing derived column (ALTER TABLE) and fills it
 from the stored JSON records (``agency_id`` is left for the next registry build), creates the agency
-tables, and regroups a failures table of one row per sighting into one row per (url, kind), each in
+tables and the history tables (listing every stored report's URLs), and regroups a failures table of one row per sighting into one row per (url, kind), each in
 one transaction. A read-only open of a file that still needs either raises
 StorageUnavailable saying to open it once for writing (or re-index); so does a file that is not a
 reports index at all (missing, not SQLite, no ``reports`` table).
@@ -55,13 +64,13 @@ import functools
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 from indexer.errors import StorageUnavailable
-from indexer.model import Agency, Failure, Record, Run, TimelineYear
+from indexer.model import Agency, Capture, CaptureRow, Failure, GoneHow, Record, Run, TimelineYear, Version
 from indexer.search_text.segment import segment_text
 from indexer.storage.base import (
     DEFAULT_FAILURES_PAGE,
@@ -79,12 +88,18 @@ from indexer.storage.base import (
 )
 from indexer.storage.options import QUERY_TIME_LIMIT_S
 from indexer.storage.plan import AgencyPlan, QueryPlan
-from indexer.storage.records import check_failure_page, sighting, valid_record, valid_run
-from indexer.storage.revisions import reconcile
+from indexer.storage.records import (
+    check_failure_page,
+    check_gone,
+    sighting,
+    valid_capture,
+    valid_record,
+    valid_run,
+)
+from indexer.storage.revisions import gone, history, host_names, on_hosts, reconcile
 from indexer.storage.sqlite.agencies import find_agencies, read_agency, read_timeline, replace_agencies, write_back
 from indexer.storage.sqlite.readers import READERS, ReaderPool, open_reader
 from indexer.storage.sqlite.schema import (
-    BASE_COLUMNS,
     BUSY_TIMEOUT_MS,
     EXPORT_BATCH,
     FAILURE_COLUMNS,
@@ -96,47 +111,74 @@ from indexer.storage.sqlite.schema import (
     SQL_ALL_RECORDS,
     SQL_ALL_RUNS,
     SQL_BUMP_GENERATION,
+    SQL_CAPTURE_FILTERS,
+    SQL_CAPTURES,
+    SQL_CLAIM_CAPTURE,
     SQL_COUNT,
     SQL_COUNT_FAILURES,
     SQL_DELETE_FTS,
-    SQL_DELETE_HEAD,
+    SQL_DELETE_URLS,
+    SQL_DELETE_VERSIONS,
     SQL_FAILURE_FILTERS,
     SQL_FAILURES_PAGE,
     SQL_FIND_DOCID,
+    SQL_FORGET,
     SQL_GENERATION,
     SQL_GET,
+    SQL_HOST_URLS,
     SQL_INSERT_FTS,
-    SQL_INSERT_HEAD,
     SQL_INSERT_REPORT,
+    SQL_INSERT_URL,
+    SQL_INSERT_VERSION,
     SQL_OLD_TOKENS,
     SQL_OPTIMIZE,
     SQL_RECORDS_NO_TEXT,
     SQL_RUNS,
+    SQL_SAVE_CAPTURE,
     SQL_SAVE_RUN,
     SQL_STORED_BY_HASH,
     SQL_STORED_BY_ID,
     SQL_UPDATE_REPORT,
     SQL_UPSERT_FAILURE,
     SQL_UPSERT_RECORD,
+    SQL_URL_REPORTS,
+    SQL_VERSIONS,
     Snapshot,
     Transaction,
     add_derived_columns,
+    add_history_tables,
     add_report_heads,
-    derived_columns,
-    head_record,
+    capture_row,
     migrate_failures,
     pack_tokens,
     parse_record,
+    read_capture_row,
     record_tags,
+    replace_head,
+    report_row,
+    rewrite_record,
     stored_record,
     table_columns,
     unpack_tokens,
+    unpack_version,
     upgrades_needed,
+    url_rows,
+    version_row,
 )
 from indexer.storage.sqlite.search import Deadline, FacetIndex, Row, Search
 
 T = TypeVar("T")
-Prepared = tuple[dict[str, Any], dict[str, str], Record]  # the `reports` row, the FTS values, the record
+
+
+def fts_values(record: Record) -> dict[str, str]:
+    """The FTS values of a checked record: its segmented title, agency and text, and its tags."""
+    fields: Mapping[str, Any] = record
+    return {
+        "title": segment_text(fields.get("title")),
+        "agency": segment_text(fields.get("agency")),
+        "body": segment_text(fields.get("text")),
+        "tags": record_tags(fields),
+    }
 
 
 def unreadable_reason(path: Path) -> str | None:
@@ -198,6 +240,7 @@ class SqliteBackend:
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate_failures(conn)
         add_report_heads(conn)
+        add_history_tables(conn)
         conn.executescript(SCHEMA)
         add_derived_columns(conn)
         return conn
@@ -210,57 +253,42 @@ class SqliteBackend:
 
     # ------------------------------------------------------------------ writing
     def write(self, records: Iterable[Record]) -> int:
-        """Insert or update records by id in one transaction; return how many were written."""
-        prepared = [self._prepare(valid_record(r)) for r in records]
+        """Insert or update records by id with their history (revisions.py) in one transaction; return how many."""
+        prepared = [(record, fts_values(record)) for record in map(valid_record, records)]
         if not prepared:
             return 0
         conn = self._require_writer()
-        with self._write_lock:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for report, fts, record in prepared:
-                    self._write_one(conn, *self._reconciled(conn, report, fts, record))
-                conn.execute(SQL_BUMP_GENERATION)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        with self._write_lock, Transaction(conn):
+            for record, fts in prepared:
+                self._write_reconciled(conn, record, fts)
+            conn.execute(SQL_BUMP_GENERATION)
         return len(prepared)
 
     @classmethod
-    def _reconciled(
-        cls, conn: sqlite3.Connection, report: dict[str, Any], fts: dict[str, str], record: Record
-    ) -> tuple[dict[str, Any], dict[str, str], Record]:
-        """Merge with the stored record of the same id or content (revisions.py); return row, FTS, record."""
+    def _write_reconciled(cls, conn: sqlite3.Connection, record: Record, fts: dict[str, str]) -> None:
+        """Merge with the stored record of the same id or content (revisions.py) and store the result: the
+        record, its URLs, the version it supersedes and the capture it came from."""
         same_id = stored_record(conn, SQL_STORED_BY_ID, {"id": record["id"]})
         same_content = None
         if same_id is None and record.get("content_hash"):
             same_content = stored_record(conn, SQL_STORED_BY_HASH, {"hash": record["content_hash"], "id": record["id"]})
-        stored = reconcile(record, same_id, same_content)
+        result = reconcile(record, same_id, same_content)
+        stored = result.record
         if stored["id"] != record["id"]:
-            report, fts, _ = cls._prepare(stored)  # rare: the report was already stored under another URL
-        return report, fts, stored
-
-    @staticmethod
-    def _prepare(record: Record) -> Prepared:
-        """The row and FTS values of a checked record (segmentation happens here)."""
-        fields: Mapping[str, Any] = record
-        report = {c: fields.get(c) for c in BASE_COLUMNS}
-        report.update(derived_columns(fields))
-        fts = {
-            "title": segment_text(fields.get("title")),
-            "agency": segment_text(fields.get("agency")),
-            "body": segment_text(fields.get("text")),
-            "tags": record_tags(fields),
-        }
-        return report, fts, record
+            fts = fts_values(stored)  # rare: the report was already stored under another URL
+        cls._write_one(conn, report_row(stored), fts, stored)
+        if result.superseded is not None:
+            conn.execute(SQL_INSERT_VERSION, version_row(stored["id"], result.superseded))
+        capture = record.get("capture")
+        if capture:
+            conn.execute(SQL_CLAIM_CAPTURE, capture_row(capture, stored["id"], capture["url"], {}))
 
     @staticmethod
     def _write_one(conn: sqlite3.Connection, report: dict[str, Any], fts: dict[str, str], record: Record) -> None:
-        """Upsert one report: same docid on re-index, FTS row and head (of a long text) replaced."""
+        """Upsert one report: same docid on re-index, FTS row, head (of a long text) and URL rows replaced."""
         row = conn.execute(SQL_FIND_DOCID, {"id": report["id"]}).fetchone()
         if row is None:
-            docid = conn.execute(SQL_INSERT_REPORT, report).lastrowid
+            docid = conn.execute(SQL_INSERT_REPORT + " RETURNING docid", report).fetchone()[0]
         else:
             docid = row[0]
             conn.execute(SQL_UPDATE_REPORT, {**report, "docid": docid})
@@ -270,10 +298,47 @@ class SqliteBackend:
         conn.execute(SQL_INSERT_FTS, {**fts, "docid": docid})
         record_json = json.dumps(record, ensure_ascii=False)
         conn.execute(SQL_UPSERT_RECORD, {"docid": docid, "record": record_json, "tokens": pack_tokens(fts)})
-        conn.execute(SQL_DELETE_HEAD, {"docid": docid})
-        head = head_record(record)
-        if head is not None:
-            conn.execute(SQL_INSERT_HEAD, {"docid": docid, "record": head})
+        replace_head(conn, docid, record)
+        conn.execute(SQL_DELETE_URLS, {"docid": docid})
+        conn.executemany(SQL_INSERT_URL, url_rows(docid, record))
+
+    def mark_gone(self, url: str, at: str, how: GoneHow, capture: Capture | None = None) -> str | None:
+        """The URL no longer serves the report listing it; withdraw the report once all its URLs are gone."""
+        check_gone(url, at, how)
+        conn = self._require_writer()
+        with self._write_lock, Transaction(conn):
+            listing = [(docid, parse_record(text)) for docid, text in conn.execute(SQL_URL_REPORTS, {"url": url})]
+            changes = [(docid, change) for docid, record in listing if (change := gone(record, url, at, how))]
+            for docid, change in changes:
+                rewrite_record(conn, docid, change.record)
+            if capture and listing:
+                conn.execute(SQL_CLAIM_CAPTURE, capture_row(capture, listing[0][1]["id"], url, {}))
+            if changes:
+                conn.execute(SQL_BUMP_GENERATION)
+        return next((change.record["id"] for _, change in changes if change.withdrawn), None)
+
+    def save_capture(self, capture: Capture, report_id: str | None, requested_url: str, meta: dict[str, str]) -> None:
+        """Register an archived response in the captures index (base.Backend.save_capture says how)."""
+        row = capture_row(valid_capture(capture), report_id, requested_url, meta)
+        conn = self._require_writer()
+        with self._write_lock, Transaction(conn):
+            conn.execute(SQL_SAVE_CAPTURE, row)
+
+    def forget(self, report_id: str) -> None:
+        """Delete a report, its versions, URLs and search rows (its captures stay)."""
+        conn = self._require_writer()
+        with self._write_lock, Transaction(conn):
+            row = conn.execute(SQL_FIND_DOCID, {"id": report_id}).fetchone()
+            conn.execute(SQL_DELETE_VERSIONS, {"id": report_id})
+            if row is None:
+                return
+            docid = row[0]
+            old = conn.execute(SQL_OLD_TOKENS, {"docid": docid}).fetchone()
+            if old is not None:
+                conn.execute(SQL_DELETE_FTS, {**unpack_tokens(old[0]), "docid": docid})
+            for sql in SQL_FORGET:
+                conn.execute(sql, {"docid": docid})
+            conn.execute(SQL_BUMP_GENERATION)
 
     def record_failure(self, failure: Mapping[str, object]) -> None:
         """Upsert one sighting into the (url, kind) row (base.Backend.record_failure says how)."""
@@ -315,6 +380,36 @@ class SqliteBackend:
         with self.readers.connection() as conn:
             row = conn.execute(SQL_GET, {"id": record_id}).fetchone()
         return parse_record(row[0]) if row else None
+
+    def versions(self, report_id: str) -> list[Version] | None:
+        """Every version of a report, oldest first (the superseded ones, then the stored record's); None if none."""
+        with self.readers.connection() as conn, Snapshot(conn):
+            row = conn.execute(SQL_GET, {"id": report_id}).fetchone()
+            if row is None:
+                return None
+            superseded = [unpack_version(data) for (data,) in conn.execute(SQL_VERSIONS, {"id": report_id})]
+        return history(superseded, parse_record(row[0]))
+
+    def captures(self, url: str | None = None, report_id: str | None = None) -> list[CaptureRow]:
+        """The archived responses of a URL (final or requested) and/or a report, newest first."""
+        given = {k: v for k, v in {"url": url, "report_id": report_id}.items() if v is not None}
+        where = " AND ".join(SQL_CAPTURE_FILTERS[k] for k in given) or "1"
+        with self.readers.connection() as conn:
+            rows = conn.execute(SQL_CAPTURES.format(where=where), given).fetchall()
+        return [read_capture_row(row) for row in rows]
+
+    def report_urls(self, hosts: Collection[str]) -> Iterator[str]:
+        """Every URL of the stored reports (gone ones included) that is on one of `hosts`."""
+        wanted = {h.strip().lower() for h in hosts}
+        names = host_names(wanted)
+        if not names:
+            return
+        with self.readers.connection() as conn:
+            sql = SQL_HOST_URLS.format(
+                marks=", ".join("?" for _ in names), subdomains=" OR ".join("host LIKE ?" for _ in names)
+            )
+            rows = conn.execute(sql, [*names, *(f"%.{name}" for name in names)]).fetchall()
+        yield from dict.fromkeys(url for (url,) in rows if on_hosts(url, wanted))
 
     def get_window(self, record_id: str, text_offset: int, text_limit: int) -> RecordWindow | None:
         """Return the stored record with `text_limit` characters of its text from `text_offset`, or None."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.model import Record
+from indexer.model import Capture, CaptureRow, Record, Version
 from indexer.search_text.highlight import SCAN_CHARS
 from indexer.storage.base import TEXT_WEIGHTS
 from indexer.storage.facets import (
@@ -25,9 +25,11 @@ from indexer.storage.facets import (
     failed_checks,
     signal_names,
 )
+from indexer.storage.revisions import union_urls, url_host
 from indexer.tables.numbers import NUMBER_FIELDS, NUMBERS, compute_numbers
 
-SCHEMA_VERSION = 4  # 2: number and check columns; 3: failures per (url, kind), runs, report heads; 4: agencies
+SCHEMA_VERSION = 5  # 2: number and check columns; 3: failures per (url, kind), runs, report heads; 4: agencies;
+# 5: version history (report_versions), the web archive's captures index, report_urls, version/changed_at/withdrawn
 PROGRESS_STEPS = 2000  # SQLite VM instructions between time checks
 BUSY_TIMEOUT_MS = 5000
 PARALLEL_RANK_MIN = 20_000  # BM25 over at least this many rows runs in two threads
@@ -66,10 +68,12 @@ BASE_COLUMNS = (
 MULTI_COLUMNS = {FAILED_CHECK: "failed_checks", SIGNAL: "signals"}  # multi-valued check facet -> its column
 CHECK_COLUMNS = ("has_failed_checks", *MULTI_COLUMNS.values())  # the multi-valued: space-separated names
 NUMBER_COLUMNS = tuple(f.column for f in NUMBER_FIELDS)
+HISTORY_COLUMNS = {"version": "INTEGER", "changed_at": "TEXT", "withdrawn": "TEXT"}  # copied from the record
 DERIVED_COLUMNS = {
     "agency_id": "TEXT",
     **{c: "INTEGER" if c == "has_failed_checks" else "TEXT" for c in CHECK_COLUMNS},
     **dict.fromkeys(NUMBER_COLUMNS, "REAL"),
+    **HISTORY_COLUMNS,
 }  # column -> SQL type, added to old files
 REPORT_COLUMNS = BASE_COLUMNS + tuple(DERIVED_COLUMNS)
 SQL_OPS = {">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "=", "!=": "<>"}
@@ -115,6 +119,29 @@ CREATE TABLE IF NOT EXISTS agency_signals (
     signal TEXT NOT NULL, report_year INTEGER NOT NULL, agency_id TEXT NOT NULL,
     PRIMARY KEY (signal, report_year, agency_id)
 ) WITHOUT ROWID;"""
+HISTORY_TABLES = """CREATE TABLE IF NOT EXISTS report_urls (
+    url TEXT NOT NULL, docid INTEGER NOT NULL,
+    host TEXT NOT NULL,            -- the URL's host name, lower case, no port (revisions.url_host)
+    PRIMARY KEY (url, docid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS report_urls_docid ON report_urls(docid);
+CREATE INDEX IF NOT EXISTS report_urls_host ON report_urls(host);
+CREATE TABLE IF NOT EXISTS report_versions (
+    id INTEGER PRIMARY KEY,
+    report_id TEXT NOT NULL, version INTEGER NOT NULL,
+    data BLOB NOT NULL,            -- zlib(JSON Version) of a superseded version, its record whole
+    UNIQUE (report_id, version)
+);
+CREATE TABLE IF NOT EXISTS captures (
+    warc_file TEXT NOT NULL, "offset" INTEGER NOT NULL, length INTEGER NOT NULL,
+    url TEXT NOT NULL, requested_url TEXT NOT NULL, captured_at TEXT NOT NULL, status INTEGER NOT NULL,
+    report_id TEXT,
+    meta TEXT NOT NULL,            -- JSON {name: value}
+    PRIMARY KEY (warc_file, "offset")
+);
+CREATE INDEX IF NOT EXISTS captures_url ON captures(url, captured_at);
+CREATE INDEX IF NOT EXISTS captures_requested_url ON captures(requested_url, captured_at);
+CREATE INDEX IF NOT EXISTS captures_report ON captures(report_id, captured_at);"""
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports (
@@ -152,6 +179,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_started_at ON runs(started_at);
 {AGENCY_TABLES}
+{HISTORY_TABLES}
 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSION}'), ('generation', '0');
 """
 
@@ -183,7 +211,7 @@ SQL_GET = "SELECT rr.record FROM reports r JOIN report_records rr ON rr.docid = 
 SQL_COUNT = "SELECT count(*) FROM reports"
 SQL_FACET_ROWS = (
     f"SELECT docid, id, published, {', '.join(KEYWORD_FIELDS)}, "
-    f"{', '.join(CHECK_COLUMNS)}, {', '.join(NUMBER_COLUMNS)} FROM reports"
+    f"{', '.join(CHECK_COLUMNS)}, {', '.join(NUMBER_COLUMNS)}, {', '.join(HISTORY_COLUMNS)} FROM reports"
 )
 SQL_MATCH_DOCIDS = "SELECT group_concat(rowid, ' ') FROM reports_fts WHERE reports_fts MATCH :match"
 SQL_RANKED = (
@@ -201,11 +229,63 @@ SQL_GET_BY_DOCID = "SELECT record FROM report_records WHERE docid = :docid"
 SQL_ALL_RECORDS = "SELECT record FROM report_records ORDER BY docid"
 SQL_RECORDS_NO_TEXT = "SELECT docid, json_remove(record, '$.text') FROM report_records WHERE docid IN ({marks})"
 SQL_COLUMNS = "SELECT name FROM pragma_table_info('reports')"
+STORED_PARTS = ("stats", "checks", "signals", *HISTORY_COLUMNS)  # what the derived columns read
 SQL_STORED_PARTS = (
-    "SELECT docid, json_extract(record, '$.stats'), json_extract(record, '$.checks'), "
-    "json_extract(record, '$.signals') FROM report_records"
+    "SELECT docid, "
+    + ", ".join(f"json_quote(json_extract(record, '$.{part}'))" for part in STORED_PARTS)
+    + " FROM report_records"
 )
 SQL_SET_SCHEMA_VERSION = "UPDATE meta SET value = :v WHERE key = 'schema_version'"
+SQL_STORED_URLS = "SELECT docid, json_extract(record, '$.url'), json_extract(record, '$.urls') FROM report_records"
+SQL_INSERT_URL = "INSERT OR IGNORE INTO report_urls(url, docid, host) VALUES (:url, :docid, :host)"
+SQL_DELETE_URLS = "DELETE FROM report_urls WHERE docid = :docid"
+SQL_FORGET = (
+    "DELETE FROM reports WHERE docid = :docid",
+    "DELETE FROM report_records WHERE docid = :docid",
+    "DELETE FROM report_heads WHERE docid = :docid",
+    SQL_DELETE_URLS,
+)
+SQL_SET_RECORD = "UPDATE report_records SET record = :record WHERE docid = :docid"
+SQL_URL_REPORTS = (
+    "SELECT u.docid, rr.record FROM report_urls u JOIN report_records rr ON rr.docid = u.docid "
+    "WHERE u.url = :url ORDER BY u.docid"
+)
+SQL_HOST_URLS = (  # a host, or a subdomain of it (the host index serves the first; the LIKE scans)
+    "SELECT url FROM report_urls WHERE host IN ({marks}) OR {subdomains} ORDER BY docid, url"
+)
+SQL_INSERT_VERSION = (
+    "INSERT OR REPLACE INTO report_versions(report_id, version, data) VALUES (:report_id, :version, :data)"
+)
+SQL_VERSIONS = "SELECT data FROM report_versions WHERE report_id = :id ORDER BY version"
+SQL_DELETE_VERSIONS = "DELETE FROM report_versions WHERE report_id = :id"
+CAPTURE_FIELDS = ("warc_file", "offset", "length", "url", "captured_at", "status")  # model.Capture's keys
+CAPTURE_COLUMNS = (
+    "warc_file",
+    "offset",
+    "length",
+    "url",
+    "requested_url",
+    "captured_at",
+    "status",
+    "report_id",
+    "meta",
+)
+_CAPTURE_NAMES = ", ".join(f'"{c}"' for c in CAPTURE_COLUMNS)
+_CAPTURE_VALUES = ", ".join(f":{c}" for c in CAPTURE_COLUMNS)
+SQL_SAVE_CAPTURE = (  # a capture saved again: its report id kept when none is given, the rest replaced
+    f"INSERT INTO captures({_CAPTURE_NAMES}) VALUES ({_CAPTURE_VALUES}) "
+    'ON CONFLICT(warc_file, "offset") DO UPDATE SET length = excluded.length, url = excluded.url, '
+    "requested_url = excluded.requested_url, captured_at = excluded.captured_at, status = excluded.status, "
+    "report_id = coalesce(excluded.report_id, report_id), meta = excluded.meta"
+)
+SQL_CLAIM_CAPTURE = (  # a write or mark_gone naming the report a capture belongs to (what the crawler saved is kept)
+    f"INSERT INTO captures({_CAPTURE_NAMES}) VALUES ({_CAPTURE_VALUES}) "
+    'ON CONFLICT(warc_file, "offset") DO UPDATE SET report_id = excluded.report_id'
+)
+SQL_CAPTURES = (
+    f'SELECT {_CAPTURE_NAMES} FROM captures WHERE {{where}} ORDER BY captured_at DESC, warc_file DESC, "offset" DESC'
+)
+SQL_CAPTURE_FILTERS = {"url": "(url = :url OR requested_url = :url)", "report_id": "report_id = :report_id"}
 FAILURE_COLUMNS = ("url", "kind", "reason", "portal", "status", "first_seen", "last_seen", "count", "run_id")
 SQL_UPSERT_FAILURE = (
     "INSERT INTO failures(url, kind, reason, portal, status, first_seen, last_seen, count, run_id) "
@@ -299,7 +379,7 @@ def add_report_heads(conn: sqlite3.Connection) -> None:
 
 
 def derived_columns(record: Mapping[str, Any]) -> dict[str, Any]:
-    """The agency, number and check columns of one record (tables/numbers.py registry; None where missing)."""
+    """The agency, number, check and history columns of one record (tables/numbers.py registry; None where missing)."""
     numbers = compute_numbers(record.get("stats"))
     row: dict[str, Any] = {NUMBERS[name].column: value for name, value in numbers.items()}
     failed = failed_checks(record.get("checks"))
@@ -307,7 +387,64 @@ def derived_columns(record: Mapping[str, Any]) -> dict[str, Any]:
     row["failed_checks"] = None if failed is None else " ".join(failed)
     row["signals"] = " ".join(signal_names(record.get("signals")))
     row["agency_id"] = record.get("agency_id")
+    row.update({c: record.get(c) for c in HISTORY_COLUMNS})
     return row
+
+
+def report_row(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The `reports` row of a record: its base fields and derived columns."""
+    return {**{c: record.get(c) for c in BASE_COLUMNS}, **derived_columns(record)}
+
+
+def replace_head(conn: sqlite3.Connection, docid: int, record: Record) -> None:
+    """Replace the head of a report (kept only for a long text)."""
+    conn.execute(SQL_DELETE_HEAD, {"docid": docid})
+    head = head_record(record)
+    if head is not None:
+        conn.execute(SQL_INSERT_HEAD, {"docid": docid, "record": head})
+
+
+def rewrite_record(conn: sqlite3.Connection, docid: int, record: Record) -> None:
+    """Store a changed record whose text and keyword fields are unchanged: its JSON, head and derived columns
+    (the FTS row stays)."""
+    conn.execute(SQL_SET_RECORD, {"docid": docid, "record": json.dumps(record, ensure_ascii=False)})
+    replace_head(conn, docid, record)
+    columns = derived_columns(record)
+    assignments = ", ".join(f"{c} = :{c}" for c in columns)
+    conn.execute(f"UPDATE reports SET {assignments} WHERE docid = :docid", {**columns, "docid": docid})
+
+
+def pack_version(version: Version) -> bytes:
+    """A superseded version as report_versions keeps it (zlib-compressed JSON)."""
+    return zlib.compress(json.dumps(version, ensure_ascii=False).encode("utf-8"))
+
+
+def unpack_version(data: bytes) -> Version:
+    """Inverse of pack_version."""
+    version: Version = json.loads(zlib.decompress(data).decode("utf-8"))
+    return version
+
+
+def version_row(report_id: str, version: Version) -> dict[str, object]:
+    """The report_versions row of one superseded version of a report."""
+    return {"report_id": report_id, "version": version["version"], "data": pack_version(version)}
+
+
+def capture_row(capture: Capture, report_id: str | None, requested_url: str, meta: dict[str, str]) -> dict[str, object]:
+    """The captures row of an archived response."""
+    return {
+        **{c: capture[c] for c in CAPTURE_FIELDS},  # type: ignore[literal-required]  # CAPTURE_FIELDS are Capture's keys
+        "report_id": report_id,
+        "requested_url": requested_url,
+        "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def read_capture_row(row: tuple[Any, ...]) -> CaptureRow:
+    """A CaptureRow from a captures row (CAPTURE_COLUMNS order), its meta parsed."""
+    fields = dict(zip(CAPTURE_COLUMNS, row))
+    capture: CaptureRow = {**fields, "meta": json.loads(fields["meta"])}  # type: ignore[typeddict-item]
+    return capture
 
 
 def record_tags(record: Mapping[str, Any]) -> str:
@@ -318,7 +455,8 @@ def record_tags(record: Mapping[str, Any]) -> str:
 def add_derived_columns(conn: sqlite3.Connection) -> None:
     """Add the derived columns an older file lacks and fill them from the stored records (one transaction).
 
-    `agency_id` stays null: the next registry build (save_agencies) writes it with its search tag.
+    Only the missing columns are written; `agency_id` stays null: the next registry build (save_agencies)
+    writes it with its search tag.
     """
     present = {row[0] for row in conn.execute(SQL_COLUMNS)}
     missing = [c for c in DERIVED_COLUMNS if c not in present]
@@ -327,10 +465,11 @@ def add_derived_columns(conn: sqlite3.Connection) -> None:
     with Transaction(conn):
         for column in missing:
             conn.execute(f"ALTER TABLE reports ADD COLUMN {column} {DERIVED_COLUMNS[column]}")
-        assignments = ", ".join(f"{c} = :{c}" for c in DERIVED_COLUMNS)
-        for docid, stats, checks, signals in conn.execute(SQL_STORED_PARTS).fetchall():
-            row = derived_columns({"stats": _json(stats), "checks": _json(checks), "signals": _json(signals)})
-            conn.execute(f"UPDATE reports SET {assignments} WHERE docid = :docid", {**row, "docid": docid})
+        assignments = ", ".join(f"{c} = :{c}" for c in missing if c != "agency_id")
+        for docid, *parts in conn.execute(SQL_STORED_PARTS).fetchall():
+            row = derived_columns(dict(zip(STORED_PARTS, map(_json, parts))))
+            if assignments:
+                conn.execute(f"UPDATE reports SET {assignments} WHERE docid = :docid", {**row, "docid": docid})
         conn.execute(SQL_SET_SCHEMA_VERSION, {"v": str(SCHEMA_VERSION)})
         conn.execute(SQL_BUMP_GENERATION)
 
@@ -368,7 +507,29 @@ def upgrades_needed(tables: dict[str, set[str]]) -> list[str]:
         needed.append("add bounded heads of long texts for search hits")
     if "reports" in tables and "agencies" not in tables:
         needed.append("add the agency registry tables")
+    if "reports" in tables and "report_urls" not in tables:
+        needed.append("add the version history, captures and report URL tables")
     return needed
+
+
+def url_rows(docid: int, record: Record) -> list[dict[str, object]]:
+    """The report_urls rows of a stored record: each of its URLs (revisions.union_urls) with its host."""
+    return [{"url": url, "docid": docid, "host": url_host(url)} for url in union_urls(record)]
+
+
+def add_history_tables(conn: sqlite3.Connection) -> None:
+    """Create the version history, captures and report URL tables in a file indexed before them (schema 4) and
+    list every stored report's URLs in report_urls, in one transaction."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "report_records" not in tables or "report_urls" in tables:
+        return
+    with Transaction(conn):
+        for statement in HISTORY_TABLES.split(";"):
+            conn.execute(statement)
+        for docid, url, urls in conn.execute(SQL_STORED_URLS).fetchall():
+            rows = url_rows(docid, {"url": url, "urls": json.loads(urls or "[]")})  # type: ignore[typeddict-item]
+            conn.executemany(SQL_INSERT_URL, rows)
+        conn.execute(SQL_SET_SCHEMA_VERSION, {"v": str(SCHEMA_VERSION)})
 
 
 def has_old_failures(columns: set[str]) -> bool:

@@ -19,12 +19,15 @@ from indexer.storage.facets import (
     FALSE,
     HAS_FAILED_CHECKS,
     KEYWORD_FIELDS,
+    REVISED,
     TRUE,
+    VERSION,
+    WITHDRAWN,
     FacetKind,
     facet_value,
     top_values,
 )
-from indexer.storage.plan import Facet, QueryPlan, iso_ordinal
+from indexer.storage.plan import Facet, QueryPlan, iso_instant, iso_ordinal
 from indexer.storage.sqlite.agencies import agency_names
 from indexer.storage.sqlite.schema import (
     BUCKET_EDGES,
@@ -52,6 +55,10 @@ Flags = npt.NDArray[np.int8]  # per docid: 1 / 0, NULL_CODE for null
 Mask = npt.NDArray[np.bool_]
 Values = npt.NDArray[np.float64]  # per docid: a number, NaN for null
 Row = tuple[object, ...]
+FLAG_SQL = {  # a flag filter as SQL over `reports r` (true: 1), as FacetIndex.flags reads it
+    REVISED: "coalesce(r.version, 1) > 1",
+    WITHDRAWN: "coalesce(r.withdrawn, '') != ''",
+}
 ParallelRun = Callable[[list[tuple[str, dict[str, object]]]], list[list[Row]]]
 
 
@@ -98,6 +105,9 @@ class FacetIndex:
     has_failed: Flags  # [docid] some check failed; NULL_CODE when no check was evaluated
     multi: dict[str, dict[str, Mask]]  # failed_check / signal -> value -> [docid] has it, values sorted
     numbers: dict[str, Values]  # number name -> [docid]
+    version: Codes  # [docid] version number (NULL_CODE when none)
+    changed: Codes  # [docid] rank of changed_at among the stored change times (NULL_CODE when none)
+    flags: dict[str, Mask]  # revised / withdrawn -> [docid] true
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, generation: int) -> FacetIndex:
@@ -133,7 +143,37 @@ class FacetIndex:
             arr_n = np.full(size, np.nan, dtype=np.float64)
             arr_n[docids] = np.array([r[offset] for r in rows], dtype=np.float64)  # None -> NaN
             numbers[field.name] = arr_n
-        return cls(generation, alive, codes, values, lookup, published, year, id_rank, has_failed, multi, numbers)
+        history = first + 1 + len(MULTI_COLUMNS) + len(NUMBER_FIELDS)  # version, changed_at, withdrawn
+        version = np.full(size, NULL_CODE, dtype=np.int32)
+        version[docids] = [r[history] if isinstance(r[history], int) else NULL_CODE for r in rows]
+        changed = np.full(size, NULL_CODE, dtype=np.int32)
+        changed[docids] = _instant_ranks([r[history + 1] for r in rows])
+        flags = {REVISED: version > 1, WITHDRAWN: np.zeros(size, dtype=bool)}
+        flags[WITHDRAWN][docids] = [bool(r[history + 2]) for r in rows]
+        return cls(
+            generation,
+            alive,
+            codes,
+            values,
+            lookup,
+            published,
+            year,
+            id_rank,
+            has_failed,
+            multi,
+            numbers,
+            version,
+            changed,
+            flags,
+        )
+
+
+def _instant_ranks(times: list[object]) -> list[int]:
+    """Each ISO time's rank among the distinct moments (plan.iso_instant: any zone, UTC when none); NULL_CODE
+    for a missing or unreadable one."""
+    moments = [iso_instant(t) for t in times]
+    rank = {m: i for i, m in enumerate(sorted({m for m in moments if m is not None}))}
+    return [NULL_CODE if m is None else rank[m] for m in moments]
 
 
 def _value_masks(size: int, docids: Ids, column: list[str | None]) -> dict[str, Mask]:
@@ -220,6 +260,11 @@ class Search:
             masks[HAS_FAILED_CHECKS] = np.isin(self.index.has_failed[candidates], codes)
         for name, values in self.plan.multi_filters().items():
             masks[name] = self._any_mask(name, values, candidates)
+        if self.plan.versions:
+            masks[VERSION] = np.isin(self.index.version[candidates], np.array(self.plan.versions, dtype=np.int32))
+        for name, accepted in self.plan.flags.items():
+            flag = self.index.flags[name][candidates]
+            masks[name] = flag if accepted == (True,) else ~flag if accepted == (False,) else np.ones_like(flag)
         for name, conditions in self.plan.number_filters.items():  # a number's own facet ignores its conditions
             numbers = self.index.numbers[name][candidates]
             ok = ~np.isnan(numbers)
@@ -263,6 +308,9 @@ class Search:
         if facet.name == HAS_FAILED_CHECKS:
             flags = self.index.has_failed[pool]
             counts = {TRUE: int(np.count_nonzero(flags == 1)), FALSE: int(np.count_nonzero(flags == 0))}
+        elif facet.kind is FacetKind.FLAG:
+            true = int(np.count_nonzero(self.index.flags[facet.name][pool]))
+            counts = {TRUE: true, FALSE: int(pool.size) - true}
         else:
             counts = {value: int(np.count_nonzero(has[pool])) for value, has in self.index.multi[facet.name].items()}
         return top_values(counts, self.plan.facet_limit, self.plan.selected(facet.name))
@@ -295,8 +343,7 @@ class Search:
             return self._ranked_page(selected)
         if plan.order.by_number:
             return [(int(d), None) for d in selected[self._number_order(selected)]]
-        values = (self.index.year if plan.order.key == "report_year" else self.index.published)[selected]
-        values = values.astype(np.int64)
+        values = self._order_codes()[selected].astype(np.int64)
         primary = -values if plan.order.descending else values
         primary[values == NULL_CODE] = NULL_SORT_KEY  # nulls last either way
         combined = (primary << 32) + self.index.id_rank[selected]  # ties broken by id
@@ -307,6 +354,12 @@ class Search:
         else:
             order = np.argsort(combined, kind="stable")
         return [(int(d), None) for d in selected[order[plan.offset : wanted]]]
+
+    def _order_codes(self) -> Codes:
+        """The per-docid values the plan's order sorts by (a year, a day, a version or a change rank)."""
+        index = self.index
+        by_key = {"report_year": index.year, "version": index.version, "changed_at": index.changed}
+        return by_key.get(self.plan.order.key, index.published)
 
     def _number_order(self, selected: Ids) -> Ids:
         """Positions in `selected` of the page sorted by a number, nulls last, ties by id."""
@@ -385,6 +438,10 @@ class Search:
             any_of = [f"instr(' ' || r.{column} || ' ', :{key}{i}) > 0" for i in range(len(values))]
             conditions.append("(" + " OR ".join(any_of) + ")")
             params.update({f"{key}{i}": f" {value} " for i, value in enumerate(values)})
+        if plan.versions:
+            conditions.append(f"r.version IN ({', '.join(str(v) for v in plan.versions)})")
+        for name, accepted in plan.flags.items():
+            conditions.append(f"({FLAG_SQL[name]}) IN ({', '.join(str(int(v)) for v in accepted)})")
         conds = [c for group in plan.number_filters.values() for c in group]
         for i, cond in enumerate(conds):
             conditions.append(f"r.{NUMBERS[cond.name].column} {SQL_OPS[cond.op]} :w{i}")
