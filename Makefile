@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 API_PORT ?= 8000
 PORTAL_PORT ?= 8765
 
-.PHONY: install demo test lint format bench crawl-real clean
+.PHONY: install demo test lint format screenshots bench crawl-real clean
 
 # requirements.txt pins every package; `-e .` installs our packages and console scripts (pyproject.toml).
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -34,6 +34,12 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## Retake the README's screenshots of the site (docs/screenshots) in headless Chromium, on the sample portal's data
+screenshots: install
+	$(BIN)/pytest -q tests/browser/test_browser_readme.py
+	mkdir -p docs/screenshots
+	cp tests/browser/screenshots/readme/search.png tests/browser/screenshots/readme/agency.png docs/screenshots/
 
 ## Benchmarks (not tests): pipeline throughput vs bare trafilatura+jieba; search latency at 10k/100k
 bench: install

@@ -5,21 +5,37 @@ Serve with `python -m search_api` or `uvicorn --factory search_api.main:create_a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from indexer.errors import QueryError, QueryTimeout, StorageUnavailable
 from indexer.logs import install_redaction
 from indexer.storage import Backend
 
+from . import site
 from .config import Settings
-from .routes import agencies, export, failures, health, reports, runs, search, versions
+from .routes import agencies, export, failures, feeds, health, numbers, reports, runs, search, versions
+from .site.render import error_page
 
+DOCS_CSP = "default-src 'self' 'unsafe-inline' blob: data:; img-src 'self' data:; worker-src 'self' blob:"
 MAX_ERROR_INPUT = 80  # characters of a rejected value echoed back in a 422
+API_DESCRIPTION = (
+    "Search the 政府信息公开工作年度报告 (annual government information disclosure reports) the crawler found: "
+    "words, region (short or full names: 吉林 or 吉林省), year, agency, signals, failed checks and conditions on "
+    "the numbers of their tables (GET /numbers lists them with their Chinese labels). Results as JSON, CSV for "
+    "Excel, JSON Lines and Atom feeds. The site for people is at /."
+)
+# /docs and /redoc load their scripts from fastapi-offline's package (/static-offline-docs), never from a CDN; no
+# Google Fonts (fastapi-offline), and Swagger UI asks no online validator.
+SWAGGER_UI_PARAMETERS = {"validatorUrl": None}
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, object]]:
@@ -48,6 +64,13 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": _validation_errors(exc)})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # a browser asking for a path that exists nowhere gets the site's Chinese page; API clients get JSON
+        if exc.status_code == 404 and exc.detail == "Not Found" and "text/html" in request.headers.get("accept", ""):
+            return error_page(404, f"网站上没有这个地址：{request.url.path}")
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(QueryError)
     async def _rejected(request: Request, exc: QueryError) -> JSONResponse:
@@ -80,9 +103,26 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
         finally:
             opened.close()
 
-    app = FastAPI(title="政府信息公开工作年度报告 search", version="1.0", lifespan=lifespan)
+    app = FastAPIOffline(
+        title="政府信息公开工作年度报告 search",
+        version="1.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        swagger_ui_parameters=SWAGGER_UI_PARAMETERS,
+    )
     app.state.settings = settings
     _install_error_handlers(app)
-    for module in (search, export, reports, versions, agencies, failures, runs, health):
+
+    @app.middleware("http")
+    async def _docs_stay_local(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # ReDoc's bundle always asks cdn.redoc.ly for a logo; the documentation pages load nothing from elsewhere
+        response = await call_next(request)
+        if request.url.path in (app.docs_url, app.redoc_url):
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
+
+    for module in (search, export, feeds, numbers, reports, versions, agencies, failures, runs, health):
         app.include_router(module.router)
+    app.include_router(site.router)  # the HTML pages (search_api/site)
+    app.mount("/static", StaticFiles(directory=site.STATIC_DIR), name="static")
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import Annotated, Any, Literal, NotRequired, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Literal, NotRequired, Self, get_args, get_origin, get_type_hints
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 
@@ -64,21 +64,49 @@ def _valid_condition(text: str) -> str:
 WhereExpr = Annotated[str, StringConstraints(max_length=MAX_CONDITION_LENGTH), AfterValidator(_valid_condition)]
 
 
-class QueryParams(BaseModel):
-    """What to find and in which order: shared by GET /search and GET /search.csv."""
+REGION_HELP = (
+    "short or full name, as the division table spells it (repeat = any of them); the response's `resolved` "
+    "lists the full names searched (a short name found at several places means all of them); an unknown name is "
+    "a 422 with suggestions"
+)
+WHERE_HELP = (
+    "number conditions, ANDed (repeat the parameter for several). Grammar: `<number><op><value>` with no "
+    "spaces needed, op one of `>=` `<=` `>` `<` `=` `!=`, value a decimal number (e.g. `review.total>=1`, "
+    "`applications.denied.total!=0`); a report lacking the cells of a number (null) never matches. "
+    f"At most {MAX_CONDITIONS} conditions of {MAX_CONDITION_LENGTH} characters each. "
+    f"Numbers (GET /numbers lists them with their Chinese labels): {', '.join(NUMBER_NAMES)}"
+)
+
+
+class FilterParams(BaseModel):
+    """Which reports: the words and filters shared by GET /search, /search.csv, /search.jsonl and /search.atom."""
 
     model_config = ConfigDict(extra="forbid")
 
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_Q_LENGTH)] = Field(
-        "", description="words to find (Chinese is segmented); empty lists every report"
+        "",
+        description="words to find (Chinese is segmented; all words must match); empty lists every report",
+        examples=["行政复议"],
     )
-    report_year: Annotated[list[Year], Field(max_length=MAX_FILTER_VALUES)] = []
-    province: FilterList = []
-    city: FilterList = []
-    county: FilterList = []
-    agency_type: FilterList = []
-    level: Annotated[list[Level], Field(max_length=MAX_FILTER_VALUES)] = []
-    format: Annotated[list[Format], Field(max_length=MAX_FILTER_VALUES)] = []
+    report_year: Annotated[list[Year], Field(max_length=MAX_FILTER_VALUES)] = Field(
+        [], description="the year the report is about (repeat = any of them)", examples=[[2024]]
+    )
+    province: FilterList = Field([], description=f"the report's province: {REGION_HELP}", examples=[["吉林"]])
+    city: FilterList = Field([], description=f"the report's city: {REGION_HELP}", examples=[["长春市"]])
+    county: FilterList = Field([], description=f"the report's county: {REGION_HELP}", examples=[["绿园"]])
+    agency_type: FilterList = Field(
+        [], description="kind of body, e.g. 民政局, 人民政府 (repeat = any of them)", examples=[["民政局"]]
+    )
+    level: Annotated[list[Level], Field(max_length=MAX_FILTER_VALUES)] = Field(
+        [],
+        description=f"the agency's level: {', '.join(get_args(Level))} (repeat = any of them)",
+        examples=[["county"]],
+    )
+    format: Annotated[list[Format], Field(max_length=MAX_FILTER_VALUES)] = Field(
+        [],
+        description="the tables' format: 2019 or 2021 (the two official templates) or legacy (before 2019)",
+        examples=[["2021"]],
+    )
     agency_id: Annotated[list[AgencyId], Field(max_length=MAX_FILTER_VALUES)] = Field(
         [],
         description="reports of this agency, whatever name variant each uses (GET /agencies; repeat = any of them)",
@@ -86,15 +114,17 @@ class QueryParams(BaseModel):
     )
     signal: SignalList = Field([], description=SIGNAL_HELP, examples=[["late", "cross_year"]])
     has_failed_checks: bool | None = Field(
-        None, description="true: some consistency check failed; false: every evaluated check passed"
+        None,
+        description="true: some consistency check failed; false: every evaluated check passed",
+        examples=[True],
     )
     failed_check: Annotated[list[RuleName], Field(max_length=MAX_FILTER_VALUES)] = Field(
-        [], description="reports where this rule failed (repeat = any of them)"
+        [],
+        description=f"reports where this rule failed (repeat = any of them): {', '.join(CHECK_RULES)}",
+        examples=[["applications_balance"]],
     )
     where: Annotated[list[WhereExpr], Field(max_length=MAX_CONDITIONS)] = Field(
-        [],
-        description="number conditions, ANDed: <number><op><value>, op one of >= <= > < = != "
-        f"(null never matches); numbers: {', '.join(NUMBER_NAMES)}",
+        [], description=WHERE_HELP, examples=[["applications.new_received.total>=100", "review.corrected>0"]]
     )
     version: Annotated[list[VersionNumber], Field(max_length=MAX_FILTER_VALUES)] = Field(
         [],
@@ -114,25 +144,22 @@ class QueryParams(BaseModel):
         "signal `withdrawn`); false: still served",
         examples=[True],
     )
-    published_from: date | None = Field(None, description="inclusive, YYYY-MM-DD")
-    published_to: date | None = Field(None, description="inclusive, YYYY-MM-DD")
-    sort: SortName = Field(
-        "relevance",
-        description="'-' prefix = descending, nulls last; a number name sorts by that number; version: by "
-        "version number; changed_at: by the time the current version was first seen (unchanged reports last); "
-        "relevance without q = newest first",
-        examples=["-changed_at"],
+    published_from: date | None = Field(
+        None, description="published on or after this day (YYYY-MM-DD)", examples=["2025-01-01"]
+    )
+    published_to: date | None = Field(
+        None, description="published on or before this day (YYYY-MM-DD)", examples=["2025-03-31"]
     )
 
     @model_validator(mode="after")
-    def _range_in_order(self) -> QueryParams:
+    def _range_in_order(self) -> Self:
         """published_from must not be after published_to."""
         if self.published_from and self.published_to and self.published_from > self.published_to:
             raise ValueError("published_from must be on or before published_to")
         return self
 
     def to_query(self) -> SearchQuery:
-        """The backend-neutral query for these parameters (first page, no facets)."""
+        """The backend-neutral query for these parameters (relevance order, first page, no facets)."""
         filters = {f: [str(v) for v in getattr(self, f)] for f in KEYWORD_FIELDS if getattr(self, f)}
         if self.has_failed_checks is not None:
             filters[HAS_FAILED_CHECKS] = [check_value(self.has_failed_checks)]
@@ -152,16 +179,39 @@ class QueryParams(BaseModel):
             where=list(self.where),
             published_from=self.published_from.isoformat() if self.published_from else None,
             published_to=self.published_to.isoformat() if self.published_to else None,
-            sort=self.sort,
             facets=(),
         )
+
+
+class QueryParams(FilterParams):
+    """What to find and in which order: shared by GET /search, /search.csv and /search.jsonl."""
+
+    sort: SortName = Field(
+        "relevance",
+        description="'-' prefix = descending, nulls last; a number name sorts by that number; version: by "
+        "version number; changed_at: by the time the current version was first seen (unchanged reports last); "
+        "relevance without q = newest first",
+        examples=["-applications.new_received.total"],
+    )
+
+    def to_query(self) -> SearchQuery:
+        """The backend-neutral query for these parameters, in the order asked."""
+        query = super().to_query()
+        query.sort = self.sort
+        return query
 
 
 class SearchParams(QueryParams):
     """Query parameters of GET /search; filters repeat (`province=A&province=B` = A or B)."""
 
-    page: int = Field(1, ge=1, le=MAX_PAGE)
-    size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="page number, from 1", examples=[2])
+    size: int = Field(
+        20,
+        ge=0,
+        le=MAX_PAGE_SIZE,
+        description=f"hits per page (≤ {MAX_PAGE_SIZE}); 0: only the total and the facet counts, no hits",
+        examples=[0],
+    )
     facets: Annotated[list[FacetName], Field(max_length=MAX_FILTER_VALUES)] = Field(
         list(DEFAULT_FACETS),
         description="facets to count: keyword fields, has_failed_checks, failed_check, agency (agency ids, "
@@ -180,7 +230,12 @@ class SearchParams(QueryParams):
 
 
 class ExportParams(QueryParams):
-    """Query parameters of GET /search.csv: the same filters and sort as /search, no pages or facets."""
+    """Query parameters of GET /search.csv and /search.jsonl: the same filters and sort as /search, no pages or
+    facets."""
+
+
+class FeedParams(FilterParams):
+    """Query parameters of GET /search.atom: the same filters as /search; the feed is always newest first."""
 
 
 def record_fields(*, without: Collection[str] = ()) -> dict[str, Any]:
@@ -224,9 +279,13 @@ class ReportParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text_offset: int = Field(0, ge=0, description="first character of the text to return")
+    text_offset: int = Field(0, ge=0, description="first character of the text to return", examples=[200_000])
     text_limit: int = Field(
-        TEXT_PAGE, ge=0, le=MAX_TEXT_PAGE, description=f"characters of text to return at most (≤ {MAX_TEXT_PAGE:,})"
+        TEXT_PAGE,
+        ge=0,
+        le=MAX_TEXT_PAGE,
+        description=f"characters of text to return at most (≤ {MAX_TEXT_PAGE:,})",
+        examples=[10_000],
     )
 
 
@@ -254,10 +313,14 @@ class FacetValue(BaseModel):
     label: Annotated[
         str | None,
         Field(
-            description="agency: the agency's name; signal: the signal in Chinese; revised, withdrawn: the flag in "
-            "Chinese (修改过/未修改, 已撤下/仍可访问)"
+            description="agency: the agency's name; signal, failed_check: the signal or rule in Chinese; "
+            "has_failed_checks, revised, withdrawn: the flag in Chinese (有校验未通过/校验全部通过, 修改过/未修改, "
+            "已撤下/仍可访问)"
         ),
     ] = None
+
+
+RESOLVED_HELP = "the full region names each province/city/county filter given was searched as (吉林 → 吉林省)"
 
 
 class SearchResponse(BaseModel):
@@ -268,6 +331,7 @@ class SearchResponse(BaseModel):
     facets: dict[str, list[FacetValue]]
     page: int
     size: int
+    resolved: dict[str, list[str]] = Field(default_factory=dict, description=RESOLVED_HELP)
 
 
 # --------------------------------------------------------------------------- versions, diffs, archived copies
@@ -355,8 +419,10 @@ class RunsParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    page: int = Field(1, ge=1, le=MAX_RUNS, description="page number, from 1")
-    size: int = Field(20, ge=1, le=MAX_RUNS_PAGE_SIZE, description=f"runs per page (≤ {MAX_RUNS_PAGE_SIZE})")
+    page: int = Field(1, ge=1, le=MAX_RUNS, description="page number, from 1", examples=[2])
+    size: int = Field(
+        20, ge=1, le=MAX_RUNS_PAGE_SIZE, description=f"runs per page (≤ {MAX_RUNS_PAGE_SIZE})", examples=[50]
+    )
 
     @model_validator(mode="after")
     def _within_window(self) -> RunsParams:
@@ -391,6 +457,22 @@ class ErrorMessage(BaseModel):
     detail: str
 
 
+class ParameterError(BaseModel):
+    """One rejected parameter: where, why, the value given (shortened) and, for a region, close known names."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+    input: str | int | float | None = None
+    suggestions: list[str] | None = Field(None, description="unknown region: close full names of that field")
+
+
+class HTTPValidationErrors(BaseModel):
+    """A 422: every rejected parameter."""
+
+    detail: list[ParameterError]
+
+
 # --------------------------------------------------------------------------- crawl failures
 MAX_FAILURES_PAGE_SIZE = 500
 PortalName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -402,18 +484,26 @@ class FailureFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    portal: PortalName | None = Field(None, description="the seed (portal) name, e.g. pingtan")
+    portal: PortalName | None = Field(None, description="the seed (portal) name", examples=["pingtan"])
     kind: FailureKind | None = Field(
-        None, description=f"what went wrong: {', '.join(get_args(FailureKind))} (docs: indexer.model.FailureKind)"
+        None,
+        description=f"what went wrong: {', '.join(get_args(FailureKind))} (docs: indexer.model.FailureKind)",
+        examples=[get_args(FailureKind)[0]],
     )
-    run: RunId | None = Field(None, description="the id of the last crawl run that met the failure (GET /runs)")
+    run: RunId | None = Field(
+        None,
+        description="the id of the last crawl run that met the failure (GET /runs)",
+        examples=["20250301T030000Z-1a2b"],
+    )
 
 
 class FailureParams(FailureFilters):
     """Query parameters of GET /failures: filters and a page, most recently seen first."""
 
-    page: int = Field(1, ge=1, le=MAX_FAILURES_WINDOW, description="page number, from 1")
-    size: int = Field(50, ge=1, le=MAX_FAILURES_PAGE_SIZE, description=f"rows per page (≤ {MAX_FAILURES_PAGE_SIZE})")
+    page: int = Field(1, ge=1, le=MAX_FAILURES_WINDOW, description="page number, from 1", examples=[2])
+    size: int = Field(
+        50, ge=1, le=MAX_FAILURES_PAGE_SIZE, description=f"rows per page (≤ {MAX_FAILURES_PAGE_SIZE})", examples=[100]
+    )
 
     @model_validator(mode="after")
     def _within_window(self) -> FailureParams:
@@ -466,9 +556,9 @@ class AgencyParams(BaseModel):
         "agency's name variants or its province/city/county; empty lists every agency",
         examples=["绿园区 民政局"],
     )
-    province: FilterList = Field([], description="the agency's province (repeat = any of them)", examples=[["吉林省"]])
-    city: FilterList = Field([], description="the agency's city (repeat = any of them)", examples=[["长春市"]])
-    county: FilterList = Field([], description="the agency's county (repeat = any of them)", examples=[["绿园区"]])
+    province: FilterList = Field([], description=f"the agency's province: {REGION_HELP}", examples=[["吉林"]])
+    city: FilterList = Field([], description=f"the agency's city: {REGION_HELP}", examples=[["长春市"]])
+    county: FilterList = Field([], description=f"the agency's county: {REGION_HELP}", examples=[["绿园"]])
     level: Annotated[list[Level], Field(max_length=MAX_FILTER_VALUES)] = Field(
         [], description="province, city, county, township or central", examples=[["county"]]
     )
@@ -489,7 +579,13 @@ class AgencyParams(BaseModel):
         list(AGENCY_FACETS), description="facets to count", examples=[["province", "signal"]]
     )
     page: int = Field(1, ge=1, le=MAX_PAGE, description="page number, from 1", examples=[2])
-    size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description=f"agencies per page (≤ {MAX_PAGE_SIZE})", examples=[50])
+    size: int = Field(
+        20,
+        ge=0,
+        le=MAX_PAGE_SIZE,
+        description=f"agencies per page (≤ {MAX_PAGE_SIZE}); 0: only the total and the facet counts",
+        examples=[50],
+    )
 
     def to_query(self) -> AgencyQuery:
         """The backend-neutral agencies query for these parameters."""
@@ -512,6 +608,7 @@ class AgenciesResponse(BaseModel):
     facets: dict[str, list[FacetValue]]
     page: int
     size: int
+    resolved: dict[str, list[str]] = Field(default_factory=dict, description=RESOLVED_HELP)
 
 
 class TimelineResponse(BaseModel):
@@ -519,3 +616,33 @@ class TimelineResponse(BaseModel):
 
     agency: Agency  # type: ignore[valid-type]  # a model built from indexer.model.Agency
     years: list[TimelineYear]  # type: ignore[valid-type]  # a model built from indexer.model.TimelineYear
+
+
+# --------------------------------------------------------------------------- numbers, rules and signals
+TableName = Literal["二", "三", "四"]
+
+
+class NumberInfo(BaseModel):
+    """One searchable number: its key (for `where`, `sort`, `facets`), its Chinese label and where it comes from."""
+
+    key: str = Field(description="the name `where`, `sort` and `facets` take", examples=["review.corrected"])
+    label: str = Field(description="the number in Chinese: table · row · column", examples=["四·行政复议·结果纠正"])
+    table: TableName = Field(description="the table of the annual report it is read from")
+    description: str = Field(description="what it counts, in Chinese")
+    headline: bool = Field(description="whether every search hit carries it in `figures`")
+
+
+class LabelledCode(BaseModel):
+    """A code the API uses (a check rule, a signal), its Chinese name and what it means."""
+
+    key: str
+    label: str
+    explanation: str
+
+
+class NumbersResponse(BaseModel):
+    """What the API can count and flag, with Chinese labels: the numbers, the check rules and the signals."""
+
+    numbers: list[NumberInfo]
+    checks: list[LabelledCode] = Field(description="the consistency rules (`failed_check`); explanation: when it fails")
+    signals: list[LabelledCode] = Field(description="the signals (`signal`) a watchdog looks for")

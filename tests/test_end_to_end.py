@@ -73,7 +73,10 @@ def serving_api(db: Path, archive: Path | None = None) -> Iterator[httpx.Client]
             time.sleep(0.1)
     else:
         proc.kill()
-        pytest.fail("search API did not start: " + proc.stderr.read().decode()[-2000:])
+        with proc.stderr:  # closed, so the failure is the only error reported
+            said = proc.stderr.read().decode()[-2000:]
+        proc.wait(timeout=10)
+        pytest.fail("search API did not start: " + said)
     try:
         with httpx.Client(base_url=base, timeout=10) as client:
             yield client

@@ -11,13 +11,15 @@ from indexer.model import Agency, TimelineYear
 from indexer.storage import Backend
 from indexer.tables.numbers import NUMBER_FIELDS
 
-from ..csv_export import CSV_RESPONSES, csv_response, number_cell, text_cell
 from ..deps import BackendDep
+from ..exports import CSV_RESPONSES, csv_response, number_cell, text_cell
 from ..labels import facet_values, signal_label
+from ..regions import apply_regions
 from ..schemas import (
     AgenciesResponse,
     AgencyParams,
     ErrorMessage,
+    HTTPValidationErrors,
     TimelineResponse,
 )
 from ..schemas import Agency as AgencyModel
@@ -45,12 +47,19 @@ SIGNAL_COLUMNS = ("信号 (signals)", "信号说明 (signals.detail)")
 YES_NO = {True: "是", False: "否", None: ""}
 
 
-@router.get("", response_model=AgenciesResponse, responses={400: {"model": ErrorMessage}, 503: {"model": ErrorMessage}})
+@router.get(
+    "",
+    response_model=AgenciesResponse,
+    responses={400: {"model": ErrorMessage}, 422: {"model": HTTPValidationErrors}, 503: {"model": ErrorMessage}},
+)
 def read_agencies(params: Annotated[AgencyParams, Query()], backend: BackendDep) -> AgenciesResponse:
     """The agencies matching the words and every filter, by name, one page; facet counts apply every *other* filter.
 
     An agency is one publishing body across years and name variants; its `signals` are those of any of its years.
+    Region filters take short or full names (吉林 or 吉林省): `resolved` says which full names were searched, and an
+    unknown name is a 422 with suggestions. `size=0` returns the total and the facets only.
     """
+    params, resolved = apply_regions(params)
     result = backend.agencies(params.to_query())
     return AgenciesResponse(
         data=result.agencies,
@@ -58,6 +67,7 @@ def read_agencies(params: Annotated[AgencyParams, Query()], backend: BackendDep)
         facets=facet_values(result.facets, {}),
         page=params.page,
         size=params.size,
+        resolved=resolved,
     )
 
 

@@ -1,4 +1,5 @@
-"""GET /search.csv: the table numbers of every report a search matches, one CSV row per report."""
+"""GET /search.csv and /search.jsonl: every report a search matches, one CSV row (its table numbers) or one JSON line
+(the record without its text) per report."""
 
 from __future__ import annotations
 
@@ -11,13 +12,21 @@ from indexer.storage.base import RecordFields
 from indexer.storage.facets import failed_checks
 from indexer.tables.numbers import TABLE_CELLS, cell
 
-from ..csv_export import CSV_RESPONSES, csv_response, number_cell, text_cell
 from ..deps import BackendDep, SettingsDep
-from ..schemas import ErrorMessage, ExportParams
+from ..exports import CSV_RESPONSES, JSONL_RESPONSES, csv_response, jsonl_response, number_cell, text_cell
+from ..labels import rule_label
+from ..regions import apply_regions
+from ..schemas import ErrorMessage, ExportParams, HTTPValidationErrors
 
 router = APIRouter(tags=["search"])
 
 EXPORT_FILENAME = "reports-stats.csv"
+JSONL_FILENAME = "reports.jsonl"
+ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorMessage},
+    422: {"model": HTTPValidationErrors},
+    503: {"model": ErrorMessage},
+}
 # (record field, header): the identifying columns, before one column per table cell.
 ID_COLUMNS = (
     ("id", "编号 (id)"),
@@ -46,26 +55,24 @@ def header_row() -> list[str]:
 def record_row(record: RecordFields) -> list[str]:
     """One report as a CSV row (empty cells where the report lacks a table cell)."""
     failed = failed_checks(record.get("checks")) or []
-    ids = {**record, "failed_checks": " ".join(failed)}
+    ids = {**record, "failed_checks": "；".join(f"{rule_label(rule)} ({rule})" for rule in failed)}
     stats = record.get("stats")
     return [text_cell(ids.get(field)) for field, _ in ID_COLUMNS] + [
         number_cell(cell(stats, *c.path)) for c in TABLE_CELLS
     ]
 
 
-@router.get(
-    "/search.csv",
-    response_class=StreamingResponse,
-    responses={**CSV_RESPONSES, 400: {"model": ErrorMessage}, 503: {"model": ErrorMessage}},
-)
+@router.get("/search.csv", response_class=StreamingResponse, responses={**CSV_RESPONSES, **ERRORS})
 def export_reports(
     params: Annotated[ExportParams, Query()], backend: BackendDep, settings: SettingsDep
 ) -> StreamingResponse:
     """Stream the stats of the matching reports as CSV (same filters and sort as /search, at most 10,000 rows).
 
     Headers: X-Total-Count (all matches), X-Row-Count (rows sent), X-Truncated (true when the cap cut the
-    result; the file then ends with a row starting with `#` saying so).
+    result; the file then ends with a row starting with `#` saying so). Region filters take short or full names
+    (吉林 or 吉林省); an unknown name is a 422 with suggestions.
     """
+    params, _ = apply_regions(params)
     result = backend.export(params.to_query(), settings.export_max_rows)
     rows = (record_row(record) for record in result.records)
     return csv_response(
@@ -75,4 +82,22 @@ def export_reports(
         cap=settings.export_max_rows,
         filename=EXPORT_FILENAME,
         what="reports",
+    )
+
+
+@router.get("/search.jsonl", response_class=StreamingResponse, responses={**JSONL_RESPONSES, **ERRORS})
+def export_reports_jsonl(
+    params: Annotated[ExportParams, Query()], backend: BackendDep, settings: SettingsDep
+) -> StreamingResponse:
+    """Stream the matching reports as JSON Lines, one record (without its text) a line: same filters and sort as
+    /search, at most 10,000 lines.
+
+    Headers as GET /search.csv's: X-Total-Count, X-Row-Count, X-Truncated (true when the cap cut the result; the
+    last line is then `{"truncated": true, "rows": N, "total": M}`). Region filters take short or full names (吉林
+    or 吉林省); an unknown name is a 422 with suggestions.
+    """
+    params, _ = apply_regions(params)
+    result = backend.export(params.to_query(), settings.export_max_rows)
+    return jsonl_response(
+        result.records, total=result.total, cap=settings.export_max_rows, filename=JSONL_FILENAME, what="reports"
     )

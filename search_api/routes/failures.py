@@ -9,8 +9,8 @@ from fastapi.responses import StreamingResponse
 
 from indexer.model import Failure
 
-from ..csv_export import CSV_RESPONSES, csv_response, text_cell
 from ..deps import BackendDep, SettingsDep
+from ..exports import CSV_RESPONSES, csv_response, text_cell
 from ..schemas import ErrorMessage, FailureFilters, FailureParams, FailuresResponse
 
 router = APIRouter(tags=["failures"])

@@ -13,7 +13,15 @@ from ..deps import BackendDep
 from ..schemas import MAX_RUNS, ErrorMessage, Run, RunsParams, RunsResponse
 
 router = APIRouter(prefix="/runs", tags=["runs"])
-RunId = Annotated[str, Path(min_length=1, max_length=100)]
+RunId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=100,
+        description="the run's id (GET /runs; a failure's `run`)",
+        examples=["20250301T030000Z-1a2b"],
+    ),
+]
 
 
 @router.get("", response_model=RunsResponse)

@@ -8,6 +8,7 @@ import io
 
 import pytest
 from fastapi.testclient import TestClient
+from lxml import etree
 
 from indexer.agencies.build import rebuild_agencies
 from indexer.model import SignalName
@@ -19,6 +20,7 @@ from search_api.labels import SIGNAL_LABELS
 from search_api.main import create_app
 
 PINGTAN = "平潭综合实验区"
+ATOM = "{http://www.w3.org/2005/Atom}"
 YEAR_KEYS = {"report_year", "report_id", "published", "deadline", "late", "days_late", "figures", "change", "signals"}
 
 
@@ -54,7 +56,7 @@ def facet(body: dict, name: str) -> dict[str, tuple[int, str | None]]:
 # --------------------------------------------------------------------------- GET /agencies
 def test_agencies_list_by_name_with_facets(api):
     body = api.get("/agencies").json()
-    assert set(body) == {"data", "total", "facets", "page", "size"}
+    assert set(body) == {"data", "total", "facets", "page", "size", "resolved"}
     assert [a["name"] for a in body["data"]] == [PINGTAN, LVYUAN] and body["total"] == 2
     lvyuan = body["data"][1]
     assert lvyuan["names"] == [LVYUAN, "绿园区民政局"] and (lvyuan["kind"], lvyuan["reports"]) == ("部门", 3)
@@ -82,6 +84,25 @@ def test_agencies_words_and_filters(api, params, names):
     assert [a["name"] for a in body["data"]] == names and body["total"] == len(names)
 
 
+@pytest.mark.parametrize(
+    "params, resolved",
+    [
+        ({"province": "吉林"}, {"province": ["吉林省"]}),
+        ({"city": "长春", "county": "绿园"}, {"city": ["长春市"], "county": ["绿园区"]}),
+        ({"province": "吉林省"}, {"province": ["吉林省"]}),
+    ],
+)
+def test_agencies_region_filters_take_short_names_and_say_what_they_searched(api, params, resolved):
+    body = api.get("/agencies", params=params).json()
+    assert [a["name"] for a in body["data"]] == [LVYUAN] and body["resolved"] == resolved
+
+
+def test_agencies_size_0_is_counts_and_facets_only(api):
+    counted, listed = api.get("/agencies", params={"size": 0}).json(), api.get("/agencies").json()
+    assert counted["data"] == [] and counted["size"] == 0
+    assert (counted["total"], counted["facets"]) == (listed["total"], listed["facets"]) and listed["data"]
+
+
 def test_agencies_pages_and_facets_ignore_their_own_filter(api):
     second = api.get("/agencies", params={"page": 2, "size": 1, "kind": "部门", "facets": "kind"}).json()
     assert second["data"] == [] and second["total"] == 1 and set(second["facets"]) == {"kind"}
@@ -97,7 +118,7 @@ def test_agencies_pages_and_facets_ignore_their_own_filter(api):
         ({"signal": "slow"}, "signal"),
         ({"facets": "agency"}, "facets"),
         ({"level": "village"}, "level"),
-        ({"size": 0}, "size"),
+        ({"size": -1}, "size"),
         ({"size": 101}, "size"),
         ({"page": 0}, "page"),
         ({"colour": "red"}, "colour"),
@@ -129,6 +150,22 @@ def test_unknown_and_malformed_ids(api, path):
     unknown = api.get(path.format("ag0000000000000000"))
     assert unknown.status_code == 404 and "ag0000000000000000" in unknown.json()["detail"]
     assert api.get(path.format("平潭")).status_code == 422
+
+
+def test_agency_feed_has_its_reports_newest_first(api):
+    lvyuan = agency_id(api, LVYUAN)
+    response = api.get(f"/agencies/{lvyuan}/reports.atom")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    root = etree.fromstring(response.content)
+    assert LVYUAN in root.findtext(f"{ATOM}title")
+    searched = api.get("/search", params={"agency_id": lvyuan, "sort": "-published"}).json()["data"]
+    got = [entry.findtext(f"{ATOM}id") for entry in root.iterfind(f"{ATOM}entry")]
+    assert len(searched) == 3 and got == [f"http://testserver/report/{hit['id']}" for hit in searched]
+
+
+def test_agency_feed_of_an_unknown_agency_is_404(api):
+    assert api.get("/agencies/ag0000000000000000/reports.atom").status_code == 404
+    assert api.get("/agencies/平潭/reports.atom").status_code == 422
 
 
 # --------------------------------------------------------------------------- timelines

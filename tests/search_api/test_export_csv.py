@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from indexer.storage.facets import failed_checks
 from indexer.tables.numbers import TABLE_CELLS, cell
 from search_api.config import Settings
+from search_api.labels import rule_label
 from search_api.main import create_app
 from search_api.routes.export import record_row
 
@@ -78,7 +79,9 @@ def test_rows_equal_the_stats_of_the_matching_reports(client, all_records):
         record, values = by_id[row[0]], dict(zip(keys, row))
         for key in ID_KEYS[1:10]:
             assert values[key] == ("" if record[key] is None else str(record[key]))
-        assert values["failed_checks"] == " ".join(failed_checks(record["checks"]) or [])
+        assert values["failed_checks"] == "；".join(
+            f"{rule_label(r)} ({r})" for r in failed_checks(record["checks"]) or []
+        )
         assert (values["version"], values["changed_at"], values["withdrawn"]) == ("1", "", "")  # never edited
         assert values["first_seen"] == (record["fetched_at"] or "")
         for key, number in leaves(record["stats"]):  # every cell the report has …
@@ -106,8 +109,8 @@ def test_reports_without_stats_have_empty_cells(client):
 def test_failed_check_filter_in_export(client):
     header, *rows = read_csv(client.get("/search.csv", params={"has_failed_checks": "true", "sort": "published"}).text)
     assert [(r[0], r[10]) for r in rows] == [
-        ("syn-gd-1", "suits_totals unparsed"),
-        ("syn-fj-3", "applications_balance"),
+        ("syn-gd-1", "复议诉讼结果之和 (suits_totals)；无法读取的单元格 (unparsed)"),
+        ("syn-fj-3", "申请收支平衡 (applications_balance)"),
     ]
 
 

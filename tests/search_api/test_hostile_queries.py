@@ -103,3 +103,22 @@ def test_any_text_query_never_500(client, q):
 def test_fts_flavoured_queries_never_500(client, q, sort, page):
     response = client.get("/search", params={"q": q, "sort": sort, "page": page, "size": 5})
     assert response.status_code == 200, response.text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.sampled_from(["/search", "/search.csv", "/search.jsonl", "/search.atom", "/agencies"]),
+    field=st.sampled_from(["province", "city", "county"]),
+    value=st.text(max_size=30),
+)
+def test_any_region_value_is_an_answer_or_a_4xx_on_every_route(client, path, field, value):
+    response = client.get(path, params={field: value})
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        assert response.json()["detail"][0]["msg"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(max_size=60), path=st.sampled_from(["/search.atom", "/search.jsonl"]))
+def test_any_text_query_of_a_feed_or_export_never_500(client, q, path):
+    assert client.get(path, params={"q": q}).status_code in (200, 422)

@@ -66,7 +66,7 @@ def test_empty_query_lists_everything_newest_first(client, all_records):
 
 def test_envelope(client):
     body = client.get("/search", params={"q": "行政复议", "page": 1, "size": 2}).json()
-    assert set(body) == {"data", "total", "facets", "page", "size"}
+    assert set(body) == {"data", "total", "facets", "page", "size", "resolved"}
     assert body["page"] == 1 and body["size"] == 2 and len(body["data"]) == 2
 
 
@@ -143,7 +143,7 @@ def test_selected_facets_only(client):
 @pytest.mark.parametrize(
     "params, field",
     [
-        ({"size": 0}, "size"),
+        ({"size": -1}, "size"),
         ({"size": 101}, "size"),
         ({"page": 0}, "page"),
         ({"sort": "title"}, "sort"),
@@ -170,3 +170,22 @@ def test_reversed_date_range_is_422(client):
     response = client.get("/search", params={"published_from": "2023-01-01", "published_to": "2022-01-01"})
     assert response.status_code == 422
     assert "published_from" in response.json()["detail"][0]["msg"]
+
+
+def test_size_0_is_the_total_and_the_facets_only(client):
+    params = {"q": "公开", "facets": ["province", "signal", "failed_check"]}
+    counted, listed = (
+        client.get("/search", params={**params, "size": 0}).json(),
+        client.get("/search", params=params).json(),
+    )
+    assert counted["data"] == [] and counted["size"] == 0 and listed["data"]
+    assert (counted["total"], counted["facets"]) == (listed["total"], listed["facets"])
+
+
+def test_check_facets_are_labelled_in_chinese(client):
+    facets = client.get("/search", params={"facets": ["failed_check", "has_failed_checks"]}).json()["facets"]
+    labels = {(name, v["value"]): v["label"] for name, values in facets.items() for v in values}
+    assert labels[("failed_check", "applications_balance")] == "申请收支平衡"
+    assert labels[("failed_check", "unparsed")] == "无法读取的单元格"
+    assert labels[("has_failed_checks", "true")] == "有校验未通过"
+    assert labels[("has_failed_checks", "false")] == "校验全部通过"

@@ -477,7 +477,7 @@ class SqliteBackend:
     def agencies(self, query: AgencyQuery) -> AgencyResult:
         """Find agencies in one read snapshot under the time limit."""
         plan = AgencyPlan.build(query)
-        return self._timed_read(lambda conn: find_agencies(conn, plan))
+        return self._timed_read(lambda conn, _: find_agencies(conn, plan))
 
     def agency(self, agency_id: str) -> Agency | None:
         """Return one agency, or None."""
@@ -505,27 +505,20 @@ class SqliteBackend:
 
     def _timed(self, plan: QueryPlan, action: Callable[[Search], T]) -> T:
         """Run `action` on a Search in one read snapshot under the time limit (SQLite and Python steps)."""
-        with self.readers.connection() as conn, Snapshot(conn):
-            index = self._facet_index(conn)
-            deadline = Deadline.after(self.time_limit)
-            conn.set_progress_handler(deadline.passed, PROGRESS_STEPS)
-            parallel = functools.partial(self._run_parallel, deadline=deadline)
-            try:
-                return action(Search(conn, index, plan, deadline, parallel))
-            except sqlite3.OperationalError as exc:
-                if "interrupted" in str(exc):
-                    raise deadline.timeout() from exc
-                raise
-            finally:
-                conn.set_progress_handler(None, 0)
 
-    def _timed_read(self, action: Callable[[sqlite3.Connection], T]) -> T:
+        def search(conn: sqlite3.Connection, deadline: Deadline) -> T:
+            parallel = functools.partial(self._run_parallel, deadline=deadline)
+            return action(Search(conn, self._facet_index(conn), plan, deadline, parallel))
+
+        return self._timed_read(search)
+
+    def _timed_read(self, action: Callable[[sqlite3.Connection, Deadline], T]) -> T:
         """Run `action` on a read connection in one snapshot under the time limit."""
         with self.readers.connection() as conn, Snapshot(conn):
             deadline = Deadline.after(self.time_limit)
             conn.set_progress_handler(deadline.passed, PROGRESS_STEPS)
             try:
-                return action(conn)
+                return action(conn, deadline)
             except sqlite3.OperationalError as exc:
                 if "interrupted" in str(exc):
                     raise deadline.timeout() from exc
