@@ -16,7 +16,7 @@ FOLDER_PAGE_RE = re.compile(r"(?:/|/index\.s?html?)$", re.I)
 
 
 def looks_like_report_title(title: str | None) -> tuple[bool, str]:
-    """Return (True, why) if a list title names an annual report; the indexer's title rules decide."""
+    """Return (True, why) if a list title names or may name an annual report (fetched; the indexer's content rules decide)."""
     return title_verdict(title)
 
 

@@ -15,6 +15,7 @@ from indexer.tables.schema import (
     RESULT_ROWS,
     SUIT_GROUPS,
     SUIT_RESULT_OUTCOMES,
+    other_rows_variant,
 )
 
 TOLERANCE = 1e-6  # amounts are decimals; counts are exact either way
@@ -67,10 +68,10 @@ def applications_balance(stats: Stats, fmt: Format) -> Check | None:
 
 
 def applications_results_sum(stats: Stats, fmt: Format) -> Check | None:
-    """Per column: total_processed = the sum of the result rows (granted … other*)."""
-    rows = RESULT_ROWS.get(fmt)
-    if rows is None:
+    """Per column: total_processed = the sum of the result rows (granted … other*, as the table prints 其他处理)."""
+    if fmt not in RESULT_ROWS:
         return None
+    rows = RESULT_ROWS[other_rows_variant(stats.get("applications") or {}, fmt)]
     failures, evaluated = [], 0
     for column in APPLICANT_COLUMNS:
         values = _present([_cell(stats, "applications", row, column) for row in rows])

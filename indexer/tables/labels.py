@@ -14,6 +14,10 @@ LABEL_FOLD_MAP = str.maketrans(
 LABEL_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、])")
 TEXT_CELL_SPLIT_RE = re.compile(r"\s*\|\s*|\t+")
 TEXT_CELL_MAX = 40  # a line longer than this that is not split into cells is prose
+# Tab-separated rows reach the reader as space-separated ones (the cleaner collapses whitespace runs):
+# a line of short space-separated parts, none ending a sentence, is a row of cells.
+SPACED_CELL_SPLIT_RE = re.compile(r" +")
+SENTENCE_END_RE = re.compile(r"[。！？；]")
 GLUED_LABEL_RE = re.compile(
     r"^(?P<label>行政规范性文件|规范性文件|规章|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)"
     r"(?P<rest>[+\-\d].*)$"

@@ -38,6 +38,8 @@ from indexer.tables.labels import (
     PROACTIVE_HEADERS,
     PROACTIVE_LABELS,
     PROACTIVE_MARKER_RE,
+    SENTENCE_END_RE,
+    SPACED_CELL_SPLIT_RE,
     SUIT_GROUP_HEADERS,
     SUIT_OUTCOME_HEADERS,
     SUITS_MARKER_RE,
@@ -50,6 +52,7 @@ from indexer.tables.schema import (
     PROACTIVE_LAYOUT,
     SUIT_GROUPS,
     SUIT_OUTCOMES,
+    other_rows_variant,
 )
 
 logger = logging.getLogger(__name__)
@@ -124,8 +127,16 @@ def header_key(label: str) -> str | None:
     return next((key for key, regex in PROACTIVE_HEADERS if regex.fullmatch(label)), None)
 
 
+def spaced_cells(line: str) -> list[str] | None:
+    """Return the cells of a row printed with spaces between them (tabs once), or None for a single cell or prose."""
+    parts = SPACED_CELL_SPLIT_RE.split(line)
+    if len(parts) < 2 or SENTENCE_END_RE.search(line) or any(len(part) > TEXT_CELL_MAX for part in parts):
+        return None
+    return parts
+
+
 def text_tokens(text: str) -> list[Token]:
-    """Split flattened text into cell tokens: ' | ' and tab separated cells, or one cell per line."""
+    """Split flattened text into cell tokens: ' | ', tab or space separated cells, or one cell per line."""
     tokens: list[Token] = []
     for line in text.splitlines():
         stripped = line.strip()
@@ -133,6 +144,8 @@ def text_tokens(text: str) -> list[Token]:
             continue
         if "|" in stripped or "\t" in stripped:
             tokens.extend(Token(cell) for cell in TEXT_CELL_SPLIT_RE.split(stripped) if cell)
+        elif cells := spaced_cells(stripped):
+            tokens.extend(Token(cell) for cell in cells)
         else:
             tokens.append(Token(stripped, prose=len(stripped) > TEXT_CELL_MAX))
     return tokens
@@ -201,22 +214,27 @@ class Walk:
             self.group = plain
 
     def value(self, token: Token) -> None:
-        """Take a number (or printed null, or blank) token."""
-        if token.text or self.run:
-            self.run.append(token)
+        """Take a number (or printed null, or blank HTML cell) token."""
+        self.run.append(token)
 
-    def flush(self) -> None:
-        """Give the pending run of values to the row its labels name."""
+    def flush(self, row_end: bool = False) -> None:
+        """Give the pending run of values to the row its labels name.
+
+        At the end of an HTML row the blank cells stay in the run (they hold their columns), and a row
+        whose value cells are all blank is still a row when its label names one.
+        """
         run, labels = self.run, self.labels
         self.run, self.labels = [], []
-        while run and not run[-1].text:
-            run.pop()
-        if not run:
+        if not row_end:
+            while run and not run[-1].text:
+                run.pop()
+        blank_row = not any(t.text for t in run)
+        table, key = self._resolve(labels) if run else (None, "")
+        if table is None and not blank_row and self.context == SUITS:
+            table, key = SUITS, ""
+        if table is None and blank_row:
             self.labels = labels  # labels spread over several HTML rows/lines stay pending
             return
-        table, key = self._resolve(labels)
-        if table is None and self.context == SUITS:
-            table, key = SUITS, ""
         if table is None or (table, key) in self.seen:
             return
         self.seen.add((table, key))
@@ -242,7 +260,7 @@ def walk(tokens: list[Token]) -> Walk:
     state = Walk()
     for token in tokens:
         if token.row_end:
-            state.flush()
+            state.flush(row_end=True)
         elif token.prose:
             state.flush()
             state.labels = []
@@ -322,14 +340,14 @@ def _amount(column: str, cell: Cell | None, yuan_header: bool) -> Number | None:
 
 
 def application_values(row: RawRow) -> tuple[RowValues, str | None]:
-    """Map a table 三 row: seven cells, or one merged cell giving only the total."""
-    printed = _cells(row.values, False)
-    if len(printed) == 1 and not _glued(row.values):
-        return {"total": _value(printed[0])}, None
+    """Map a table 三 row: seven cells (blank HTML cells hold their column), or one merged cell giving the total."""
     for blanks in (False, True):
         cells = _cells(row.values, blanks)
         if len(cells) == len(APPLICANT_KEYS) and not _glued(row.values):
             return {c: _value(cell) for c, cell in zip(APPLICANT_KEYS, cells)}, None
+    printed = _cells(row.values, False)
+    if len(printed) == 1 and not _glued(row.values):
+        return {"total": _value(printed[0])}, None
     return dict.fromkeys(APPLICANT_KEYS), _describe(row)
 
 
@@ -407,6 +425,9 @@ def read_tables(cleaned: CleanText) -> TableResult:
     if result is None or result.stats is None:
         result, source = read_tokens(text_tokens(cleaned.text)), "text"
     logger.debug("tables: format %s from the %s, %d unparsed", result.format, source, len(result.unparsed))
+    variant = other_rows_variant((result.stats or {}).get("applications") or {}, result.format)
+    if variant != result.format:
+        logger.debug("tables: variant: 三（六）其他处理 printed as in the %s template (one row, `other`)", variant)
     for problem in result.unparsed:
         logger.debug("tables: unparsed %s", problem)
     return result

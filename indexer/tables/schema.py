@@ -6,9 +6,10 @@ backends and the CSV export all read it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import get_args
 
-from indexer.model import RuleName
+from indexer.model import Format, RuleName
 
 # Table 二 (主动公开): row key -> official label, and the columns of each row per format.
 PROACTIVE_ROWS = {
@@ -88,7 +89,7 @@ _ROWS_BEFORE_OTHER = {
     "not_processed_excessive": "不予处理·无正当理由大量反复申请",
     "not_processed_confirm": "不予处理·要求行政机关确认或重新出具已获取信息",
 }
-_OTHER_ROWS = {
+_OTHER_ROWS: dict[Format, dict[str, str]] = {
     "2019": {"other": "其他处理"},
     "2021": {
         "other_no_correction": "其他处理·申请人无正当理由逾期不补正",
@@ -103,6 +104,16 @@ RESULT_ROWS = {  # the rows that add up to total_processed (applications_results
     for fmt, rows in APPLICATION_ROWS.items()
 }
 DENIED_ROWS = tuple(k for k in _ROWS_BEFORE_OTHER if k.startswith("denied_"))
+
+
+def other_rows_variant(applications: Mapping[str, object], fmt: Format) -> Format:
+    """Return the template whose （六）其他处理 rows table 三 prints: `fmt`'s, or the other one's when only those are read.
+
+    Real 2021 reports print 其他处理 as one row of seven numbers (the 2019 row `other`); it keeps that key.
+    """
+    printed = [f for f, rows in _OTHER_ROWS.items() if set(rows) & set(applications)]
+    return printed[0] if len(printed) == 1 else fmt
+
 
 # Table 四 (复议、诉讼).
 SUIT_GROUPS = {
