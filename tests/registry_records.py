@@ -9,8 +9,11 @@ six real Pingtan reports (2011 late, years missing between them).
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+from indexer.agencies.build import rebuild_agencies
 from indexer.record import build_record
+from indexer.storage import open_backend
 from sample_files import PINGTAN, SAMPLES, sample_files
 
 TODAY = date(2026, 12, 6)  # the registry's "today": reports on 2025 are due
@@ -41,3 +44,19 @@ def lvyuan_records() -> list[dict]:
 def pingtan_records() -> list[dict]:
     """The six real Pingtan report pages."""
     return [build_record(p.read_bytes()) for p in sample_files(PINGTAN, "8*.html", at_least=6)]
+
+
+def registry_index(path: Path, records: list[dict]) -> Path:
+    """A SQLite index at `path` holding `records` and their agency registry (as of TODAY)."""
+    backend = open_backend(path)
+    backend.write(records)
+    rebuild_agencies(backend, TODAY)
+    backend.close()
+    return path
+
+
+def agency_id(api: object, name: str) -> str:
+    """The id of the agency named `name`, asked of the API (a TestClient or an httpx client)."""
+    answer = api.get("/agencies", params={"q": name}).json()  # type: ignore[attr-defined]
+    (found,) = [a["id"] for a in answer["data"] if a["name"] == name]
+    return found

@@ -56,6 +56,7 @@ from indexer.locks import CRAWL_LOCK_SUFFIX, lock_path, open_lock_file, try_lock
 from indexer.logs import install_redaction, redact
 from indexer.model import Capture, Record
 from indexer.storage import Backend
+from indexer.storage.facets import signal_names
 from indexer.versions.diff import cell_diff
 
 logger = logging.getLogger(__name__)
@@ -288,7 +289,7 @@ def compare(changes: Changes, old: Record | None, new: Record | None) -> None:
     changes.cells += len(cell_diff(old.get("stats"), new.get("stats")))
     before, after = _outcomes(old), _outcomes(new)
     changes.checks += max(len(before - after), len(after - before))
-    had, has = _signal_names(old), _signal_names(new)
+    had, has = set(signal_names(old.get("signals"))), set(signal_names(new.get("signals")))
     changes.signals_gained.update(has - had)
     changes.signals_lost.update(had - has)
 
@@ -296,11 +297,6 @@ def compare(changes: Changes, old: Record | None, new: Record | None) -> None:
 def _outcomes(record: Record) -> set[tuple[str, bool, str]]:
     """A record's checks as (rule, outcome, detail)."""
     return {(c["rule"], c["ok"], c["detail"]) for c in record.get("checks") or []}
-
-
-def _signal_names(record: Record) -> set[str]:
-    """The names of a record's signals."""
-    return {s["signal"] for s in record.get("signals") or []}
 
 
 def summarize(backend: Backend, replayed: Replay, captures: int) -> Changes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from indexer.tables.numbers import NUMBER_FIELDS, NUMBERS
 
-from ..labels import RULE_LABELS, SIGNAL_LABELS
+from ..labels import FLAG_LABELS, RULE_LABELS, SIGNAL_LABELS
 
 FACET_LABELS = {
     "report_year": "报告年度",
@@ -34,9 +34,7 @@ FILTER_LABELS = {
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "level": {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级", "central": "中央"},
     "format": {"2019": "2019年版表格", "2021": "2021年版表格", "legacy": "旧版报告（无统一表格）"},
-    "has_failed_checks": {"true": "有校验未通过", "false": "校验全部通过"},
-    "revised": {"true": "修改过", "false": "未修改"},
-    "withdrawn": {"true": "已撤下", "false": "仍可访问"},
+    **FLAG_LABELS,
     "failed_check": RULE_LABELS,
     "signal": SIGNAL_LABELS,
 }

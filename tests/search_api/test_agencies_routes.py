@@ -10,11 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from indexer.agencies.build import rebuild_agencies
 from indexer.model import SignalName
-from indexer.storage import open_backend
 from indexer.tables.numbers import HEADLINE_NUMBERS, NUMBER_FIELDS, NUMBER_NAMES, NUMBERS
-from registry_records import LVYUAN, TODAY, lvyuan_records, pingtan_records
+from registry_records import LVYUAN, agency_id, lvyuan_records, pingtan_records, registry_index
 from search_api.config import Settings
 from search_api.labels import SIGNAL_LABELS
 from search_api.main import create_app
@@ -34,18 +32,9 @@ def records() -> list[dict]:
 def api(tmp_path_factory, records) -> TestClient:
     """The API over an index of those reports and their agency registry."""
     path = tmp_path_factory.mktemp("agencies") / "reports.sqlite"
-    backend = open_backend(path)
-    backend.write(records)
-    rebuild_agencies(backend, TODAY)
-    backend.close()
+    registry_index(path, records)
     with TestClient(create_app(Settings(reports_db=path))) as client:
         yield client
-
-
-def agency_id(api: TestClient, name: str) -> str:
-    """The id of the agency whose name is `name`."""
-    (found,) = [a["id"] for a in api.get("/agencies", params={"q": name}).json()["data"] if a["name"] == name]
-    return found
 
 
 def facet(body: dict, name: str) -> dict[str, tuple[int, str | None]]:

@@ -7,10 +7,8 @@ import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer.agencies.build import rebuild_agencies
-from indexer.storage import open_backend
 from indexer.tables.numbers import HEADLINE_NUMBERS
-from registry_records import LVYUAN, TODAY, lvyuan_records, pingtan_records
+from registry_records import LVYUAN, agency_id, lvyuan_records, pingtan_records, registry_index
 from search_api.config import Settings
 from search_api.main import create_app
 
@@ -21,18 +19,9 @@ PINGTAN = "平潭综合实验区"
 def api(tmp_path_factory) -> TestClient:
     """The app over an index of those reports and their agency registry."""
     path = tmp_path_factory.mktemp("site-agencies") / "reports.sqlite"
-    backend = open_backend(path)
-    backend.write(pingtan_records() + lvyuan_records())
-    rebuild_agencies(backend, TODAY)
-    backend.close()
+    registry_index(path, pingtan_records() + lvyuan_records())
     with TestClient(create_app(Settings(reports_db=path))) as client:
         yield client
-
-
-def agency_id(api: TestClient, name: str) -> str:
-    """The id of the agency named `name`."""
-    (found,) = [a["id"] for a in api.get("/agencies", params={"q": name}).json()["data"] if a["name"] == name]
-    return found
 
 
 def page_of(response) -> lxml.html.HtmlElement:

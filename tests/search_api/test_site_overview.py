@@ -9,9 +9,7 @@ import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer.agencies.build import rebuild_agencies
-from indexer.storage import open_backend
-from registry_records import TODAY, lvyuan_records, pingtan_records
+from registry_records import lvyuan_records, pingtan_records, registry_index
 from search_api.config import Settings
 from search_api.main import create_app
 
@@ -28,10 +26,7 @@ REPORT_SECTIONS = {
 def api(tmp_path_factory) -> TestClient:
     """The app over an index of those reports and their agency registry."""
     path = tmp_path_factory.mktemp("site-overview") / "reports.sqlite"
-    backend = open_backend(path)
-    backend.write(pingtan_records() + lvyuan_records())
-    rebuild_agencies(backend, TODAY)
-    backend.close()
+    registry_index(path, pingtan_records() + lvyuan_records())
     with TestClient(create_app(Settings(reports_db=path))) as client:
         yield client
 
