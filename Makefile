@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 API_PORT ?= 8000
 PORTAL_PORT ?= 8765
 
-.PHONY: install demo test lint format screenshots bench crawl-real clean
+.PHONY: install system-deps demo test lint format screenshots bench crawl-real clean
 
 # requirements.txt pins every package; `-e .` installs our packages and console scripts (pyproject.toml).
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -16,12 +16,16 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 install: $(VENV)/.installed
 
+## Debian packages the tests need (Chromium, LibreOffice, tesseract): installed when missing and run as root
+system-deps:
+	bash scripts/system_deps.sh
+
 ## Start the sample portal, crawl it, index into SQLite, serve the API on 127.0.0.1:$(API_PORT)
 demo: install
 	BIN=$(BIN) API_PORT=$(API_PORT) PORTAL_PORT=$(PORTAL_PORT) bash scripts/demo.sh
 
-## Run the whole test suite (unit, API and end-to-end over local HTTP)
-test: install
+## Run the whole test suite (unit, API, end-to-end over local HTTP, documents, the site in Chromium)
+test: install system-deps
 	$(BIN)/pytest -q
 
 ## Lint, format check and type check

@@ -19,6 +19,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
 from indexer.archive import (
     DEFAULT_MAX_BYTES,
@@ -225,7 +227,7 @@ class IndexPipeline:
             )
             return item
         if isinstance(item, FetchedPage):
-            return self._index(item)
+            return self._index_in_thread(item)
         if isinstance(item, GonePage):
             return self._gone(item)
         return item
@@ -243,20 +245,37 @@ class IndexPipeline:
             redact(str(self.db_path)),
         )
 
-    def _index(self, page: FetchedPage) -> IndexedReport:
-        """Build and write the record of one page, or store why it was rejected and drop it."""
-        response = page.archived()
+    async def _index_in_thread(self, page: FetchedPage) -> IndexedReport:
+        """Build the record in a worker thread (LibreOffice and OCR take seconds: the crawl goes on meanwhile),
+        then store it from the reactor thread, the only one writing the backend."""
+        built = await maybe_deferred_to_future(deferToThread(self._build, page))
+        return self._store(built, page)
+
+    def index(self, page: FetchedPage) -> IndexedReport:
+        """Build and store one page in the calling thread (what process_item does, the build off the reactor)."""
+        return self._store(self._build(page), page)
+
+    def _build(self, page: FetchedPage) -> Record | tuple[str, str]:
+        """Build the record of one page (in a worker thread), or say why it was rejected: (kind, reason)."""
         try:
-            record = build_archived_record(response, page.capture, self.max_text_chars)
+            return build_archived_record(page.archived(), page.capture, self.max_text_chars)
         except NotAReport as exc:
-            raise self._rejected(page, response, KIND_NOT_A_REPORT, str(exc)) from exc
+            return KIND_NOT_A_REPORT, str(exc)
         except UnreadablePage as exc:
-            raise self._rejected(page, response, KIND_UNREADABLE, str(exc)) from exc
+            return KIND_UNREADABLE, str(exc)
         except Exception as exc:  # an indexer bug must not stop the crawl; keep it visible
             logger.exception("Indexer failed on %s", page.url)
-            self._count(INDEX_ERROR)
-            reason = f"indexer error: {type(exc).__name__}: {exc}"
-            raise self._rejected(page, response, KIND_UNREADABLE, reason) from exc
+            return INDEX_ERROR, f"indexer error: {type(exc).__name__}: {exc}"
+
+    def _store(self, built: Record | tuple[str, str], page: FetchedPage) -> IndexedReport:
+        """Write a built record (or store why the page was rejected and drop it); pass the stored record on."""
+        if isinstance(built, tuple):
+            kind, reason = built
+            if kind == INDEX_ERROR:
+                self._count(INDEX_ERROR)
+                kind = KIND_UNREADABLE
+            raise self._rejected(page, page.archived(), kind, reason)
+        record = built
         before = self.backend.get(record["id"])
         self.backend.write([record])
         self._count("stored")

@@ -66,7 +66,7 @@ def new_run_id(started: datetime) -> str:
 
 
 def portal_run(stats: Mapping[str, Any], portal: str) -> PortalRun:
-    """One seed's counts in this run, read from the crawl stats (crawler/stats.py)."""
+    """One seed's counts in this run, read from the crawl stats (crawler/stats.py), with its column routes if any."""
     prefix = portal_key(portal, "")
     failures = {
         k.removeprefix(prefix + "failures/"): int(v) for k, v in stats.items() if k.startswith(prefix + "failures/")
@@ -74,7 +74,7 @@ def portal_run(stats: Mapping[str, Any], portal: str) -> PortalRun:
     budgets = sorted(
         k.removeprefix(prefix + "budget/") for k, v in stats.items() if k.startswith(prefix + "budget/") and v
     )
-    return {
+    counts: PortalRun = {
         "portal": portal,
         "requests": int(stats.get(prefix + "requests", 0)),
         "pages": int(stats.get(prefix + "pages", 0)),
@@ -88,6 +88,10 @@ def portal_run(stats: Mapping[str, Any], portal: str) -> PortalRun:
         "column_found": bool(stats.get(prefix + "column_found")),
         "budgets_exhausted": budgets,
     }
+    routes = stats.get(prefix + "columns")
+    if routes:
+        counts["columns"] = list(routes)
+    return counts
 
 
 def final_status(reason: str, reached_any: bool) -> RunStatus:

@@ -1,4 +1,9 @@
-"""Seed files (CSV or YAML): the portals a crawl starts from, parsed and validated."""
+"""Seed files (CSV or YAML): the portals a crawl starts from, parsed and validated.
+
+Overrides for sites where discovery fails: `columns:` lists 年报 column URLs crawled as columns
+directly (a YAML list, or a CSV cell separated by spaces or ;), and `search_url:` is the site
+search URL with `{query}` where the words go (used when no column is found). Both may use `{portal}`.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,9 @@ from crawler.errors import SeedError
 PORTAL_PLACEHOLDER = "{portal}"
 REGION_KEYS = ("province", "city", "county")
 REQUIRED_KEYS = ("name", "start_url", "allowed_domains")
-KNOWN_KEYS = frozenset(REQUIRED_KEYS + REGION_KEYS + ("region", "notes"))
+OVERRIDE_KEYS = ("columns", "search_url")
+KNOWN_KEYS = frozenset(REQUIRED_KEYS + REGION_KEYS + OVERRIDE_KEYS + ("region", "notes"))
+QUERY_PLACEHOLDER = "{query}"
 DOMAIN_SEPARATORS = (";", ",", " ")
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -30,6 +37,8 @@ class Seed:
     allowed_domains: tuple[str, ...]
     region: dict[str, str] = field(default_factory=dict)
     notes: str | None = None
+    columns: tuple[str, ...] = ()  # 年报 column URLs crawled directly (override)
+    search_url: str | None = None  # site search URL template with {query} (override)
 
     @property
     def site_root(self) -> str:
@@ -55,7 +64,8 @@ def load_seeds(path: str | Path, *, portal: str | None = None) -> list[Seed]:
 
 def apply_portal(seed: Seed, portal: str | None, where: str = "seed") -> Seed:
     """Replace `{portal}` in the start URL by the portal base URL and allow its host."""
-    if PORTAL_PLACEHOLDER not in seed.start_url:
+    templated = [seed.start_url, *seed.columns, seed.search_url or ""]
+    if not any(PORTAL_PLACEHOLDER in url for url in templated):
         return seed
     if not portal:
         raise SeedError(
@@ -66,7 +76,13 @@ def apply_portal(seed: Seed, portal: str | None, where: str = "seed") -> Seed:
     if not host:
         raise SeedError(f"{where}: portal {portal!r} is not an absolute URL")
     domains = seed.allowed_domains if host in seed.allowed_domains else seed.allowed_domains + (host,)
-    return replace(seed, start_url=seed.start_url.replace(PORTAL_PLACEHOLDER, base), allowed_domains=domains)
+    return replace(
+        seed,
+        start_url=seed.start_url.replace(PORTAL_PLACEHOLDER, base),
+        allowed_domains=domains,
+        columns=tuple(url.replace(PORTAL_PLACEHOLDER, base) for url in seed.columns),
+        search_url=seed.search_url.replace(PORTAL_PLACEHOLDER, base) if seed.search_url else None,
+    )
 
 
 def _read_yaml(path: Path) -> list[tuple[int, Any]]:
@@ -111,7 +127,30 @@ def _seed_from_row(row: Any, where: str) -> Seed:
         allowed_domains=_domains(row.get("allowed_domains"), f"{where} ({name})"),
         region=_region(row, f"{where} ({name})"),
         notes=_text(row.get("notes")) or None,
+        columns=_columns(row.get("columns"), f"{where} ({name})"),
+        search_url=_search_url(row.get("search_url"), f"{where} ({name})"),
     )
+
+
+def _columns(value: Any, where: str) -> tuple[str, ...]:
+    """Validate the `columns:` override: http(s) URLs, as a YAML list or a CSV cell separated by spaces or ;."""
+    if value is None or value == "":
+        return ()
+    if not isinstance(value, (list, str)):
+        raise SeedError(f"{where}: 'columns' must be a list of URLs")
+    items = value if isinstance(value, list) else _text(value).replace(";", " ").split()
+    return tuple(_start_url(item, where, "column") for item in items if _text(item))
+
+
+def _search_url(value: Any, where: str) -> str | None:
+    """Validate the `search_url:` override: an http(s) URL holding {query}."""
+    url = _text(value)
+    if not url:
+        return None
+    if QUERY_PLACEHOLDER not in url:
+        raise SeedError(f"{where}: search_url {url!r} must contain {QUERY_PLACEHOLDER} where the search words go")
+    _start_url(url, where, "search_url")
+    return url
 
 
 def _text(value: Any) -> str:
@@ -119,13 +158,13 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _start_url(value: Any, where: str) -> str:
-    """Validate an http(s) start URL, allowing the `{portal}` placeholder."""
+def _start_url(value: Any, where: str, key: str = "start_url") -> str:
+    """Validate an http(s) URL (start_url, a column, the search URL), allowing the `{portal}` placeholder."""
     url = _text(value)
     probe = url.replace(PORTAL_PLACEHOLDER, "http://portal.invalid")
     parsed = urlparse(probe)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise SeedError(f"{where}: start_url {url!r} is not an http(s) URL")
+        raise SeedError(f"{where}: {key} {url!r} is not an http(s) URL")
     return url
 
 

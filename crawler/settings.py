@@ -128,7 +128,9 @@ LOG_LEVEL = os.environ.get("REPORTS_LOG_LEVEL", "INFO")
 # SQLite file (or sqlite:///path, or an Elasticsearch URL) the IndexPipeline writes records and failures
 # into: $REPORTS_DB, read with the other storage settings by indexer.config (default data/reports.sqlite).
 REPORTS_DB = StorageSettings().reports_db
-# How many 政务公开 / 政府信息公开 hub pages deep to look for the 年报 column.
+# How many 政务公开 / 政府信息公开 hub pages deep to look for 年报 columns. Directories of department or
+# region platforms (地方部门平台链接 …) and the platforms they list are not counted in this depth: they
+# are bounded by REPORTS_MAX_HUB_PAGES below (crawler/spiders/reports.py explains the search).
 REPORTS_MAX_HUB_DEPTH = int(os.environ.get("REPORTS_MAX_HUB_DEPTH", "2"))
 # Disclosure hub links followed per page.
 REPORTS_MAX_HUB_LINKS = int(os.environ.get("REPORTS_MAX_HUB_LINKS", "4"))
@@ -136,8 +138,9 @@ REPORTS_MAX_HUB_LINKS = int(os.environ.get("REPORTS_MAX_HUB_LINKS", "4"))
 # the crawl stopped, and the stat run/<seed>/budget/<name> = 1 (list_pages, hub_pages, requests).
 # List pages per column (TRS index_N, Hanweb dataproxy pages, search API pages):
 REPORTS_MAX_LIST_PAGES = int(os.environ.get("REPORTS_MAX_LIST_PAGES", "50"))
-# 政务公开 / 政府信息公开 hub pages per seed:
-REPORTS_MAX_HUB_PAGES = int(os.environ.get("REPORTS_MAX_HUB_PAGES", "20"))
+# Discovery pages per seed (政务公开 / 政府信息公开 hubs, platform directories, department platforms):
+# enough for a portal listing some 60 department platforms, two or three pages each.
+REPORTS_MAX_HUB_PAGES = int(os.environ.get("REPORTS_MAX_HUB_PAGES", "300"))
 # Requests per seed, of every kind:
 REPORTS_MAX_REQUESTS = int(os.environ.get("REPORTS_MAX_REQUESTS", "5000"))
 # Traps: list pages in a row whose URL repeats with a number grown before its last number

@@ -7,6 +7,7 @@ Per seed name P (counts unless said otherwise):
   run/P/failures/KIND                                   failures stored, by FailureKind (IndexPipeline, run.py)
   run/P/column_found = 1                                a 年报 column list page was parsed (spider)
   run/P/budget/NAME = 1                                 a budget ran out: list_pages, hub_pages, requests
+  run/P/columns = [{column, route, via}]                which route found each 年报 column (spider; at most 100)
 And for the whole crawl: run/id (set when the crawl opens) and run/status (set when it closes).
 """
 

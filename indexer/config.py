@@ -13,6 +13,13 @@ written here or in indexer.storage.options. Environment variables (case-insensit
 * QUERY_TIME_LIMIT: seconds a search may take;
 * REPORTS_MAX_TEXT_CHARS: characters of cleaned text kept (and indexed) per report, default 300,000
   (real reports have 2,000 to 30,000; a record cut says so in `text_truncated_from`).
+
+How attached documents are read (DocumentSettings, read each time a document is loaded):
+
+* REPORTS_OCR: auto (default: OCR scanned PDFs where tesseract with chi_sim is installed), on (a scan
+  without tesseract is refused saying so), off (scans refused: no text layer);
+* REPORTS_OCR_MAX_PAGES (default 40), REPORTS_OCR_PAGE_TIMEOUT (seconds per page, default 120);
+* REPORTS_CONVERT_TIMEOUT: seconds LibreOffice may take to convert one .doc/.wps file (default 120).
 """
 
 from __future__ import annotations
@@ -41,6 +48,21 @@ from indexer.storage.options import (
 DEFAULT_REPORTS_DB = "data/reports.sqlite"
 DEFAULT_MAX_TEXT_CHARS = 300_000  # about 900 KB of UTF-8; the longest sample report has 6,789 characters
 ALIAS_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,200}$"
+
+
+class DocumentSettings(BaseSettings):
+    """How documents are read: OCR of scans (REPORTS_OCR*) and conversion of .doc/.wps (REPORTS_CONVERT_TIMEOUT)."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    reports_ocr: Literal["auto", "on", "off"] = Field(
+        default="auto", description="OCR of scanned PDFs: auto (where tesseract is installed), on, off"
+    )
+    reports_ocr_max_pages: int = Field(default=40, ge=1, le=1000, description="scans with more pages are refused")
+    reports_ocr_page_timeout: float = Field(default=120, gt=0, le=3600, description="seconds of OCR per page")
+    reports_convert_timeout: float = Field(
+        default=120, gt=0, le=3600, description="seconds LibreOffice may take to convert one .doc/.wps file"
+    )
 
 
 class StorageSettings(BaseSettings):

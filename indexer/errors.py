@@ -19,6 +19,10 @@ class UnreadablePage(Exception):
         self.reason = reason
 
 
+class NoTextLayer(UnreadablePage):
+    """A PDF without a usable text layer (a scan): OCR may still read it."""
+
+
 class InvalidRecord(ValueError):
     """A record or crawl failure a backend cannot store (no id, a field of the wrong type); the message says which."""
 

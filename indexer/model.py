@@ -118,6 +118,25 @@ class Stats(TypedDict, total=False):
     litigation_after_review: SuitCells
 
 
+ExtractionMethod = Literal[
+    "html",  # an HTML page
+    "text",  # a plain-text file (or text a caller extracted)
+    "docx",  # a Word document's body (python-docx)
+    "pdf_text",  # a PDF's text layer
+    "converted",  # an old Word file (.doc, .wps) converted to DOCX by LibreOffice, then read as a DOCX
+    "ocr",  # a scanned PDF (no text layer) read by OCR
+]
+
+
+class Extraction(TypedDict):
+    """How the record's text was obtained, and the table cells that reading could not vouch for."""
+
+    method: ExtractionMethod
+    tool: str | None  # the converter or OCR engine: "LibreOffice 7.4.7.2 (wps → docx)", "tesseract 5.3.0 …"
+    # OCR only: dotted stats key -> the figure OCR read, for cells whose arithmetic failed; `stats` holds null there
+    withheld_cells: dict[str, Number]
+
+
 class Check(TypedDict):
     """The result of one consistency rule (or one unreadable cell, rule `unparsed`)."""
 
@@ -201,6 +220,8 @@ class Record(TypedDict):
     withdrawals: NotRequired[list[Withdrawal]]  # every withdrawal, oldest first (the gaps when it came back)
     gone_urls: NotRequired[list[str]]  # URLs of `urls` that no longer serve it
     capture: NotRequired[Capture | None]  # the archived response that first served this version
+    # How its text was read (absent from records stored before it existed: null); build_record always sets it.
+    extraction: NotRequired[Extraction | None]
 
 
 class Version(TypedDict):
@@ -248,6 +269,17 @@ class Failure(TypedDict):
 RunStatus = Literal["running", "finished", "failed", "interrupted"]
 
 
+ColumnVia = Literal["link", "binding", "script", "sitemap", "search", "seed"]
+
+
+class ColumnRoute(TypedDict):
+    """How a crawl reached one 年报 column: the pages followed from the home page, and how its link was read."""
+
+    column: str  # the column's first list page (or the search results page)
+    route: str  # e.g. "home › 政府信息公开 › 地方部门平台链接 › 财政金融局 › 政府信息公开年报"
+    via: ColumnVia  # link: a plain href; binding: ms-attr-href, :href …; script: a script literal; or a fallback
+
+
 class PortalRun(TypedDict):
     """What one crawl run did on one seed (portal)."""
 
@@ -263,6 +295,7 @@ class PortalRun(TypedDict):
     failures: dict[str, int]  # FailureKind -> count
     column_found: bool  # a 年报 column was reached
     budgets_exhausted: list[str]  # "list_pages", "hub_pages", "requests" …
+    columns: NotRequired[list[ColumnRoute]]  # which route found each 年报 column (absent from older runs)
 
 
 class Run(TypedDict):

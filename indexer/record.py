@@ -23,9 +23,10 @@ from indexer.fields.title import extract_title
 from indexer.load.html import Page
 from indexer.load.sniff import as_source_format
 from indexer.load.source import load_source
-from indexer.model import Format, Level, Record
+from indexer.model import Check, Extraction, Format, Level, Record, Stats
 from indexer.tables.checks import run_checks
-from indexer.tables.reader import read_tables
+from indexer.tables.reader import TableResult, read_tables
+from indexer.withhold import withhold_failing_cells
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,19 @@ def _report_title(page: Page, text: str, list_title: str | None, url: str | None
     return choose_title(page_title, list_title)
 
 
+def _trusted_tables(page: Page, tables: TableResult) -> tuple[Stats | None, list[Check], Extraction]:
+    """Return stats, checks and extraction; cells OCR read that fail their arithmetic are withheld (withhold.py)."""
+    checks = run_checks(tables.stats, tables.format, tables.unparsed)
+    if page.extraction["method"] != "ocr" or tables.stats is None:
+        return tables.stats, checks, page.extraction
+    stats, withheld, unread = withhold_failing_cells(tables.stats, tables.format)
+    if withheld:
+        logger.warning(
+            "OCR: %d table cells fail their arithmetic and are withheld: %s", len(withheld), ", ".join(withheld)
+        )
+    return stats, checks + unread, {**page.extraction, "withheld_cells": withheld}
+
+
 def build_record(
     source: bytes | str,
     *,
@@ -139,7 +153,8 @@ def build_record(
             tables and content_hash are read from the whole text, `text_truncated_from` says when it was cut.
 
     Returns the record (validates against docs/record.schema.json; stats None for legacy reports), with its
-    agency id and own signals (docs/AGENCIES.md).
+    agency id, own signals (docs/AGENCIES.md) and how its text was obtained (`extraction`: table cells OCR
+    read that fail their arithmetic are withheld from `stats` and listed there).
     Raises NotAReport(reason) for readable non-reports and UnreadablePage for undecodable input.
     """
     page, cleaned = prepare(source, source_format)
@@ -154,6 +169,7 @@ def build_record(
             "%s: text cut to %d of %d characters", url or "page without URL", max_text_chars, len(fields["text"])
         )
         fields["text"] = fields["text"][:max_text_chars]
+    stats, checks, extraction = _trusted_tables(page, tables)
     key = agency_key(fields["agency"], fields["region_code"])
     # the history fields (first_seen, withdrawn …) are left out: storage (revisions.reconcile) sets them
     record: Record = {
@@ -162,14 +178,15 @@ def build_record(
         "urls": [canonical] if canonical else [],
         **fields,  # type: ignore[typeddict-item]  # no history fields: see above
         "text_truncated_from": len(cleaned.text) if cut else None,
-        "stats": tables.stats,
-        "checks": run_checks(tables.stats, tables.format, tables.unparsed),
+        "stats": stats,
+        "checks": checks,
         "source_format": page.source_format,
         "fetched_at": _timestamp(fetched_at),
         "content_hash": content_hash,
         "version": RECORD_VERSION,
         "agency_id": key.id if key else None,
         "signals": [],
+        "extraction": extraction,
     }
     # the report's own signals (the registry build adds those comparing it with last year's)
     record["signals"] = report_signals(record, agency_kind(key.name) if key else None)

@@ -1,13 +1,23 @@
-"""Sums over a crawl run's portals: the crawl summary's total row, and a run without its portal rows (the API's)."""
+"""Sums over a crawl run's portals: the crawl summary's total row, and a run without its portal rows (the API's).
+
+A portal row may also carry `columns`: which route found each 年报 column (indexer.model.ColumnRoute);
+GET /runs shows them per portal beside the sums.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from typing_extensions import TypedDict  # pydantic reads TypedDicts from typing_extensions on Python < 3.12
 
-from indexer.model import PortalRun, Run, RunStatus
+from indexer.model import ColumnRoute, PortalRun, Run, RunStatus
+
+
+def column_routes(portal: Mapping[str, Any]) -> list[ColumnRoute]:
+    """The column routes a portal row carries (none in runs saved before routes were recorded)."""
+    return list(portal.get("columns") or [])
 
 
 class RunTotals(TypedDict):
@@ -58,6 +68,7 @@ class RunSummary(TypedDict):
     status: RunStatus
     seeds: str
     totals: RunTotals
+    columns: dict[str, list[ColumnRoute]]  # portal -> the routes that found its 年报 columns (portals with some)
 
 
 def summarize(run: Run) -> RunSummary:
@@ -69,4 +80,5 @@ def summarize(run: Run) -> RunSummary:
         "status": run["status"],
         "seeds": run["seeds"],
         "totals": run_totals(run["portals"]),
+        "columns": {p["portal"]: column_routes(p) for p in run["portals"] if column_routes(p)},
     }

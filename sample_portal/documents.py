@@ -1,14 +1,20 @@
-"""Report bodies as attached files: a DOCX (python-docx, real Word tables) and a PDF (reportlab, CJK font).
+"""Report bodies as attached files: a DOCX (python-docx, real Word tables), a PDF (reportlab, CJK font), a scan.
 
 Both are written from the same blocks as the HTML pages; the HTML tables of render_tables.py become
-Word/PDF tables with the same merged cells. Generated in memory when the portal is built.
+Word/PDF tables with the same merged cells. Generated in memory when the portal is built. A scan is the
+PDF printed and scanned in black and white: page images (300 dpi, a little askew), no text layer. Old Word
+files (.doc, .wps) are made from the DOCX by LibreOffice once and committed (attached.py).
 """
 
 from __future__ import annotations
 
 import io
+import subprocess
+import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import lxml.html
@@ -24,6 +30,11 @@ PDF_BODY_SIZE = 10.5
 PDF_TABLE_SIZE = 6
 PDF_MARGIN = 40
 DOCX_TIMESTAMP = datetime(2023, 1, 1, tzinfo=UTC)
+SCAN_DPI = 300  # an office scanner's usual resolution for documents, in black and white
+SCAN_THRESHOLD = 160  # grey level above which the scanner sees paper
+SCAN_SKEW_DEGREES = 0.4  # the page lay a little askew on the glass
+SCAN_DATE = time.gmtime(datetime(2023, 1, 1, tzinfo=UTC).timestamp())  # fixed, so the scan's bytes are too
+CONVERT_TIMEOUT_S = 120
 # Column widths (points) of each table kind in the PDF, chosen so that every label fits on one line.
 PDF_COLUMN_WIDTHS = {4: (220, 98, 98, 99), 10: (60, 48, 225) + (26,) * 7, 15: (34,) * 15}
 
@@ -157,3 +168,46 @@ def _pdf_table(table_html: str) -> Table:
         if cell.rowspan > 1 or cell.colspan > 1:
             style.append(("SPAN", (cell.col, cell.row), (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)))
     return Table(data, colWidths=PDF_COLUMN_WIDTHS.get(columns), style=TableStyle(style), repeatRows=0)
+
+
+# --- scans and old Word files ---------------------------------------------------------------
+
+
+def scanned_pdf_bytes(title: str, blocks: tuple[Block, ...], dpi: int = SCAN_DPI) -> bytes:
+    """Return the report's PDF as a scan: each page a black-and-white image (no text layer), slightly askew."""
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no type information
+    from PIL.Image import Resampling
+
+    with pdfium.PdfDocument(pdf_bytes(title, blocks)) as printed:
+        pages = [
+            page.render(scale=dpi / 72, grayscale=True)
+            .to_pil()
+            .convert("L")
+            .rotate(SCAN_SKEW_DEGREES, resample=Resampling.BICUBIC, fillcolor=255)
+            .point(lambda grey: 255 if grey > SCAN_THRESHOLD else 0)
+            .convert("1")  # stored CCITT G4-compressed, as scanners do
+            for page in printed
+        ]
+    out = io.BytesIO()
+    pages[0].save(
+        out,
+        format="PDF",
+        save_all=True,
+        append_images=pages[1:],
+        resolution=dpi,
+        title=title,
+        creationDate=SCAN_DATE,
+        modDate=SCAN_DATE,
+    )
+    return out.getvalue()
+
+
+def word97_bytes(docx: bytes) -> bytes:
+    """Convert a DOCX to a Word 97-2003 binary file with LibreOffice (soffice must be installed)."""
+    with tempfile.TemporaryDirectory(prefix="sample-portal-") as folder:
+        work = Path(folder)
+        (work / "report.docx").write_bytes(docx)
+        command = ["soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless"]
+        command += ["--convert-to", "doc:MS Word 97", "--outdir", str(work / "out"), str(work / "report.docx")]
+        subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=True)
+        return (work / "out" / "report.doc").read_bytes()

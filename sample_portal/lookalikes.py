@@ -18,7 +18,7 @@ class Lookalike:
     blocks: tuple[Block, ...]
 
 
-def _work_points(gov: str, short: str, year: int) -> Lookalike:
+def work_points(gov: str, short: str, year: int) -> Lookalike:
     """政府信息公开工作要点."""
     return Lookalike(
         f"{short}{year}年政府信息公开工作要点",
@@ -39,7 +39,7 @@ def _work_points(gov: str, short: str, year: int) -> Lookalike:
     )
 
 
-def _follow_up_letter(gov: str, short: str, year: int) -> Lookalike:
+def follow_up_letter(gov: str, short: str, year: int) -> Lookalike:
     """关于…政府信息公开工作要点落实情况的函 (mentions 政府信息公开 and a year)."""
     return Lookalike(
         f"关于{short}{year}年政府信息公开工作要点落实情况的函",
@@ -129,11 +129,66 @@ def _statistics_yearbook(short: str, year: int) -> Lookalike:
     )
 
 
+def self_check(agency: str, task: str, published: date) -> Lookalike:
+    """…关于做好政务公开…落实情况的自查报告 (a department's self-check, titled like a report)."""
+    return Lookalike(
+        f"{agency}关于做好政务公开{task}落实情况的自查报告",
+        published,
+        agency,
+        (
+            Block(
+                "p",
+                f"根据上级关于开展政务公开工作自查的通知要求，{agency}对{task}落实情况进行了自查，现将有关情况报告如下。",
+            ),
+            Block("heading", "一、自查工作开展情况"),
+            Block("p", "我局成立自查工作小组，对照任务清单逐项检查，对发现的问题建立台账，明确整改时限。"),
+            Block("heading", "二、存在的问题"),
+            Block("p", "部分栏目信息更新不够及时，政策解读形式较为单一。"),
+            Block("heading", "三、下一步工作"),
+            Block("p", "进一步完善政务公开工作机制，按时编制发布政府信息公开工作年度报告。"),
+            Block("sign", agency),
+        ),
+    )
+
+
+def summary_and_plan(agency: str, year: int, published: date) -> Lookalike:
+    """…年工作总结暨…年工作思路 (the year's work summary, not the disclosure report)."""
+    return Lookalike(
+        f"{agency}{year}年工作总结暨{year + 1}年工作思路",
+        published,
+        agency,
+        (
+            Block("heading", f"一、{year}年工作总结"),
+            Block("p", f"{year}年，{agency}围绕中心工作，扎实推进各项业务，政务公开、依法行政等工作有序开展。"),
+            Block("heading", f"二、{year + 1}年工作思路"),
+            Block("p", "继续深化改革，提升服务水平，加强队伍建设，确保全年目标任务圆满完成。"),
+            Block("sign", agency),
+        ),
+    )
+
+
+def work_plan(agency: str, year: int, published: date) -> Lookalike:
+    """…年政务公开工作计划 (a plan for the year ahead)."""
+    return Lookalike(
+        f"{agency}{year}年政务公开工作计划",
+        published,
+        agency,
+        (
+            Block("p", f"为做好{year}年政务公开工作，结合本单位实际，制定本计划。"),
+            Block("heading", "一、工作目标"),
+            Block("p", "全面落实政府信息公开条例，做到应公开尽公开，及时回应社会关切。"),
+            Block("heading", "二、主要任务"),
+            Block("p", "按时更新政府信息公开专栏，规范依申请公开办理，按期编制政府信息公开工作年度报告。"),
+            Block("sign", agency),
+        ),
+    )
+
+
 def lookalikes(gov: str, short: str) -> list[Lookalike]:
     """Return the look-alike documents of one site's 年报 column."""
     return [
-        _work_points(gov, short, 2023),
-        _follow_up_letter(gov, short, 2022),
+        work_points(gov, short, 2023),
+        follow_up_letter(gov, short, 2022),
         _work_report(gov, short, 2024),
         _budget(short, "财政局", 2023, final=False),
         _budget(short, "教育局", 2022, final=True),

@@ -6,11 +6,11 @@ from functools import cache
 from html import escape
 
 from .evolution import FINAL_STATE, evolved, plan_evolution
-from .model import Portal, Response, midday
-from .sites import hanweb, hostile, pingtan, trs
+from .model import Portal, Request, Response, midday
+from .sites import hanweb, hostile, pingtan, ptgov, ptmap, ptsearch, trs
 from .sites.chrome import SITE_BUILT
 
-ROBOTS_TXT = "User-agent: *\nDisallow: /private/\nDisallow: /saihan/search/\nAllow: /\n"
+ROBOTS_TXT = "User-agent: *\nDisallow: /private/\nDisallow: /saihan/search/\nAllow: /\n\nSitemap: {base_url}{sitemap}\n"
 SITE_HOMES = (
     ("/saihan/index.html", "呼和浩特市赛罕区人民政府", "TRS"),
     ("/lvyuan/index.html", "长春市绿园区人民政府", "Hanweb jcms, GBK"),
@@ -21,6 +21,9 @@ SITE_HOMES = (
         "阿荣旗人民政府",
         "hostile on purpose: crawl as http://localhost:PORT, seeds/hostile_portal.yaml",
     ),
+    ("/ptgov/index.html", "平潭县人民政府", "Pingtan-built platform: department platforms, bindings, script pager"),
+    ("/ptmap/index.html", "闽侯县人民政府", "column linked nowhere, listed in /ptmap/sitemap.xml"),
+    ("/ptsearch/index.html", "连江县人民政府", "column linked nowhere, found by the site search"),
 )
 DIRECTORY_ALIASES = {
     "/saihan/": "/saihan/index.html",
@@ -28,6 +31,9 @@ DIRECTORY_ALIASES = {
     "/lingwu/": "/lingwu/index.html",
     "/pingtan/": "/pingtan/index.htm",
     "/hostile/": "/hostile/index.html",
+    "/ptgov/": "/ptgov/index.html",
+    "/ptmap/": "/ptmap/index.html",
+    "/ptsearch/": "/ptsearch/index.html",
 }
 
 
@@ -43,11 +49,17 @@ def directory_page() -> str:
     )
 
 
+def robots_txt(request: Request) -> Response:
+    """Answer /robots.txt: the rules, and the sitemap under the base URL the portal listens on."""
+    body = ROBOTS_TXT.format(base_url=request.base_url, sitemap=ptmap.SITEMAP).encode()
+    return Response(body, "text/plain; charset=utf-8", last_modified=midday(SITE_BUILT))
+
+
 def _add_root(portal: Portal) -> None:
     """Register /, /robots.txt and directory aliases."""
     built = midday(SITE_BUILT)
     portal.add("/", Response(directory_page().encode(), last_modified=built))
-    portal.add("/robots.txt", Response(ROBOTS_TXT.encode(), "text/plain; charset=utf-8", last_modified=built))
+    portal.dynamic["/robots.txt"] = robots_txt
     for alias, target in DIRECTORY_ALIASES.items():
         portal.routes[alias] = portal.routes[target]
 
@@ -76,6 +88,9 @@ def _built(state: int) -> Portal:
     trs.add_site(portal, trs.lingwu())
     pingtan.add_site(portal)
     hostile.add_site(portal)
+    ptgov.add_site(portal)
+    ptmap.add_site(portal)
+    ptsearch.add_site(portal)
     _add_root(portal)
     portal.evolution = plan_evolution(portal)
     return portal

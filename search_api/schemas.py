@@ -395,8 +395,9 @@ PORTAL_COUNTS_ADDED = ("reports_withdrawn", "reports_returned")  # absent from r
 
 
 def portal_run_fields() -> dict[str, Any]:
-    """The fields of indexer.model.PortalRun, the counts a run saved before they existed lacks defaulting to 0."""
-    return {name: (hint, 0 if name in PORTAL_COUNTS_ADDED else ...) for name, hint in get_type_hints(PortalRun).items()}
+    """The fields of indexer.model.PortalRun; what a run saved before a field existed lacks gets its default."""
+    added: dict[str, Any] = dict.fromkeys(PORTAL_COUNTS_ADDED, 0) | {"columns": []}
+    return {name: (hint, added.get(name, ...)) for name, hint in get_type_hints(PortalRun).items()}
 
 
 PortalRunModel = create_model(

@@ -2,7 +2,8 @@
 
 Dispatch: a Hanweb jcms page or dataproxy answer (XML records in a <datastore>) is read by `hanweb`;
 any other list page is HTML whose items `entries` reads, and whose further pages come from every
-pager reader in PAGERS (TRS createPageHTML, then generic 下一页/numbered links) plus, when the page
+pager reader in PAGERS (TRS createPageHTML, a script page count with document.write
+index_N links, then generic 下一页/numbered links) plus, when the page
 announces one, the TRS JSON search API (`trs_search`). A JSON search answer is read by
 `parse_search_results`.
 """
@@ -15,7 +16,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.discovery import load_tree
-from crawler.listing import generic, hanweb, trs, trs_search
+from crawler.listing import generic, hanweb, script_pager, trs, trs_search
 from crawler.listing.entries import list_entries, unwrap_commented_markup
 from crawler.listing.model import Entry, ListPage, SearchCall, unique_urls
 from crawler.listing.trs_search import parse_search_results
@@ -29,7 +30,11 @@ __all__ = [
     "parse_search_results",
 ]
 
-PAGERS = (trs.trs_page_urls, generic.generic_page_urls)  # each: (raw text, tree, url, max_pages) -> URLs
+PAGERS = (
+    trs.trs_page_urls,
+    script_pager.script_page_urls,
+    generic.generic_page_urls,
+)  # each: (raw text, tree, url, max_pages) -> URLs
 
 
 def parse_list(

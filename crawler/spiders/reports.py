@@ -1,4 +1,13 @@
-"""The `reports` spider: home → 政府信息公开 → 年报 column → list pages → report pages.
+"""The `reports` spider: home → 政府信息公开 → (department directories → platforms →) 年报 columns → lists → reports.
+
+Discovery is a budgeted search: from each page it follows 年报 columns first, then disclosure hubs
+(within REPORTS_MAX_HUB_DEPTH) and directories of department / region platforms, then the platforms
+a directory lists (REPORT_PRIORITY > COLUMN_PRIORITY > DIRECTORY_PRIORITY > PLATFORM_PRIORITY); every
+such page counts against the seed's REPORTS_MAX_HUB_PAGES (crawler/bounds.py). A seed whose 年报
+column was still not found when the crawl goes idle falls back to its sitemaps (robots.txt
+`Sitemap:` lines, sitemap.xml) and its site search (a GET form on the home page, or the seed's
+`search_url:`); a seed's `columns:` are crawled as columns from the start. Which route found each
+column is kept in the run's stats (`run/P/columns`, crawler/stats.py).
 
 Usage: scrapy crawl reports -a seeds=seeds/real_portals.yaml
        SCRAPY_SETTINGS_MODULE=crawler.settings_local \
@@ -14,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from typing import Any, Self
+from urllib.parse import quote_plus, urljoin, urlparse
 
 import scrapy
 from scrapy import signals
@@ -29,7 +39,17 @@ from indexer.logs import install_redaction
 from indexer.model import FailureKind
 
 from ..attachments import choose_attachments, find_attachments, page_is_report
-from ..discovery import find_disclosure_links, find_report_columns, load_tree
+from ..discovery import (
+    QUERY,
+    Link,
+    find_directory_links,
+    find_disclosure_links,
+    find_platform_links,
+    find_report_columns,
+    find_search_form,
+    folder_path,
+    load_tree,
+)
 from ..errors import MissingSetting, SeedError
 from ..failures import describe_failure
 from ..items import FetchedPage, FetchFailure, GonePage, utc_now
@@ -44,10 +64,18 @@ from ..recognize import (
 )
 from ..redirects import REPORT_ROLES, redirect_target
 from ..seeds import Seed, load_seeds
+from ..sitemaps import MAX_SITEMAPS, column_urls, robots_sitemaps, sitemap_locations
 from ..stats import portal_key
 
 USAGE = "scrapy crawl reports -a seeds=FILE [-a portal=BASE_URL]"
 REPORT_PRIORITY = 10  # fetch candidate reports before more list pages
+COLUMN_PRIORITY = 3  # then 年报 column list pages
+DIRECTORY_PRIORITY = 2  # then disclosure hubs and platform directories
+PLATFORM_PRIORITY = 1  # then the platforms a directory lists
+MAX_PLATFORM_LEVELS = 2  # folders below a directory: group › platform (dfbmptlj/ptzhsyqbm/ptzhsyqczj/)
+MAX_ROUTES = 100  # column routes kept per seed (run/P/columns)
+MAX_ROUTE_LABEL = 30
+SEARCH_WORDS = "政府信息公开工作年度报告"
 
 
 def first_headers(response: Response) -> dict[str, str]:
@@ -60,6 +88,12 @@ def crawl_limit(settings: BaseSettings, name: str) -> int:
     if settings.get(name) is None:
         raise MissingSetting(f"{name} is not set: run with crawler.settings (or a module importing it)")
     return settings.getint(name)
+
+
+def route_label(link: Link) -> str:
+    """How a route names a followed link: its text, else the last part of its path."""
+    label = link.text or link.url.rstrip("/").rsplit("/", 1)[-1]
+    return label[:MAX_ROUTE_LABEL]
 
 
 def response_text(response: Response) -> str | None:
@@ -87,6 +121,10 @@ class ReportsSpider(scrapy.Spider):
         self.known: set[str] = set()  # stored report URLs of the seeds' hosts (read when the crawl opens)
         self.reached: set[str] = set()  # report URLs requested or served in this crawl
         self.rechecked = False
+        self.homes: set[str] = set()  # seeds whose home page was parsed
+        self.search_forms: dict[str, str] = {}  # seed -> its home page's search URL with {query}
+        self.fallen_back: set[str] = set()  # seeds whose sitemap / search fallbacks were requested
+        self.routes: dict[str, dict[str, dict[str, str]]] = {}  # seed -> column URL -> its route
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -97,7 +135,7 @@ class ReportsSpider(scrapy.Spider):
         spider.max_hub_depth = crawl_limit(crawler.settings, "REPORTS_MAX_HUB_DEPTH")
         spider.max_hub_links = crawl_limit(crawler.settings, "REPORTS_MAX_HUB_LINKS")
         crawler.signals.connect(spider.read_stored_urls, signal=signals.spider_opened)
-        crawler.signals.connect(spider.recheck_stored, signal=signals.spider_idle)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
 
     @property
@@ -109,19 +147,81 @@ class ReportsSpider(scrapy.Spider):
         return self.max_list_pages + 1
 
     async def start(self) -> AsyncIterator[Request]:
-        """Request every seed's start page."""
+        """Request every seed's start page, and the columns its seed entry names (`columns:`)."""
         for seed in self.seeds.values():
-            yield self._follow(seed.start_url, self.parse_home, seed.name, role="home")
+            yield self._follow(seed.start_url, self.parse_home, seed.name, role="home", route=("home",))
+            for column in seed.columns:
+                yield self._column_request(Link(column, "", "seed"), seed.name, None, ("seed",))
 
     # --- callbacks -----------------------------------------------------------------------
 
     def parse_home(self, response: Response) -> Iterator[Request]:
-        """Home page: go to the 年报 column if linked, and to the 政府信息公开 hubs."""
+        """Home page: go to the 年报 column if linked, to the 政府信息公开 hubs and platform directories."""
+        seed = response.meta["seed"]
+        self.homes.add(seed)
+        text = response_text(response)
+        form = find_search_form(load_tree(text), response.url) if text else None
+        if form and self.seeds[seed].allows(form):
+            self.search_forms[seed] = form
         yield from self._explore(response)
 
     def parse_hub(self, response: Response) -> Iterator[Request]:
         """政府信息公开 / 政务公开 page: go to the 年报 column (or one hub deeper)."""
         yield from self._explore(response)
+
+    def parse_directory(self, response: Response) -> Iterator[Request]:
+        """Directory of department / region platforms (地方部门平台链接 …): go to each platform listed."""
+        yield from self._explore(response)
+
+    def parse_platform(self, response: Response) -> Iterator[Request]:
+        """A department's or lower government's platform (or a group of them): go to its 年报 column."""
+        yield from self._explore(response)
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        """robots.txt of a seed without a column: request its `Sitemap:` files within the seed's site."""
+        seed = self._seed(response)
+        for url in robots_sitemaps(response_text(response) or "", seed.site_root):
+            yield self._fallback_request(url, self.parse_sitemap, seed.name)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """A sitemap (or sitemap index) of a seed without a column: its 年报 column URLs become columns."""
+        seed = self._seed(response)
+        locations, is_index = sitemap_locations(response.body)
+        if is_index:
+            for url in [u for u in locations if u.startswith(seed.site_root)][:MAX_SITEMAPS]:
+                yield self._fallback_request(url, self.parse_sitemap, seed.name)
+            return
+        for url in column_urls(locations, seed.site_root):
+            yield self._column_request(Link(url, "", "sitemap"), seed.name, response.url, ("sitemap",))
+
+    def parse_search_page(self, response: Response) -> Iterator[Request | FetchFailure]:
+        """A site search results page read as a list: candidate reports (title rules) and further result pages."""
+        text = response_text(response)
+        if text is None:
+            return
+        seed = self._seed(response)
+        page = parse_list(text, response.url, site_root=seed.site_root, max_pages=self.list_pages_proposed)
+        if any(looks_like_report_title(entry.title)[0] for entry in page.entries):
+            self._column_found(seed)
+            self._record_route(seed.name, response.meta.get("column", response.url), response.meta)
+        yield from self._report_requests(page.entries, response)
+        for url in page.next_pages:
+            yield self._follow(
+                url,
+                self.parse_search_page,
+                seed.name,
+                origin=response.url,
+                role="list",
+                priority=COLUMN_PRIORITY,
+                column=response.meta.get("column", response.url),
+                route=response.meta.get("route", ()),
+                via="search",
+            )
+
+    def on_fallback_error(self, failure: Failure) -> None:
+        """A fallback that is not there (no robots.txt, no sitemap.xml) is no failure of the seed: log it only."""
+        request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it to errback failures
+        self.logger.debug("fallback %s not available: %s", request.url, failure.getErrorMessage())
 
     def parse_list(self, response: Response) -> Iterator[Request | FetchFailure]:
         """Column list page (or Hanweb dataproxy answer): candidate reports and further pages."""
@@ -132,6 +232,8 @@ class ReportsSpider(scrapy.Spider):
         seed = self._seed(response)
         self._column_found(seed)
         page = parse_list(text, response.url, site_root=seed.site_root, max_pages=self.list_pages_proposed)
+        if page.entries or page.next_pages or page.searches:
+            self._record_route(seed.name, response.meta.get("column", response.url), response.meta)
         yield from self._follow_list_page(page, response)
 
     def parse_search(self, response: Response) -> Iterator[Request | FetchFailure]:
@@ -210,6 +312,51 @@ class ReportsSpider(scrapy.Spider):
         finally:
             backend.close()
 
+    def on_idle(self) -> None:
+        """When the crawl goes idle: first the fallbacks of seeds without a column, then the rechecks."""
+        if self.request_fallbacks():
+            raise DontCloseSpider
+        self.recheck_stored()
+
+    def request_fallbacks(self) -> bool:
+        """Request robots.txt, sitemap.xml and the site search of each reached seed still without a column, once."""
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        requested = False
+        for name in sorted(self.homes - self.fallen_back):
+            if stats.get(portal_key(name, "column_found")):
+                continue
+            self.fallen_back.add(name)
+            for request in self._fallback_requests(self.seeds[name]):
+                self.crawler.engine.crawl(request)
+                requested = True
+        return requested
+
+    def _fallback_requests(self, seed: Seed) -> list[Request]:
+        """The fallback requests of a seed: its host's robots.txt, its sitemap.xml and its site search if it has one."""
+        self.logger.info("%s: no 年报 column found; trying its sitemaps and site search", seed.name)
+        requests = [
+            self._fallback_request(urljoin(seed.site_root, "/robots.txt"), self.parse_robots, seed.name),
+            self._fallback_request(urljoin(seed.site_root, "sitemap.xml"), self.parse_sitemap, seed.name),
+        ]
+        search = seed.search_url or self.search_forms.get(seed.name)
+        if search:
+            url = search.replace(QUERY, quote_plus(SEARCH_WORDS))
+            requests.append(
+                self._follow(
+                    url, self.parse_search_page, seed.name, role="list", column=url, route=("search",), via="search"
+                )
+            )
+        return requests
+
+    def _fallback_request(self, url: str, callback: Callable, seed: str) -> Request:
+        """A request for a sitemap or robots.txt: a missing one is logged, not recorded as a failure.
+
+        Kept out of the HTTP cache: robots.txt was fetched already by the robots middleware, and a second
+        fetch of a cached URL in one crawl would count as a revalidation.
+        """
+        meta = {"seed": seed, "role": "fallback", "dont_cache": True}
+        return Request(url, callback=callback, errback=self.on_fallback_error, meta=meta)
+
     def recheck_stored(self) -> None:
         """Once the lists are done (spider_idle), request the stored report URLs no list reached, once."""
         if self.rechecked or not self.known - self.reached:
@@ -246,25 +393,96 @@ class ReportsSpider(scrapy.Spider):
     # --- glue ----------------------------------------------------------------------------
 
     def _explore(self, response: Response) -> Iterator[Request]:
-        """Follow 年报 columns, report-titled links and (within the depth limit) disclosure hubs."""
+        """Follow 年报 columns, report-titled links, platform directories (and the platforms they list, on a
+        directory or platform page with no column of its own) and, within the depth limit, disclosure hubs."""
         text = response_text(response)
         if text is None:
             return
         tree = load_tree(text)
-        seed, depth = response.meta["seed"], response.meta.get("depth_hub", 0)
-        for link in find_report_columns(tree, response.url):
-            yield self._follow(link.url, self.parse_list, seed, origin=response.url, role="list", column=link.url)
-        yield from self._report_requests(list_entries(tree, response.url), response)
+        meta, url = response.meta, response.url
+        seed, depth, route = meta["seed"], meta.get("depth_hub", 0), tuple(meta.get("route", ()))
+        columns = find_report_columns(tree, url)
+        for link in columns:
+            yield self._column_request(link, seed, url, route)
+        yield from self._report_requests(list_entries(tree, url), response)
+        for link in find_directory_links(tree, url):
+            yield self._discovery_request(link, self.parse_directory, response, priority=DIRECTORY_PRIORITY, level=0)
+        level = meta.get("platform_level")
+        own_column = any(urlparse(link.url).path.startswith(folder_path(url)) for link in columns)
+        if level is not None and level < MAX_PLATFORM_LEVELS and not own_column:
+            for link in find_platform_links(tree, url):
+                yield self._discovery_request(
+                    link, self.parse_platform, response, priority=PLATFORM_PRIORITY, level=level + 1
+                )
         if depth < self.max_hub_depth:
-            for link in find_disclosure_links(tree, response.url)[: self.max_hub_links]:
-                yield self._follow(link.url, self.parse_hub, seed, origin=response.url, role="hub", depth=depth + 1)
+            for link in find_disclosure_links(tree, url)[: self.max_hub_links]:
+                yield self._discovery_request(
+                    link, self.parse_hub, response, priority=DIRECTORY_PRIORITY, depth=depth + 1
+                )
+
+    def _discovery_request(
+        self,
+        link: Link,
+        callback: Callable,
+        response: Response,
+        *,
+        priority: int,
+        level: int | None = None,
+        depth: int | None = None,
+    ) -> Request:
+        """Follow a hub, directory or platform link (role hub: it counts against REPORTS_MAX_HUB_PAGES)."""
+        meta = response.meta
+        return self._follow(
+            link.url,
+            callback,
+            meta["seed"],
+            origin=response.url,
+            role="hub",
+            depth=meta.get("depth_hub", 0) if depth is None else depth,
+            priority=priority,
+            route=(*meta.get("route", ()), route_label(link)),
+            platform_level=level if level is not None else meta.get("platform_level"),
+        )
+
+    def _column_request(self, link: Link, seed: str, origin: str | None, route: tuple[str, ...]) -> Request:
+        """Request a 年报 column's first list page, carrying the route that found it."""
+        return self._follow(
+            link.url,
+            self.parse_list,
+            seed,
+            origin=origin,
+            role="list",
+            priority=COLUMN_PRIORITY,
+            column=link.url,
+            route=(*route, route_label(link)) if link.via not in ("seed", "sitemap") else route,
+            via=link.via,
+        )
+
+    def _record_route(self, seed: str, column: str, meta: dict[str, Any]) -> None:
+        """Keep which route found a column (at most MAX_ROUTES per seed), in the run's stats (run/P/columns)."""
+        routes = self.routes.setdefault(seed, {})
+        if column in routes or len(routes) >= MAX_ROUTES:
+            return
+        routes[column] = {"column": column, "route": " › ".join(meta.get("route", ())), "via": meta.get("via", "link")}
+        if self.crawler.stats:
+            self.crawler.stats.set_value(portal_key(seed, "columns"), list(routes.values()))
 
     def _follow_list_page(self, page: ListPage, response: Response) -> Iterator[Request]:
         """Request a list page's candidate reports, its next pages and its API pages."""
         seed, column = response.meta["seed"], response.meta.get("column", response.url)
         yield from self._report_requests(page.entries, response)
         for url in page.next_pages:
-            yield self._follow(url, self.parse_list, seed, origin=response.url, role="list", column=column)
+            yield self._follow(
+                url,
+                self.parse_list,
+                seed,
+                origin=response.url,
+                role="list",
+                priority=COLUMN_PRIORITY,
+                column=column,
+                route=response.meta.get("route", ()),
+                via=response.meta.get("via", "link"),
+            )
         for call in page.searches:
             yield FormRequest(
                 call.url,

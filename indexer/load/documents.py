@@ -2,8 +2,10 @@
 
 DOCX: python-docx, the body's paragraphs and tables in document order; a table row becomes its cells
 joined by ' | ' on one line (a merged cell printed once, like an HTML row with colspan/rowspan).
-PDF: pypdf's text layer (its reading order keeps one table cell per line; line breaks are kept).
-Old binary formats (.doc, .wps), RTF and other archives are recognised (load/sniff.py) and refused with a reason.
+PDF: read from its layout by load/pdf.py (a table row is one line of ' | '-joined cells, as here); a scan
+without one is read by OCR (load/ocr.py) unless REPORTS_OCR is off or tesseract is missing.
+Old binary Word files (.doc, WPS's .wps) and RTF named .doc are converted to DOCX by LibreOffice (load/convert.py).
+`read_document` also says how the text was obtained (the record's `extraction`).
 """
 
 from __future__ import annotations
@@ -12,57 +14,91 @@ import io
 import logging
 import re
 import zipfile
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from indexer.errors import UnreadablePage
+from indexer.config import DocumentSettings
+from indexer.errors import NoTextLayer, UnreadablePage
 from indexer.load import CELL_SEPARATOR
+from indexer.load.convert import convert_to_docx
+from indexer.load.ocr import OcrLimits, ocr_pdf, tesseract_missing, tesseract_version
+from indexer.load.pdf import pdf_text
 from indexer.load.sniff import DOCX_MAIN_PART, ByteKind, DocumentFormat, sniff_bytes
+from indexer.model import Extraction, ExtractionMethod
 
 if TYPE_CHECKING:
     from docx.oxml.table import CT_Tc
     from docx.table import Table
-    from pypdf import PdfReader
 
 logger = logging.getLogger(__name__)
-logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every tolerated quirk of real files
 
-MIN_TEXT_CHARS_PER_PAGE = 20  # less text than this per page: a scan without text layer
-MAX_UNMAPPED_SHARE = 0.2  # more unmapped glyphs than this: fonts without a Unicode map
-UNMAPPED_CHAR_RE = re.compile(r"[\ufffd\ue000-\uf8ff]|\(cid:\d+\)")
 SPACE_CHARS_RE = re.compile(r"\s+")
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def extract_document_text(data: bytes, source_format: DocumentFormat) -> str:
-    """Return the text of a PDF or DOCX file (the bytes decide when the declared format is wrong).
+@dataclass(frozen=True)
+class DocumentText:
+    """A document's text and how it was obtained (the record's `extraction`)."""
 
-    Raises UnreadablePage with the reason: empty, corrupt, encrypted, scanned (no text layer),
-    undecodable fonts, or an old binary format (.doc/.wps) that must be converted to DOCX first.
+    text: str
+    extraction: Extraction
+
+
+def extract_document_text(data: bytes, source_format: DocumentFormat) -> str:
+    """Return the text of a PDF, DOCX, DOC or WPS file (read_document without the how)."""
+    return read_document(data, source_format).text
+
+
+def read_document(data: bytes, source_format: DocumentFormat) -> DocumentText:
+    """Read a PDF, DOCX, DOC or WPS file (the bytes decide when the declared format is wrong).
+
+    A scanned PDF goes through OCR (REPORTS_OCR), a .doc/.wps (or an RTF named .doc) through LibreOffice.
+    Raises UnreadablePage with the reason: empty, corrupt, encrypted, scanned with OCR off or missing,
+    undecodable fonts, LibreOffice missing or failing, or another format.
     """
     if not data.strip():
         raise UnreadablePage(f"empty {source_format} file")
     kind = sniff_bytes(data)
     if kind == "pdf":
-        return pdf_text(data)
+        return _read_pdf(data)
     if kind == "docx":
-        return docx_text(data)
+        return DocumentText(docx_text(data), _how("docx"))
+    if kind in ("ole", "rtf"):
+        converted, tool = convert_to_docx(
+            data, source_format if kind == "ole" else "rtf", _settings().reports_convert_timeout
+        )
+        return DocumentText(docx_text(converted), _how("converted", tool))
     raise UnreadablePage(_refusal(kind, source_format, data))
 
 
+def _read_pdf(data: bytes) -> DocumentText:
+    """Read a PDF's text layer; a scan without one goes through OCR unless REPORTS_OCR says otherwise."""
+    try:
+        return DocumentText(pdf_text(data), _how("pdf_text"))
+    except NoTextLayer as scan:
+        settings = _settings()
+        if settings.reports_ocr == "off" or (settings.reports_ocr == "auto" and tesseract_missing()):
+            raise
+        limits = OcrLimits(settings.reports_ocr_max_pages, settings.reports_ocr_page_timeout)
+        logger.debug("no text layer (%s): OCR", scan.reason)
+        return DocumentText(ocr_pdf(data, limits), _how("ocr", tesseract_version()))
+
+
+def _settings() -> DocumentSettings:
+    """The document settings as the environment says now (REPORTS_OCR*, REPORTS_CONVERT_TIMEOUT)."""
+    return DocumentSettings()
+
+
+def _how(method: ExtractionMethod, tool: str | None = None) -> Extraction:
+    """The `extraction` of a document read by `method` (no cells withheld yet: record.py decides that)."""
+    return {"method": method, "tool": tool, "withheld_cells": {}}
+
+
 def _refusal(kind: ByteKind | None, source_format: DocumentFormat, data: bytes) -> str:
-    """Say why a file that is neither a PDF nor a DOCX cannot be read."""
-    if kind == "ole":
-        return f"{_old_format_name(source_format)} not supported: convert to docx (or the file is an encrypted Office document)"
-    if kind == "rtf":
-        return f"RTF document (named .{source_format}) not supported: convert to docx"
+    """Say why a file that is neither a PDF, a DOCX nor an old Word file cannot be read."""
     if kind == "zip":
         return f"ZIP archive without {DOCX_MAIN_PART}: not a DOCX file (corrupt or another format)"
     return f"not a {source_format} file (unknown content starting {data[:8]!r})"
-
-
-def _old_format_name(source_format: DocumentFormat) -> str:
-    """Name the binary format a .doc/.wps file is in, for the error message."""
-    return "WPS (.wps) binary format" if source_format == "wps" else "Word 97-2003 (.doc) binary format"
 
 
 def docx_text(data: bytes) -> str:
@@ -111,47 +147,3 @@ def _cell_pieces(tc: CT_Tc) -> list[str]:
     """Return the text of each paragraph inside a cell, in order."""
     pieces = ["".join(node.text or "" for node in paragraph.iter(f"{W_NS}t")) for paragraph in tc.iter(f"{W_NS}p")]
     return [piece for piece in pieces if piece.strip()]
-
-
-def pdf_text(data: bytes) -> str:
-    """Return a PDF's text layer, page after page, line breaks kept."""
-    from pypdf import PdfReader  # imported lazily: only attachments need it
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        problem = _unlock(reader)
-        pages = [] if problem else [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise UnreadablePage(f"corrupt PDF file: {type(exc).__name__}: {exc}") from exc
-    text = "\n".join(page.strip("\n") for page in pages)
-    problem = problem or _text_layer_problem(text, len(pages))
-    if problem:
-        raise UnreadablePage(problem)
-    logger.debug("read PDF: %d pages, %d characters", len(pages), len(text))
-    return text
-
-
-def _unlock(reader: PdfReader) -> str | None:
-    """Open an encrypted PDF with the empty user password (view-only protection); return why it stays locked."""
-    if not reader.is_encrypted:
-        return None
-    try:
-        opened = reader.decrypt("")
-    except Exception as exc:  # pypdf raises several types here (missing AES backend, bad key data)
-        return f"encrypted PDF: cannot open it ({type(exc).__name__}: {exc})"
-    return None if opened else "encrypted PDF: a password is required to open it"
-
-
-def _text_layer_problem(text: str, page_count: int) -> str | None:
-    """Say why a PDF's text is unusable: a scan without text layer, or fonts without a Unicode map."""
-    visible = SPACE_CHARS_RE.sub("", text)
-    if len(visible) < MIN_TEXT_CHARS_PER_PAGE * max(page_count, 1):
-        return f"scanned PDF: no text layer ({page_count} pages, {len(visible)} characters of text; OCR needed)"
-    unmapped = sum(len(m.group(0)) for m in UNMAPPED_CHAR_RE.finditer(visible))
-    if unmapped > MAX_UNMAPPED_SHARE * len(visible):
-        return (
-            f"PDF text is not decodable ({unmapped} of {len(visible)} characters are unmapped "
-            "glyphs: fonts without a Unicode map)"
-        )
-    return None

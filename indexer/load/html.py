@@ -12,7 +12,7 @@ from lxml import etree
 
 from indexer.errors import UnreadablePage
 from indexer.load.sniff import TextFormat, is_binary, sniff_text
-from indexer.model import SourceFormat
+from indexer.model import Extraction, SourceFormat
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ class Page:
     raw: str
     tree: lxml.html.HtmlElement | None
     source_format: SourceFormat
+    extraction: Extraction  # how the text was obtained (a document's reader says; a page is html or text)
 
 
 def normalize_charset(label: str | None) -> str | None:
@@ -109,4 +110,9 @@ def load_page(source: bytes | str, text_format: TextFormat | None = None, http_c
         raise UnreadablePage("empty page")
     kind = text_format or sniff_text(text)
     tree = parse_html(text) if kind == "html" else None
-    return Page(raw=text, tree=tree, source_format=kind)
+    return Page(raw=text, tree=tree, source_format=kind, extraction=read_as(kind))
+
+
+def read_as(text_format: TextFormat) -> Extraction:
+    """The `extraction` of a page read as HTML or as plain text."""
+    return {"method": "html" if text_format == "html" else "text", "tool": None, "withheld_cells": {}}

@@ -1,11 +1,14 @@
-"""Load any source once, as load/sniff.py's rules say: a document through its text, a page or a text as such."""
+"""Load any source once, as load/sniff.py's rules say: a document through its text, a page or a text as such.
+
+The page says how its text was obtained (`Page.extraction`): html, text, or the document reader's method.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
 
-from indexer.load.documents import extract_document_text
+from indexer.load.documents import read_document
 from indexer.load.html import Page, load_page
 from indexer.load.sniff import as_document_format, as_text_format, document_format
 from indexer.model import SourceFormat
@@ -23,7 +26,8 @@ def load_source(source: bytes | str, declared: SourceFormat | None = None) -> Pa
         document = document_format(source, declared)
         if document:
             logger.debug("read as a %s file (declared %s)", document, declared)
-            return replace(load_page(extract_document_text(source, document), "txt"), source_format=document)
+            read = read_document(source, document)
+            return replace(load_page(read.text, "txt"), source_format=document, extraction=read.extraction)
     extracted_from = as_document_format(declared) if isinstance(source, str) else None
     if extracted_from:
         return replace(load_page(source, "txt"), source_format=extracted_from)

@@ -13,6 +13,7 @@ LABEL_FOLD_MAP = str.maketrans(
 )
 LABEL_NUMBERING_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、])")
 TEXT_CELL_SPLIT_RE = re.compile(r"\s*\|\s*|\t+")
+PIPE_CELL_SPLIT_RE = re.compile(r"\s*\|\s*")  # a flattened table row: blank cells kept
 TEXT_CELL_MAX = 40  # a line longer than this that is not split into cells is prose
 # Tab-separated rows reach the reader as space-separated ones (the cleaner collapses whitespace runs):
 # a line of short space-separated parts, none ending a sentence, is a row of cells.

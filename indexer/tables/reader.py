@@ -35,6 +35,7 @@ from indexer.tables.labels import (
     LABEL_FOLD_MAP,
     LABEL_NUMBERING_RE,
     OTHER_OTHER_RE,
+    PIPE_CELL_SPLIT_RE,
     PROACTIVE_HEADERS,
     PROACTIVE_LABELS,
     PROACTIVE_MARKER_RE,
@@ -136,19 +137,32 @@ def spaced_cells(line: str) -> list[str] | None:
 
 
 def text_tokens(text: str) -> list[Token]:
-    """Split flattened text into cell tokens: ' | ', tab or space separated cells, or one cell per line."""
+    """Split flattened text into cell tokens: ' | ', tab or space separated cells, or one cell per line.
+
+    A ' | ' line is a table row as the loaders flatten it (HTML, DOCX, PDF): the blank cells between its
+    printed ones are kept, so the values after them stay in their columns.
+    """
     tokens: list[Token] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             continue
-        if "|" in stripped or "\t" in stripped:
+        if "|" in stripped:
+            tokens.extend(pipe_row_tokens(stripped))
+        elif "\t" in stripped:
             tokens.extend(Token(cell) for cell in TEXT_CELL_SPLIT_RE.split(stripped) if cell)
         elif cells := spaced_cells(stripped):
             tokens.extend(Token(cell) for cell in cells)
         else:
             tokens.append(Token(stripped, prose=len(stripped) > TEXT_CELL_MAX))
     return tokens
+
+
+def pipe_row_tokens(line: str) -> list[Token]:
+    """Tokens of a ' | ' row; a blank cell between two printed ones holds its column, as in an HTML grid."""
+    cells = PIPE_CELL_SPLIT_RE.split(line)
+    printed = [index for index, cell in enumerate(cells) if cell]
+    return [Token(cell) for cell in cells[printed[0] : printed[-1] + 1]] if printed else []
 
 
 def html_tokens(body: lxml.html.HtmlElement | None) -> list[Token]:

@@ -103,7 +103,7 @@ def test_index_pipeline_stores_report_and_records_rejects(index, tmp_path):
         list_title="平潭综合实验区2023年度政府信息公开工作年度报告",
         list_date="2024-03-08",
     )
-    item = index.process_item(page)
+    item = index.index(page)  # what process_item does, built in this thread
     assert isinstance(item, IndexedReport)
     assert (item["url"], item["report_year"], item["province"]) == (REPORT_URL, 2023, "福建省")
     with sqlite3.connect(db) as conn:
@@ -114,7 +114,7 @@ def test_index_pipeline_stores_report_and_records_rejects(index, tmp_path):
 
     notice = fetched("https://gansu.example.gov.cn/notice.html", saved(PORTAL_PAGES / "gansu-fgw-detail.html"))
     with pytest.raises(DropItem, match="not_a_report .*: https://gansu.example.gov.cn/notice.html"):
-        index.process_item(notice)
+        index.index(notice)
 
     gone = FetchFailure(
         url="https://www.pingtan.gov.cn/x.htm",
@@ -134,7 +134,7 @@ def test_index_pipeline_stores_report_and_records_rejects(index, tmp_path):
 def test_unreadable_page_is_stored_as_failure_and_dropped(index, tmp_path):
     broken = fetched("https://www.pingtan.gov.cn/report.pdf", b"%PDF-1.4 truncated", source_format="pdf")
     with pytest.raises(DropItem, match=r"unreadable \(corrupt PDF file: .*\): https://www.pingtan.gov.cn/report.pdf"):
-        index.process_item(broken)
+        index.index(broken)
     assert failures(tmp_path / "db" / "reports.sqlite")[0][:2] == (
         "unreadable",
         "https://www.pingtan.gov.cn/report.pdf",
@@ -145,7 +145,7 @@ def test_unreadable_page_is_stored_as_failure_and_dropped(index, tmp_path):
 def test_index_pipeline_record_is_searchable(index):
     from indexer.storage import SearchQuery
 
-    index.process_item(fetched(REPORT_URL, saved(PINGTAN / "87885.html")))
+    index.index(fetched(REPORT_URL, saved(PINGTAN / "87885.html")))
     result = index.backend.search(SearchQuery(q=""))
     assert result.total == 1
     assert result.hits[0].record["report_year"] == 2023
@@ -184,7 +184,8 @@ def archived_index(tmp_path):
 def through(pipelines, item):
     """Run an item through the archive, then the index pipeline."""
     archive, index, _ = pipelines
-    return index.process_item(archive.process_item(item))
+    archived = archive.process_item(item)
+    return index.index(archived) if isinstance(archived, FetchedPage) else index.process_item(archived)
 
 
 def test_every_page_is_archived_with_what_rebuilds_its_record(archived_index, tmp_path):

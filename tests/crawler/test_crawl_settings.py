@@ -38,7 +38,7 @@ def test_bounded_crawling_defaults():
         settings.getint("REPORTS_MAX_REQUESTS"),
         settings.getint("REPORTS_MAX_TRAP_DEPTH"),
         settings.getint("URLLENGTH_LIMIT"),
-    ) == (50, 20, 5000, 10, 2083)
+    ) == (50, 300, 5000, 10, 2083)
 
 
 def test_our_middlewares_replace_scrapys_silent_ones():

@@ -43,7 +43,7 @@ def test_the_plan_carries_the_list_title_of_the_last_capture(tmp_path):
         list_date="2024-03-08",
         referer=PINGTAN_LIST_URL,
     )
-    pipelines[1].process_item(pipelines[0].process_item(page))
+    pipelines[1].index(pipelines[0].process_item(page))
     pipelines[0].close_spider()
     pipelines[1].close_spider()
     backend = open_stored(str(db))

@@ -377,7 +377,8 @@ def test_a_parsed_list_page_marks_its_column_found(real_seeds_file):
 def test_every_request_says_its_role(spider):
     response = html_response(saved(PINGTAN / "list-index.html"), "https://www.pingtan.gov.cn/index.htm", seed="pingtan")
     roles = {r.callback.__name__: r.meta["role"] for r in requests_of(spider.parse_home(response))}
-    assert roles == {"parse_list": "list", "parse_report": "report", "parse_hub": "hub"}
+    # the saved page's menu links 地方部门平台链接 too: a directory, counted as a hub page
+    assert roles == {"parse_list": "list", "parse_report": "report", "parse_hub": "hub", "parse_directory": "hub"}
 
 
 def test_the_spider_masks_passwords_in_every_log_line(spider, caplog):

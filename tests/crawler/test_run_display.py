@@ -120,6 +120,19 @@ def test_run_summary_sums_portals_and_drops_their_rows():
     assert summarized["totals"]["failures"] == {"fetch_failed": 2, "not_a_report": 1}
 
 
+def test_column_routes_go_from_the_stats_to_the_portal_row_and_the_run_summary():
+    route = {
+        "column": "http://h/ptgov/bm/cz/zfxxgknb/index.html",
+        "route": "home › 地方部门平台链接 › 财政局",
+        "via": "binding",
+    }
+    stats = {**STATS, "run/saihan/columns": [route]}
+    saihan, lvyuan = portal_run(stats, "saihan"), portal_run(stats, "lvyuan")
+    assert saihan["columns"] == [route] and "columns" not in lvyuan  # type: ignore[typeddict-item]
+    assert summarize(a_run([saihan, lvyuan]))["columns"] == {"saihan": [route]}
+    assert summarize(a_run([portal_run(STATS, "saihan")]))["columns"] == {}  # runs saved before routes
+
+
 def test_table_columns_align_with_chinese_text():
     lines = format_table(("portal", "n"), [("赛罕区", 5), ("lvyuan", 12)])
     assert lines == ["portal   n", "赛罕区   5", "lvyuan  12"]

@@ -46,9 +46,9 @@ def counts(pipeline: IndexPipeline) -> dict[str, int]:
 
 
 def test_a_report_is_new_then_unchanged_then_changed(pipeline):
-    first = pipeline.process_item(page(saved(PINGTAN / "87885.html")))
-    pipeline.process_item(page(saved(PINGTAN / "87885.html")))
-    pipeline.process_item(page(saved(PINGTAN / "80445.html")))  # another text at the same URL: an edited report
+    first = pipeline.index(page(saved(PINGTAN / "87885.html")))
+    pipeline.index(page(saved(PINGTAN / "87885.html")))
+    pipeline.index(page(saved(PINGTAN / "80445.html")))  # another text at the same URL: an edited report
     assert counts(pipeline) == {
         "run/id": RUN_ID,
         "run/pingtan/reports_new": 1,

@@ -18,9 +18,10 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_sample_portal_yaml_has_the_four_sites():
+def test_sample_portal_yaml_has_its_sites():
     seeds = load_seeds(ROOT / "seeds" / "sample_portal.yaml", portal=PORTAL)
-    assert [s.name for s in seeds] == ["saihan", "lvyuan", "lingwu", "pingtan"]
+    assert [s.name for s in seeds][:4] == ["saihan", "lvyuan", "lingwu", "pingtan"]
+    assert {"ptgov", "ptmap", "ptsearch"} <= {s.name for s in seeds}  # issue 12: departments, sitemap, site search
     assert seeds[0].start_url == "http://127.0.0.1:8765/saihan/index.html"
     assert seeds[3].start_url == "http://127.0.0.1:8765/pingtan/index.htm"
     assert seeds[3].site_root == "http://127.0.0.1:8765/pingtan/"
@@ -119,3 +120,41 @@ def test_bad_seed_files_name_file_and_row(tmp_path, name, text, message):
 def test_missing_file(tmp_path):
     with pytest.raises(SeedError, match="not found"):
         load_seeds(tmp_path / "nope.yaml")
+
+
+def test_column_and_search_overrides(tmp_path):
+    path = write(
+        tmp_path,
+        "s.yaml",
+        "- name: pt\n  start_url: '{portal}/pt/index.html'\n  allowed_domains: [127.0.0.1]\n"
+        "  columns: ['{portal}/pt/bm/cz/zfxxgknb/', 'http://127.0.0.1/pt/bm/jy/zfxxgknb/index.html']\n"
+        "  search_url: '{portal}/pt/search.html?searchword={query}'\n",
+    )
+    (seed,) = load_seeds(path, portal=PORTAL)
+    assert seed.columns == (
+        "http://127.0.0.1:8765/pt/bm/cz/zfxxgknb/",
+        "http://127.0.0.1/pt/bm/jy/zfxxgknb/index.html",
+    )
+    assert seed.search_url == "http://127.0.0.1:8765/pt/search.html?searchword={query}"
+    csv = write(
+        tmp_path,
+        "s.csv",
+        "name,start_url,allowed_domains,columns\nx,http://a.cn/,a.cn,http://a.cn/n1/ http://a.cn/n2/\n",
+    )
+    assert load_seeds(csv)[0].columns == ("http://a.cn/n1/", "http://a.cn/n2/")
+    assert load_seeds(csv)[0].search_url is None
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("  columns: ['/zfxxgknb/']\n", r"column '/zfxxgknb/' is not an http\(s\) URL"),
+        ("  columns: {a: 1}\n", "'columns' must be a list of URLs"),
+        ("  search_url: 'http://a.cn/search?q=x'\n", r"search_url .* must contain \{query\}"),
+        ("  search_url: 'ftp://a.cn/s?q={query}'\n", r"search_url .* is not an http\(s\) URL"),
+    ],
+)
+def test_bad_overrides_are_refused(tmp_path, row, message):
+    path = write(tmp_path, "s.yaml", "- name: a\n  start_url: http://a.cn/\n  allowed_domains: [a.cn]\n" + row)
+    with pytest.raises(SeedError, match=message):
+        load_seeds(path)

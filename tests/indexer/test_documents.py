@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import zipfile
 
 import pytest
 
-from indexer.errors import UnreadablePage
-from indexer.load.documents import docx_text, extract_document_text
+from indexer.errors import NotAReport, UnreadablePage
+from indexer.load.convert import soffice_path
+from indexer.load.documents import docx_text, extract_document_text, read_document
 from indexer.load.sniff import sniff_bytes
 from indexer.record import build_record, report_verdict
 from sample_portal.documents import docx_bytes, pdf_bytes
@@ -95,11 +97,13 @@ def test_pdf_keeps_chinese_text_and_line_breaks():
     data = pdf_bytes(
         "灵武市教育局2022年政府信息公开工作年度报告", (Block("p", "一、总体情况"), Block("p", "全年无申请。"))
     )
-    assert extract_document_text(data, "pdf").splitlines() == [
+    read = read_document(data, "pdf")
+    assert read.text.splitlines() == [  # read by layout: no indentation spaces before the paragraphs
         "灵武市教育局2022年政府信息公开工作年度报告",
-        " 一、总体情况",
-        " 全年无申请。",
+        "一、总体情况",
+        "全年无申请。",
     ]
+    assert read.extraction == {"method": "pdf_text", "tool": None, "withheld_cells": {}}
 
 
 def test_sniffing_beats_a_wrong_declared_format():
@@ -159,9 +163,6 @@ def zip_of(name: str) -> bytes:
         (lambda: zip_of("xl/workbook.xml"), "docx", "not a DOCX file"),
         (lambda: b"PK\x03\x04" + b"\x00" * 60, "docx", "corrupt DOCX file"),
         (lambda: attached("docx")[1].body[:2000], "docx", "corrupt DOCX file"),
-        (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "doc", "not supported: convert to docx"),
-        (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "wps", "WPS (.wps) binary format not supported"),
-        (lambda: b"{\\rtf1\\ansi ...}", "doc", "RTF document"),
         (lambda: b"", "pdf", "empty"),
     ],
 )
@@ -169,6 +170,33 @@ def test_unreadable_documents_say_why(make, source_format, reason):
     with pytest.raises(UnreadablePage) as caught:
         build_record(make(), source_format=source_format)
     assert reason in caught.value.reason
+
+
+@pytest.mark.parametrize("source_format", ["doc", "wps"])
+def test_unconvertible_old_word_files_say_why(source_format):
+    """A corrupt Word 97-2003 file (OLE header, no document) fails in LibreOffice, or says LibreOffice is missing."""
+    if soffice_path() is None:
+        reason = f".{source_format} file needs LibreOffice to be read, and it is not installed"
+    else:
+        reason = f"LibreOffice could not convert the .{source_format} file to DOCX (corrupt or password-protected)"
+    with pytest.raises(UnreadablePage) as caught:
+        build_record(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, source_format=source_format)
+    assert reason in caught.value.reason
+
+
+def test_rtf_named_doc_is_read_then_judged_on_its_content():
+    """An RTF file under a .doc name is converted and read, not refused: too short, it is no report."""
+    if soffice_path() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set and LibreOffice (soffice) is not installed", pytrace=False)
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    rtf = b"{\\rtf1\\ansi ...}"
+    read = read_document(rtf, "doc")
+    assert read.text == "..."
+    assert read.extraction["method"] == "converted" and read.extraction["tool"].endswith("(rtf → docx)")
+    with pytest.raises(NotAReport) as caught:
+        build_record(rtf, source_format="doc")
+    assert caught.value.reason == "content too short for a report (3 characters)"
 
 
 def test_view_only_encrypted_pdf_is_read():

@@ -22,6 +22,8 @@ CONTENT_TYPES = {
     "html": "text/html",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "wps": "application/vnd.ms-works",
 }
 
 
@@ -84,10 +86,13 @@ def test_directory_page_links_each_site_home(portal):
         "/lingwu/index.html",
         "/pingtan/index.htm",
         "/hostile/index.html",
+        "/ptgov/index.html",
+        "/ptmap/index.html",
+        "/ptsearch/index.html",
     ]
     for home in homes:
         assert fetch(portal + home).status == 200
-    for prefix in ("/saihan/", "/lvyuan/", "/lingwu/", "/pingtan/", "/hostile/"):
+    for prefix in ("/saihan/", "/lvyuan/", "/lingwu/", "/pingtan/", "/hostile/", "/ptgov/", "/ptmap/", "/ptsearch/"):
         assert fetch(portal + prefix).status == 200
 
 

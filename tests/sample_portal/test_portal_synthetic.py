@@ -75,6 +75,9 @@ def test_region_values(truth):
         ("lvyuan", "吉林省", "长春市", "朝阳区"),
         ("lingwu", "宁夏回族自治区", "银川市", "灵武市"),
         ("pingtan", "福建省", None, None),
+        ("ptgov", "福建省", "福州市", "平潭县"),
+        ("ptmap", "福建省", "福州市", "闽侯县"),
+        ("ptsearch", "福建省", "福州市", "连江县"),
     }
     elsewhere = {r["agency"] for r in truth["reports"] if r["county"] == "朝阳区"}
     assert elsewhere == {"朝阳区民政局"}

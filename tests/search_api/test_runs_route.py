@@ -76,6 +76,7 @@ def test_runs_newest_first_summed_over_portals(client):
         "status": "running",
         "seeds": "seeds/real_portals.yaml",
         "totals": run_totals(crawl_run(24)["portals"]),
+        "columns": {},  # no seed of these runs recorded which route found its columns
     }
     assert newest["totals"]["portals"] == 2 and newest["totals"]["portals_without_column"] == 1
 
@@ -89,14 +90,33 @@ def test_runs_last_page_and_past_the_end(client):
 
 def test_one_run_in_full_with_its_portals(client):
     run = crawl_run(7)
-    assert client.get(f"/runs/{run['id']}").json() == run
+    served = client.get(f"/runs/{run['id']}").json()
+    assert served == {**run, "portals": [{**p, "columns": []} for p in run["portals"]]}  # saved without routes
+
+
+def test_a_run_shows_which_route_found_each_column(tmp_path):
+    run = crawl_run(24)
+    route = {
+        "column": "https://www.pingtan.gov.cn/zwgk/zfxxgk/dfbmptlj/ptzhsyqbm/ptzhsyqczj/zfxxgknb/",
+        "route": "home › 政府信息公开 › 地方部门平台链接 › 财政金融局 › 政府信息公开年报",
+        "via": "binding",
+    }
+    run["portals"][0]["columns"] = [route]
+    backend = open_backend(tmp_path / "reports.sqlite")
+    backend.save_run(run)
+    backend.close()
+    with client_for(tmp_path / "reports.sqlite") as test_client:
+        assert test_client.get(f"/runs/{run['id']}").json()["portals"][0]["columns"] == [route]
+        assert test_client.get("/runs").json()["data"][0]["columns"] == {"saihan": [route]}
 
 
 def test_a_run_saved_before_withdrawals_were_counted_shows_none(client):
     run = crawl_run(2)
     assert "reports_withdrawn" not in run["portals"][0]
     served = client.get(f"/runs/{run['id']}").json()
-    assert served["portals"] == [{**p, "reports_withdrawn": 0, "reports_returned": 0} for p in run["portals"]]
+    assert served["portals"] == [
+        {**p, "reports_withdrawn": 0, "reports_returned": 0, "columns": []} for p in run["portals"]
+    ]
 
 
 def test_unknown_run_is_404_with_message(client):
