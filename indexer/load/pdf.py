@@ -103,14 +103,20 @@ class Line:
         box = (min(self.x0, line.x0), self.top, max(self.x1, line.x1), line.bottom)
         return Line(join_wrapped([self.text, line.text]), *box, line.size)
 
-    def continued_by(self, part: Line) -> Line:
-        """This table row with its part printed on the next page joined to it, cell by cell (same columns)."""
+    def continued_by(self, part: Line) -> tuple[Line, Line | None]:
+        """This table row with its part printed on the next page joined to it, cell by cell (same columns).
+
+        Text the part prints in a column this row has no cell in (a merged group label from higher up, such as
+        三、本年度办理结果, going on past the page break) comes back apart, as a plain line.
+        """
         theirs = [
             next((t for c, t in zip(part.columns, part.cells) if same_column(c, mine)), "") for mine in self.columns
         ]
         cells = tuple(join_wrapped([text, more]) for text, more in zip(self.cells, theirs))
         box = (self.x0, self.top, self.x1, self.bottom)
-        return Line(CELL_SEPARATOR.join(cells), *box, self.size, True, cells, self.columns)
+        joined = Line(CELL_SEPARATOR.join(cells), *box, self.size, True, cells, self.columns)
+        rest = [t for c, t in zip(part.columns, part.cells) if t and not any(same_column(c, m) for m in self.columns)]
+        return joined, Line(" ".join(rest), part.x0, part.top, part.x1, part.bottom, part.size) if rest else None
 
 
 def restore_characters(text: str) -> str:
@@ -295,8 +301,8 @@ def join_split_rows(pages: list[list[Line]]) -> list[list[Line]]:
     for page in pages:
         last = joined[-1] if joined else []
         if last and page and is_split_row(last[-1], page[0]):
-            last[-1] = last[-1].continued_by(page[0])
-            page = page[1:]
+            last[-1], rest = last[-1].continued_by(page[0])
+            page = ([rest] if rest else []) + page[1:]
         joined.append(list(page))
     return joined
 
@@ -304,8 +310,9 @@ def join_split_rows(pages: list[list[Line]]) -> list[list[Line]]:
 def is_split_row(before: Line, after: Line) -> bool:
     """Tell two parts of one row cut by a page break.
 
-    Every printed cell of the second part stands in a column of the first (a blank one may continue a merged
-    cell from higher up), text goes on in some cell, and no column holds a value in both parts.
+    Every printed cell of the second part stands in a column of the first, or left of the first part's cells
+    (a merged group label from higher up, going on), text goes on in some cell, and no column holds a value in
+    both parts.
     """
     if not (before.row and after.row):
         return False
@@ -313,7 +320,7 @@ def is_split_row(before: Line, after: Line) -> bool:
     pairs = []
     for column, text in zip(after.columns, after.cells):
         mine = next((columns[c] for c in columns if same_column(c, column)), None)
-        if mine is None and text:
+        if mine is None and text and column[1] > before.x0 + EDGE_TOLERANCE:
             return False
         if mine is not None:
             pairs.append((mine, text))

@@ -132,3 +132,14 @@ def test_a_scan_has_no_text_layer():
     with pytest.raises(NoTextLayer) as caught:
         pdf_text(out.getvalue())
     assert caught.value.reason.startswith("scanned PDF: no text layer (1 pages, 0 characters")
+
+
+def test_a_row_cut_by_a_page_break_under_a_merged_group_label_is_one_row():
+    """LibreOffice cut row （二）部分公开 across pages; the group label 三、本年度办理结果 goes on beside it."""
+    pdf = build_record((FILES / "libreoffice-row-across-pages.pdf").read_bytes(), source_format="pdf")
+    docx = build_record((FILES / "libreoffice-row-across-pages.docx").read_bytes(), source_format="docx")
+    assert pdf["stats"]["applications"]["partly_granted"] == docx["stats"]["applications"]["partly_granted"]
+    assert pdf["stats"]["applications"]["partly_granted"]["total"] == 3
+    assert pdf["stats"] == docx["stats"]
+    lines = pdf_text((FILES / "libreoffice-row-across-pages.pdf").read_bytes()).splitlines()
+    assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 2 | 1 | 0 | 0 | 0 | 0 | 3" in lines
