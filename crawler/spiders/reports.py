@@ -26,6 +26,7 @@ from typing import Any, Self
 from urllib.parse import quote_plus, urljoin, urlparse
 
 import scrapy
+from lxml.html import HtmlElement
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
@@ -160,10 +161,13 @@ class ReportsSpider(scrapy.Spider):
         seed = response.meta["seed"]
         self.homes.add(seed)
         text = response_text(response)
-        form = find_search_form(load_tree(text), response.url) if text else None
+        if text is None:
+            return
+        tree = load_tree(text)  # parsed once: the search form here, the links in _explore
+        form = find_search_form(tree, response.url)
         if form and self.seeds[seed].allows(form):
             self.search_forms[seed] = form
-        yield from self._explore(response)
+        yield from self._explore(response, tree)
 
     def parse_hub(self, response: Response) -> Iterator[Request]:
         """政府信息公开 / 政务公开 page: go to the 年报 column (or one hub deeper)."""
@@ -392,13 +396,14 @@ class ReportsSpider(scrapy.Spider):
 
     # --- glue ----------------------------------------------------------------------------
 
-    def _explore(self, response: Response) -> Iterator[Request]:
+    def _explore(self, response: Response, tree: HtmlElement | None = None) -> Iterator[Request]:
         """Follow 年报 columns, report-titled links, platform directories (and the platforms they list, on a
         directory or platform page with no column of its own) and, within the depth limit, disclosure hubs."""
-        text = response_text(response)
-        if text is None:
-            return
-        tree = load_tree(text)
+        if tree is None:
+            text = response_text(response)
+            if text is None:
+                return
+            tree = load_tree(text)
         meta, url = response.meta, response.url
         seed, depth, route = meta["seed"], meta.get("depth_hub", 0), tuple(meta.get("route", ()))
         columns = find_report_columns(tree, url)
