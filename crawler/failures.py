@@ -42,6 +42,10 @@ class Refused(IgnoreRequest):
         self.status = status
 
 
+class FetchedElsewhere(IgnoreRequest):
+    """A page another job of the same distributed run fetched (crawler/distributed): not a failure, just not ours."""
+
+
 class Outcome(NamedTuple):
     """What a FetchFailure says about a failed request."""
 

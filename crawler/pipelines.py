@@ -110,16 +110,20 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        """The pipeline of the crawl's settings; list pages are archived as they are received, if asked."""
+        pipeline = cls.from_settings(crawler.settings)
+        if pipeline.list_pages:
+            crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        return pipeline
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> ArchivePipeline:
         """Read REPORTS_ARCHIVE, REPORTS_ARCHIVE_DIR, REPORTS_ARCHIVE_MAX_BYTES and REPORTS_ARCHIVE_LIST_PAGES."""
-        settings = crawler.settings
         if not settings.getbool("REPORTS_ARCHIVE", True):
             return cls(None)
         max_bytes = settings.getint("REPORTS_ARCHIVE_MAX_BYTES", DEFAULT_MAX_BYTES)
         writer = ArchiveWriter(archive_folder(settings), max_bytes)
-        pipeline = cls(writer, settings.getbool("REPORTS_ARCHIVE_LIST_PAGES"), storage_target(settings))
-        if pipeline.list_pages:
-            crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
-        return pipeline
+        return cls(writer, settings.getbool("REPORTS_ARCHIVE_LIST_PAGES"), storage_target(settings))
 
     def process_item(self, item: Any) -> Any:
         """Archive a page or a gone URL's answer and set its `capture`; pass every item on."""
@@ -248,26 +252,14 @@ class IndexPipeline:
     async def _index_in_thread(self, page: FetchedPage) -> IndexedReport:
         """Build the record in a worker thread (LibreOffice and OCR take seconds: the crawl goes on meanwhile),
         then store it from the reactor thread, the only one writing the backend."""
-        built = await maybe_deferred_to_future(deferToThread(self._build, page))
-        return self._store(built, page)
+        built = await maybe_deferred_to_future(deferToThread(build_record, page, self.max_text_chars))
+        return self.store(built, page)
 
     def index(self, page: FetchedPage) -> IndexedReport:
         """Build and store one page in the calling thread (what process_item does, the build off the reactor)."""
-        return self._store(self._build(page), page)
+        return self.store(build_record(page, self.max_text_chars), page)
 
-    def _build(self, page: FetchedPage) -> Record | tuple[str, str]:
-        """Build the record of one page (in a worker thread), or say why it was rejected: (kind, reason)."""
-        try:
-            return build_archived_record(page.archived(), page.capture, self.max_text_chars)
-        except NotAReport as exc:
-            return KIND_NOT_A_REPORT, str(exc)
-        except UnreadablePage as exc:
-            return KIND_UNREADABLE, str(exc)
-        except Exception as exc:  # an indexer bug must not stop the crawl; keep it visible
-            logger.exception("Indexer failed on %s", page.url)
-            return INDEX_ERROR, f"indexer error: {type(exc).__name__}: {exc}"
-
-    def _store(self, built: Record | tuple[str, str], page: FetchedPage) -> IndexedReport:
+    def store(self, built: Record | tuple[str, str], page: FetchedPage) -> IndexedReport:
         """Write a built record (or store why the page was rejected and drop it); pass the stored record on."""
         if isinstance(built, tuple):
             kind, reason = built
@@ -330,3 +322,16 @@ class IndexPipeline:
         """Count an outcome in the run's per-portal stats (run/<portal>/<name>)."""
         if self.stats is not None:
             self.stats.inc_value(portal_key(portal, name))
+
+
+def build_record(page: FetchedPage, max_text_chars: int) -> Record | tuple[str, str]:
+    """Build the record of one page (any thread or process), or say why it was rejected: (kind, reason)."""
+    try:
+        return build_archived_record(page.archived(), page.capture, max_text_chars)
+    except NotAReport as exc:
+        return KIND_NOT_A_REPORT, str(exc)
+    except UnreadablePage as exc:
+        return KIND_UNREADABLE, str(exc)
+    except Exception as exc:  # an indexer bug must not stop the crawl; keep it visible
+        logger.exception("Indexer failed on %s", page.url)
+        return INDEX_ERROR, f"indexer error: {type(exc).__name__}: {exc}"

@@ -129,12 +129,17 @@ class RunRecorder:
         """Read the storage target and REPORTS_PROGRESS_INTERVAL; listen to the crawl's signals."""
         interval = crawler.settings.getfloat("REPORTS_PROGRESS_INTERVAL")
         recorder = cls(crawler, storage_target(crawler.settings), interval)
-        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(recorder.request_scheduled, signal=signals.request_scheduled)
-        crawler.signals.connect(recorder.request_dropped, signal=signals.request_dropped)
-        crawler.signals.connect(recorder.response_downloaded, signal=signals.response_downloaded)
+        recorder.connect()
         return recorder
+
+    def connect(self) -> None:
+        """Listen to the crawl's signals."""
+        connect = self.crawler.signals.connect
+        connect(self.spider_opened, signal=signals.spider_opened)
+        connect(self.spider_closed, signal=signals.spider_closed)
+        connect(self.request_scheduled, signal=signals.request_scheduled)
+        connect(self.request_dropped, signal=signals.request_dropped)
+        connect(self.response_downloaded, signal=signals.response_downloaded)
 
     @property
     def stats(self) -> Any:
@@ -226,37 +231,15 @@ class RunRecorder:
                 logger.warning("Run %s was left running by a crawl that is gone: marked interrupted", run["id"])
 
     def _record_missing_columns(self) -> None:
-        """Store a no_column failure (the seed's start URL) for each reached seed where no 年报 column was found."""
-        if self.backend is None:
-            return
-        stats = self.stats.get_stats()
-        for name, seed in self.seeds.items():
-            if name not in self.reached or stats.get(portal_key(name, "column_found")):
-                continue
-            pages = stats.get(portal_key(name, "pages"), 0)
-            self.backend.record_failure(
-                {
-                    "url": seed.start_url,
-                    "kind": "no_column",
-                    "reason": f"no 年报 column found ({pages} pages fetched from this seed)",
-                    "portal": name,
-                    "status": None,
-                    "at": iso_time(utc_now()),
-                    "run_id": self.run_id,
-                }
-            )
-            self.stats.inc_value(portal_key(name, "failures/no_column"))
+        """Store a no_column failure for each reached seed where no 年报 column was found."""
+        if self.backend is not None:
+            start_urls = {name: seed.start_url for name, seed in self.seeds.items()}
+            record_missing_columns(self.backend, self.run_id, start_urls, self.reached, self.stats)
 
     def _rebuild_agencies(self) -> None:
-        """Rebuild the agencies, timelines and signals from every stored report; log how long it took."""
-        if self.backend is None:
-            return
-        try:
-            summary = rebuild_agencies(self.backend, utc_now().date())
-        except Exception:  # the run must still be saved; the registry can be rebuilt by hand
-            logger.exception("Agency registry not rebuilt (reports-index agencies rebuilds it)")
-            return
-        logger.info("Agency registry rebuilt: %s", summary.line())
+        """Rebuild the agency registry from every stored report."""
+        if self.backend is not None:
+            rebuild_registry(self.backend)
 
     def _release(self) -> None:
         """Close the backend and let go of the crawl lock."""
@@ -310,3 +293,36 @@ class RunRecorder:
             if portal != self.logged.get(portal["portal"]) and portal["requests"]:
                 logger.info("%s", progress_line(portal))
                 self.logged[portal["portal"]] = portal
+
+
+def record_missing_columns(
+    backend: Backend, run_id: str, start_urls: Mapping[str, str], reached: set[str], stats: Any
+) -> None:
+    """Store a no_column failure (the seed's start URL) for each reached seed where no 年报 column was found."""
+    counts = stats.get_stats()
+    for name, start_url in start_urls.items():
+        if name not in reached or counts.get(portal_key(name, "column_found")):
+            continue
+        pages = counts.get(portal_key(name, "pages"), 0)
+        backend.record_failure(
+            {
+                "url": start_url,
+                "kind": "no_column",
+                "reason": f"no 年报 column found ({pages} pages fetched from this seed)",
+                "portal": name,
+                "status": None,
+                "at": iso_time(utc_now()),
+                "run_id": run_id,
+            }
+        )
+        stats.inc_value(portal_key(name, "failures/no_column"))
+
+
+def rebuild_registry(backend: Backend) -> None:
+    """Rebuild the agencies, timelines and signals from every stored report; log how long it took."""
+    try:
+        summary = rebuild_agencies(backend, utc_now().date())
+    except Exception:  # the run must still be saved; the registry can be rebuilt by hand
+        logger.exception("Agency registry not rebuilt (reports-index agencies rebuilds it)")
+        return
+    logger.info("Agency registry rebuilt: %s", summary.line())

@@ -162,3 +162,14 @@ REPORTS_ARCHIVE_DIR = os.environ.get("REPORTS_ARCHIVE_DIR") or None
 REPORTS_ARCHIVE_MAX_BYTES = int(os.environ.get("REPORTS_ARCHIVE_MAX_BYTES", str(DEFAULT_MAX_BYTES)))
 # Also archive the column list pages (larger archives; shows what each column listed and when).
 REPORTS_ARCHIVE_LIST_PAGES = os.environ.get("REPORTS_ARCHIVE_LIST_PAGES", "0") not in ("0", "false", "no")
+
+# The distributed crawl (crawler/distributed; reports-queue, reports-worker, reports-ingest).
+REPORTS_REDIS_URL = os.environ.get("REPORTS_REDIS_URL", "redis://127.0.0.1:6379/0")
+# A worker's lease on a host lapses this many seconds after its last request there (longer than a download).
+REPORTS_HOST_LEASE = float(os.environ.get("REPORTS_HOST_LEASE", "90"))
+# Responses a job keeps in Redis for its retry (a retried job replays them instead of fetching again).
+REPORTS_RUN_STORE_MAX_BYTES = int(os.environ.get("REPORTS_RUN_STORE_MAX_BYTES", str(64 * 1024 * 1024)))
+# A run's Redis keys expire this long after their last write (a run abandoned half-way cleans itself up).
+REPORTS_RUN_TTL = int(os.environ.get("REPORTS_RUN_TTL", str(7 * 24 * 3600)))
+# Workers wait while this many items are waiting for the ingest (back-pressure; items carry their bodies).
+REPORTS_STREAM_MAX_ITEMS = int(os.environ.get("REPORTS_STREAM_MAX_ITEMS", "500"))

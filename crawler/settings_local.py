@@ -18,6 +18,7 @@ DOWNLOAD_DELAY_JITTER = 0
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 16
 DOWNLOAD_TIMEOUT = 4  # the sample portal answers at once; its hanging pages stall 6 s
+REPORTS_HOST_LEASE = float(os.environ.get("REPORTS_HOST_LEASE", "10"))  # longer than a download here
 RETRY_TIMES = 1
 # Smaller byte limits: the sample portal's pages are under 200 KB, its files under 1 MB.
 REPORTS_MAX_HTML_BYTES = int(os.environ.get("REPORTS_MAX_HTML_BYTES", str(2 * 1024 * 1024)))

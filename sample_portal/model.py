@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -176,6 +177,8 @@ class Access:
     method: str
     path: str  # as requested, query included
     status: int
+    form: str = ""  # a POST's urlencoded body
+    at: float = field(default_factory=time.time, compare=False)  # when the request arrived (epoch seconds)
 
 
 DynamicRoute = Callable[[Request], Response | Streamed]

@@ -13,6 +13,7 @@ import json
 import socket
 import struct
 import threading
+import time
 from collections import Counter, deque
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -125,10 +126,10 @@ class PortalServer(ThreadingHTTPServer):
                 self.answered[path] += 1
         return previous
 
-    def log_access(self, host: str, method: str, path: str, status: int) -> None:
-        """Keep one answer in the access log."""
+    def log_access(self, host: str, method: str, path: str, status: int, form: str = "", at: float = 0.0) -> None:
+        """Keep one answer in the access log (`at`: when the request arrived; default now)."""
         with self.lock:
-            self.access_log.append(Access(host, method, path, status))
+            self.access_log.append(Access(host, method, path, status, form, at or time.time()))
 
 
 def _not_modified(response: Response, header: str | None) -> bool:
@@ -148,6 +149,8 @@ class PortalHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "SamplePortal/1.0"
     server: PortalServer
+    form_text = ""  # the urlencoded body of a POST, as read
+    arrived = 0.0  # when the request being answered arrived (epoch seconds)
 
     def do_GET(self) -> None:
         """Serve a GET request."""
@@ -170,7 +173,8 @@ class PortalHandler(BaseHTTPRequestHandler):
         """Read an urlencoded POST body."""
         length = min(int(self.headers.get("Content-Length") or 0), MAX_FORM_BYTES)
         raw = self.rfile.read(length) if length else b""
-        return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        self.form_text = raw.decode("utf-8", "replace")
+        return dict(parse_qsl(self.form_text, keep_blank_values=True))
 
     def _resolve(self, previous: int) -> Response | Streamed:
         """Find the answer for the request path (`previous`: answers this path got before)."""
@@ -211,9 +215,13 @@ class PortalHandler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         """Write status, headers and (unless HEAD) the body; log the answer."""
+        self.form_text = ""  # one handler serves every request of a kept-alive connection
+        self.arrived = time.time()
         answer = self._resolve(self.server.take_turn(self.path))
         if isinstance(answer, Streamed):
-            self.server.log_access(self.headers.get("Host", ""), self.command, self.path, answer.status)
+            self.server.log_access(
+                self.headers.get("Host", ""), self.command, self.path, answer.status, self.form_text, self.arrived
+            )
             self._stream(answer)
             return
         self._send(answer, send_body)
@@ -230,7 +238,9 @@ class PortalHandler(BaseHTTPRequestHandler):
         """Write a prepared answer: status, headers and (unless HEAD) the body."""
         status = 304 if _not_modified(response, self.headers.get("If-Modified-Since")) else response.status
         body = b"" if status == 304 else response.body
-        self.server.log_access(self.headers.get("Host", ""), self.command, self.path, status)
+        self.server.log_access(
+            self.headers.get("Host", ""), self.command, self.path, status, self.form_text, self.arrived
+        )
         self.server.served[status] += 1
         self.send_response(status)
         self.send_header("Content-Type", response.content_type)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages the tests and the full reading of documents need, installed when missing:
-# Chromium + its WebDriver + a Chinese font (browser tests, printing PDFs), LibreOffice (.doc/.wps → .docx)
-# and tesseract with its Simplified Chinese data (OCR of scanned PDFs). Installs with apt-get when run
+# Chromium + its WebDriver + a Chinese font (browser tests, printing PDFs), LibreOffice (.doc/.wps → .docx),
+# tesseract with its Simplified Chinese data (OCR of scanned PDFs) and redis-server (the distributed
+# crawl's test starts its own; no service is enabled). Installs with apt-get when run
 # as root on Debian/Ubuntu; otherwise says what is missing (those tests then skip, or fail under CI=1).
 set -euo pipefail
 missing=()
@@ -12,6 +13,7 @@ fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || missing+=(fonts-wqy
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 tesseract --list-langs 2>/dev/null | grep -qx chi_sim || missing+=(tesseract-ocr-chi-sim)
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -52,7 +52,7 @@ from ..discovery import (
     load_tree,
 )
 from ..errors import MissingSetting, SeedError
-from ..failures import describe_failure
+from ..failures import FetchedElsewhere, describe_failure
 from ..items import FetchedPage, FetchFailure, GonePage, utc_now
 from ..listing import Entry, ListPage, SearchCall, list_entries, parse_list, parse_search_results
 from ..pipelines import archive_folder, storage_target
@@ -288,6 +288,8 @@ class ReportsSpider(scrapy.Spider):
         """
         request: Request = failure.request  # type: ignore[attr-defined]  # Scrapy attaches it to errback failures
         error = failure.value
+        if isinstance(error, FetchedElsewhere):  # another worker of this run has the page
+            return
         if isinstance(error, HttpError) and request.meta.get("role") in REPORT_ROLES:
             gone = self._gone_page(error.response, redirect_target(request, error.response))
             if gone is not None:
