@@ -3,13 +3,19 @@
 Overrides for sites where discovery fails: `columns:` lists 年报 column URLs crawled as columns
 directly (a YAML list, or a CSV cell separated by spaces or ;), and `search_url:` is the site
 search URL with `{query}` where the words go (used when no column is found). Both may use `{portal}`.
+
+Provenance (optional): `site_code` is the 网站标识码 of the site's footer (10 characters: ten digits such
+as 3501280003, or `bm` and eight digits for a State Council department); `source` says where the entry
+comes from (a citation or URL); `verified` is false, or the ISO date a `reports-seeds check` confirmed it.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlparse
@@ -22,7 +28,9 @@ PORTAL_PLACEHOLDER = "{portal}"
 REGION_KEYS = ("province", "city", "county")
 REQUIRED_KEYS = ("name", "start_url", "allowed_domains")
 OVERRIDE_KEYS = ("columns", "search_url")
-KNOWN_KEYS = frozenset(REQUIRED_KEYS + REGION_KEYS + OVERRIDE_KEYS + ("region", "notes"))
+PROVENANCE_KEYS = ("site_code", "source", "verified")
+KNOWN_KEYS = frozenset(REQUIRED_KEYS + REGION_KEYS + OVERRIDE_KEYS + PROVENANCE_KEYS + ("region", "notes"))
+SITE_CODE_RE = re.compile(r"[0-9]{10}|bm[0-9]{8}")  # 网站标识码: 3501280003; bm01000001 for a State Council department
 QUERY_PLACEHOLDER = "{query}"
 DOMAIN_SEPARATORS = (";", ",", " ")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -39,6 +47,9 @@ class Seed:
     notes: str | None = None
     columns: tuple[str, ...] = ()  # 年报 column URLs crawled directly (override)
     search_url: str | None = None  # site search URL template with {query} (override)
+    site_code: str | None = None  # 网站标识码 from the site's footer
+    source: str | None = None  # where this entry comes from (citation or URL)
+    verified: date | None = None  # when a seed check confirmed it (None: not verified)
 
     @property
     def site_root(self) -> str:
@@ -129,7 +140,37 @@ def _seed_from_row(row: Any, where: str) -> Seed:
         notes=_text(row.get("notes")) or None,
         columns=_columns(row.get("columns"), f"{where} ({name})"),
         search_url=_search_url(row.get("search_url"), f"{where} ({name})"),
+        site_code=_site_code(row.get("site_code"), f"{where} ({name})"),
+        source=_text(row.get("source")) or None,
+        verified=_verified(row.get("verified"), f"{where} ({name})"),
     )
+
+
+def _site_code(value: Any, where: str) -> str | None:
+    """Validate the 网站标识码: ten digits (3501280003) or `bm` and eight digits (bm01000001)."""
+    code = _text(value).lower()
+    if not code:
+        return None
+    if not SITE_CODE_RE.fullmatch(code):
+        raise SeedError(
+            f"{where}: site_code {code!r} is not a 网站标识码 (10 characters: ten digits like 3501280003, "
+            "or bm and eight digits like bm01000001)"
+        )
+    return code
+
+
+def _verified(value: Any, where: str) -> date | None:
+    """Validate `verified`: false / empty (not verified) or an ISO date (YAML date or YYYY-MM-DD text)."""
+    if value is None or value is False or _text(value).lower() in ("", "false", "no"):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(_text(value))
+    except ValueError:
+        raise SeedError(f"{where}: verified {value!r} must be false or an ISO date (2026-12-06)") from None
 
 
 def _columns(value: Any, where: str) -> tuple[str, ...]:

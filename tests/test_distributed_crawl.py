@@ -205,8 +205,11 @@ def test_one_request_at_a_time_per_host_whichever_worker(crawl: dict, portal_hos
         times = sorted(access.at for access in server.access_log if access.path != "/_truth.json")
         gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
         assert len(times) > 10
-        # DOWNLOAD_DELAY apart when sent; as they arrive, a connection set up or a busy machine may shift one a little
-        assert min(gaps) >= DELAY * 0.5, server.base_url
+        # Sent DOWNLOAD_DELAY apart; the arrival times the portal logs can shift a little on a busy machine (its seven
+        # hosts share one process). Two workers on one host would put about half the gaps under DELAY / 2.
+        short = [gap for gap in gaps if gap < DELAY / 2]
+        assert len(short) <= max(1, len(gaps) // 50), (server.base_url, short)
+        assert min(gaps) >= DELAY / 10, server.base_url
         assert sorted(gaps)[len(gaps) // 2] >= DELAY, server.base_url
 
 

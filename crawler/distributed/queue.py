@@ -21,6 +21,7 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlparse
@@ -28,7 +29,6 @@ from urllib.parse import urlparse
 from redis import Redis
 from rq import Callback, Queue, Retry, Worker
 from rq.command import send_shutdown_command, send_stop_job_command
-from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 
@@ -130,16 +130,15 @@ def run_stats(redis: Redis, run_id: str) -> dict[str, Any]:
 
 
 def job_states(redis: Redis, run_id: str, keys: list[str]) -> list[dict[str, Any]]:
-    """Each job of the run: key, status, worker, description, retries left."""
+    """Each job of the run: key, status, worker, description, retries left (read in one round trip)."""
     StartedJobRegistry(QUEUE_NAME, connection=redis).cleanup()  # re-queues the jobs of dead workers now
+    jobs = Job.fetch_many([f"{run_id}_{key}" for key in keys], connection=redis)
     states: list[dict[str, Any]] = []
-    for key in keys:
-        try:
-            job = Job.fetch(f"{run_id}_{key}", connection=redis)
-        except NoSuchJobError:
+    for key, job in zip(keys, jobs, strict=True):
+        if job is None:
             states.append({"job": key, "status": "expired"})
             continue
-        status = job.get_status()
+        status = job.get_status(refresh=False)
         states.append(
             {
                 "job": key,
@@ -172,17 +171,21 @@ def status_report(redis: Redis, run_id: str) -> dict[str, Any]:
 
 
 def print_status(report: dict[str, Any]) -> None:
-    """The status as lines for a person."""
+    """The status for a person: jobs by state, the running and failed ones, the portals that have counts."""
     jobs = report["jobs"]
+    states = Counter(job["status"] for job in jobs)
     print(
         f"run {report['run']} {report['status']} since {report['started_at']} ({report['seeds']}): "
-        f"{report['jobs_done']}/{len(jobs)} jobs done, {report['waiting_items']} items waiting for the ingest"
+        f"{report['jobs_done']}/{len(jobs)} jobs done ({', '.join(f'{n} {s}' for s, n in states.most_common())}); "
+        f"{report['waiting_items']} items waiting for the ingest"
     )
     for job in jobs:
-        worker = f" on {job['worker']}" if job.get("worker") and job["status"] == "started" else ""
-        print(f"  {job['status']:<9} {job['job']}{worker}  {job.get('description') or ''}")
+        if job["status"] in ("started", "failed", "stopped"):
+            worker = f" on {job['worker']}" if job.get("worker") else ""
+            print(f"  {job['status']:<8} {job['job']}{worker}  {job.get('description') or ''}")
     for portal in report["portals"]:
-        print("  " + progress_line(portal))
+        if portal["requests"] or portal["reports_new"] or portal["failures"]:
+            print("  " + progress_line(portal))
 
 
 def stop(redis: Redis, run_id: str, workers: bool) -> list[str]:

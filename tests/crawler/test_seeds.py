@@ -1,5 +1,6 @@
 """Seed files: both formats, `{portal}` substitution, and clear errors on bad rows."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,51 @@ def test_column_and_search_overrides(tmp_path):
     ],
 )
 def test_bad_overrides_are_refused(tmp_path, row, message):
+    path = write(tmp_path, "s.yaml", "- name: a\n  start_url: http://a.cn/\n  allowed_domains: [a.cn]\n" + row)
+    with pytest.raises(SeedError, match=message):
+        load_seeds(path)
+
+
+def test_provenance_keys_site_code_source_verified(tmp_path):
+    path = write(
+        tmp_path,
+        "s.yaml",
+        "- {name: pt, start_url: 'https://www.pingtan.gov.cn/', allowed_domains: [pingtan.gov.cn],\n"
+        "   site_code: 3590000001, source: 'https://www.pingtan.gov.cn/ footer', verified: 2026-12-06}\n"
+        "- {name: edu, start_url: 'http://www.moe.gov.cn/', allowed_domains: [moe.gov.cn], site_code: BM05000001,\n"
+        "   verified: false}\n"
+        "- {name: sh, start_url: 'http://www.saihan.gov.cn/', allowed_domains: [saihan.gov.cn]}\n",
+    )
+    pingtan, moe, saihan = load_seeds(path)
+    assert (pingtan.site_code, pingtan.source, pingtan.verified) == (
+        "3590000001",
+        "https://www.pingtan.gov.cn/ footer",
+        date(2026, 12, 6),
+    )
+    assert (moe.site_code, moe.verified) == ("bm05000001", None)
+    assert (saihan.site_code, saihan.source, saihan.verified) == (None, None, None)
+    csv = write(
+        tmp_path,
+        "s.csv",
+        "name,start_url,allowed_domains,site_code,source,verified\n"
+        "sh,http://www.saihan.gov.cn/,saihan.gov.cn,1501050001,政府网站 footer,2026-12-06\n",
+    )
+    (row,) = load_seeds(csv)
+    assert (row.site_code, row.source, row.verified) == ("1501050001", "政府网站 footer", date(2026, 12, 6))
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("  site_code: 350100001\n", "site_code '350100001' is not a 网站标识码"),  # nine digits
+        ("  site_code: '35010000012'\n", "is not a 网站标识码"),
+        ("  site_code: 'gd35010001'\n", "is not a 网站标识码"),
+        ("  site_code: '３５９００００００１'\n", "is not a 网站标识码"),  # full-width digits
+        ("  verified: true\n", "verified True must be false or an ISO date"),
+        ("  verified: '6/12/2026'\n", "must be false or an ISO date"),
+    ],
+)
+def test_bad_provenance_is_refused(tmp_path, row, message):
     path = write(tmp_path, "s.yaml", "- name: a\n  start_url: http://a.cn/\n  allowed_domains: [a.cn]\n" + row)
     with pytest.raises(SeedError, match=message):
         load_seeds(path)
