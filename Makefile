@@ -45,10 +45,12 @@ screenshots: install
 	mkdir -p docs/screenshots
 	cp tests/browser/screenshots/readme/search.png tests/browser/screenshots/readme/agency.png docs/screenshots/
 
-## Benchmarks (not tests): pipeline throughput vs bare trafilatura+jieba; search latency at 10k/100k
+## Benchmarks (not tests): pipeline throughput vs bare trafilatura+jieba; search latency at 10k/100k/1M (SQLite files kept in data/bench; also Elasticsearch when ES_URL is set); distributed crawl with 1, 2, 4 workers
 bench: install
 	$(BIN)/python bench/pipeline_throughput.py
-	$(BIN)/python bench/search_latency.py --sizes 10000 100000
+	$(BIN)/python -u bench/search_latency.py --sizes 10000 100000 1000000 --keep data/bench
+	if [ -n "$$ES_URL" ]; then $(BIN)/python -u bench/search_latency.py --backend es --sizes 10000 100000 1000000; fi
+	$(BIN)/python -u bench/distributed_crawl.py --workers 1 2 4
 
 ## Crawl the real portals in seeds/real_portals.yaml with the polite settings (needs internet)
 crawl-real: install

@@ -1,33 +1,51 @@
-"""Search latency check for the SQLite backend on synthetic reports (not a unit test).
+"""Search latency at scale on synthetic reports, SQLite by default or Elasticsearch (not a unit test).
 
-Generates realistic synthetic annual reports with a fixed seed (agencies reporting year after
-year), indexes N of them into a temporary SQLite file through the backend's own ``write()``, then
-times several queries and prints p50/p95 in milliseconds; then times the agency registry build
-(``rebuild_agencies``, as at the end of a crawl) and reads of timelines and agencies.
+Generates realistic synthetic annual reports with a fixed seed (agencies reporting year after year; chunks of
+CHUNK records made in a separate process), indexes N of them through the backend's own ``write()``, then
+times several queries (p50/p95/max of warm runs, and the median of cold runs with the backend's kept word
+matches forgotten), the agency registry build (``rebuild_agencies``, as at the end of a crawl) and reads of
+timelines and agencies. Progress is printed while indexing; at the end a table of every size (write() time and
+bytes on disk per 100,000 reports, peak RSS, p50/p95/cold per query) is printed and merged into
+bench/results/search_latency.json (one entry per backend and size). Issue 13's p95 targets are marked.
 
-    python bench/search_latency.py --sizes 10000 100000
+    python bench/search_latency.py --sizes 10000 100000 1000000 --keep data/bench
+    ES_URL=http://127.0.0.1:9200 python bench/search_latency.py --backend es --sizes 100000
+
+``--keep DIR`` keeps the SQLite files: a file of the same size and seed is reused (no rebuild), and a larger
+size grows a copy of the largest smaller one (its records are the first ones of any larger size).
+``--backend es`` writes to the alias bench-search-<size> at $ES_URL and stops with one line when ES_URL is
+unset or the cluster does not answer.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import hashlib
 import importlib.util
+import json
+import os
 import random
+import resource
+import shutil
+import sqlite3
 import statistics
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from datetime import date
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from indexer.agencies.build import rebuild_agencies
 from indexer.agencies.identity import agency_key, agency_kind
 from indexer.agencies.registry import report_signals
+from indexer.errors import QueryTimeout
 from indexer.model import Record
-from indexer.storage.base import AgencyQuery, SearchQuery
+from indexer.storage.base import AgencyQuery, Backend, SearchQuery
 from indexer.storage.facets import DEFAULT_FACETS
 from indexer.storage.sqlite.backend import SqliteBackend
 from indexer.tables import schema
@@ -49,6 +67,22 @@ RARE_TERMS = (
     "林长制",
     "网格化管理",
 )
+RESULTS = Path(__file__).resolve().parent / "results" / "search_latency.json"
+ES_ALIAS_PREFIX = "bench-search"  # the ES bench writes to alias bench-search-<size> (left in place)
+TARGETS_100K = {"common + 3 facets": 50.0, "common, 3 facets counted": 50.0}  # issue 13, p95 ms
+TARGETS_1M = {
+    "common + 3 facets": 200.0,
+    "common, 3 facets counted": 200.0,
+    "rare term": 50.0,
+    "rare + 3 facets": 50.0,
+    "rare, 3 facets counted": 50.0,
+    "timeline(id)": 50.0,
+    "agency(id) + timeline(id)": 50.0,
+}
+CHUNK = 2_000  # records per generated chunk (each from its own random stream, so chunks are made in parallel)
+REBUILD_AGAIN_MAX = 100_000  # the registry rebuild with nothing changed is timed up to this many reports only
+WARM_UP_LIMIT_S = 600.0
+COLD_ROUNDS = 3  # timed runs per query kind with the kept word matches forgotten first
 SAMPLE_SIZE = 200  # indexed records the query parameters are drawn from
 RARE_RATE = 0.004  # each rare term lands in about 0.4% of reports
 AGENCY_TYPES = (
@@ -193,6 +227,7 @@ class Region:
     code: str
 
 
+@functools.cache
 def load_regions() -> list[Region]:
     """Read the administrative divisions bundled with cpca (a project dependency)."""
     spec = importlib.util.find_spec("cpca")
@@ -264,26 +299,50 @@ FIRST_YEAR, LAST_YEAR = 2014, 2024  # years the synthetic agencies report on
 SKIPPED_YEAR_RATE = 0.1  # share of an agency's years without a report (the `missing` signal)
 
 
-def generate_records(n: int, seed: int = 20240601) -> Iterator[Record]:
-    """Yield `n` synthetic records shaped like record.schema.json (deterministic for a seed).
+def generate_records(n: int, seed: int = 20240601, start: int = 0) -> Iterator[Record]:
+    """Yield synthetic records `start` to `n` - 1 shaped like record.schema.json (deterministic for a seed: the
+    first k records are the same whatever `n`), made in chunks of CHUNK with a random stream each."""
+    for first in range(start - start % CHUNK, n, CHUNK):
+        chunk = generate_chunk(seed, first // CHUNK, min(CHUNK, n - first))
+        yield from chunk[max(0, start - first) :]
+
+
+def generate_in_parallel(n: int, seed: int, start: int, workers: int) -> Iterator[Record]:
+    """generate_records(n, seed, start), its chunks made by `workers` processes, a few chunks ahead at most."""
+    if workers == 0:
+        yield from generate_records(n, seed, start)
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        ahead: deque[Future[list[Record]]] = deque()
+        for first in range(start - start % CHUNK, n, CHUNK):
+            ahead.append(pool.submit(generate_chunk, seed, first // CHUNK, min(CHUNK, n - first)))
+            if len(ahead) > 2 * workers:
+                yield from ahead.popleft().result()
+        while ahead:
+            yield from ahead.popleft().result()
+
+
+def generate_chunk(seed: int, index: int, count: int) -> list[Record]:
+    """Chunk `index` of the synthetic records: `count` records from a random stream of its own.
 
     Agencies report year after year: each picked agency reports from a random first year to LAST_YEAR,
     skipping a year now and then, so the agency registry has timelines of several years. Records carry
     their agency id and own signals as build_record gives them.
     """
-    rng = random.Random(seed)
+    rng = random.Random(f"{seed}-{index}")
     regions = load_regions()
     weights = [1 + int(r.code[:2]) % 5 for r in regions]  # uneven provinces, stable per run
-    made = 0
-    while made < n:
+    records: list[Record] = []
+    while len(records) < count:
         region = rng.choices(regions, weights=weights)[0]
         level, agency_type, agency, scoped = _pick_agency(rng, region)
         for year in range(rng.randint(FIRST_YEAR, LAST_YEAR), LAST_YEAR + 1):
-            if made == n:
-                return
+            if len(records) == count:
+                break
             if rng.random() >= SKIPPED_YEAR_RATE:
-                yield _record(rng, made, year, agency, agency_type, level, scoped)
-                made += 1
+                i = index * CHUNK + len(records)
+                records.append(_record(rng, i, year, agency, agency_type, level, scoped))
+    return records
 
 
 def _record(rng: random.Random, i: int, year: int, agency: str, agency_type: str, level: str, scoped: Region) -> Record:
@@ -379,62 +438,241 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
 
 
-def run(size: int, repeats: int, seed: int, batch: int) -> None:
-    """Index `size` records into a temp file and print latency per query kind."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "bench.sqlite"
-        backend = SqliteBackend(path)
-        sample: list[dict] = []
-        started = time.perf_counter()
-        chunk: list[Record] = []
-        agency_ids: set[str] = set()
-        for rec in generate_records(size, seed):
-            chunk.append(rec)
-            if (agency_id := rec.get("agency_id")) is not None:
-                agency_ids.add(agency_id)
-            if len(sample) < SAMPLE_SIZE and any(t in rec["text"] for t in RARE_TERMS):
-                sample.append({k: v for k, v in rec.items() if k != "stats"})
-            if len(chunk) >= batch:
-                backend.write(chunk)
-                chunk = []
-        if chunk:
+def _peak_rss_mb() -> float:
+    """This process's resident memory high water mark so far, in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class Built:
+    """What indexing left for the queries: records to draw parameters from, the agency ids, the time it took."""
+
+    sample: list[dict]
+    agency_ids: list[str]
+    seconds: float  # in write() and the final optimize
+    size: int = 0  # records written
+
+
+def build(backend: Backend, size: int, args: argparse.Namespace, prior: Built | None = None) -> Built:
+    """Write synthetic records up to `size` through the backend's own write() (after the `prior` ones already in
+    it), printing progress every args.progress; the time counted is write() and the final optimize only."""
+    built = prior or Built([], [], 0.0)
+    start = built.size
+    agency_ids = set(built.agency_ids)
+    started = time.perf_counter()
+    chunk: list[Record] = []
+    done = start
+    for rec in generate_in_parallel(size, args.seed, start, args.workers):
+        chunk.append(rec)
+        if (agency_id := rec.get("agency_id")) is not None:
+            agency_ids.add(agency_id)
+        if len(built.sample) < SAMPLE_SIZE and any(t in rec["text"] for t in RARE_TERMS):
+            built.sample.append({k: v for k, v in rec.items() if k != "stats"})
+        if len(chunk) >= args.batch or done + len(chunk) == size:
+            t0 = time.perf_counter()
             backend.write(chunk)
-        backend.optimize()
-        build = time.perf_counter() - started
-        print(f"\nN={size:,}: indexed in {build:.1f}s, file {path.stat().st_size / 1e6:.0f} MB")
-        timings: dict[str, list[float]] = {}
-        rng = random.Random(seed + size)
-        for i in range(repeats + 2):
-            for name, query in _queries(rng, sample).items():
-                t0 = time.perf_counter()
-                result = backend.search(query)
-                elapsed = (time.perf_counter() - t0) * 1000
-                if i >= 2:  # the first rounds warm the caches
-                    timings.setdefault(name, []).append(elapsed)
-                timings.setdefault(f"_total {name}", []).append(result.total)
-        print(f"{'query':<24}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'median hits':>13}")
-        for name, values in timings.items():
-            if not name.startswith("_"):
-                totals = timings[f"_total {name}"]
+            built.seconds += time.perf_counter() - t0
+            done += len(chunk)
+            chunk = []
+            if done % args.progress < args.batch or done == size:
                 print(
-                    f"{name:<24}{statistics.median(values):9.1f}{_percentile(values, 95):9.1f}"
-                    f"{max(values):9.1f}{statistics.median(totals):13,.0f}"
+                    f"  indexed {done:>9,}/{size:,}: write() {built.seconds:6.0f}s "
+                    f"({built.seconds / done * 100_000:4.0f}s per 100k), wall {time.perf_counter() - started:6.0f}s, "
+                    f"peak RSS {_peak_rss_mb():,.0f} MB",
+                    flush=True,
                 )
-        time_registry(backend, sorted(agency_ids), random.Random(seed), repeats)
+    if isinstance(backend, SqliteBackend):
+        t0 = time.perf_counter()
+        backend.optimize()
+        built.seconds += time.perf_counter() - t0
+    return Built(built.sample, sorted(agency_ids), built.seconds, size)
+
+
+def _sidecar(path: Path) -> Path:
+    """The JSON beside a kept index file: the sample, agency ids and build time of its build."""
+    return path.with_name(path.name + ".bench.json")
+
+
+def _kept(path: Path, seed: int) -> Built | None:
+    """What the sidecar of a kept index file says about its build, if it was made with `seed`."""
+    side = _sidecar(path)
+    if not (path.exists() and side.exists()):
+        return None
+    saved = json.loads(side.read_text(encoding="utf-8"))
+    return (
+        Built(saved["sample"], saved["agency_ids"], saved["seconds"], saved["size"]) if saved["seed"] == seed else None
+    )
+
+
+def kept_build(path: Path, size: int, args: argparse.Namespace) -> tuple[SqliteBackend, Built]:
+    """Open the index file at `path`, building it first unless it already holds this size and seed; a kept
+    smaller file of the same seed is copied and grown (its records are the first ones of any larger size)."""
+    kept = _kept(path, args.seed)
+    if kept is not None and kept.size == size:
+        print(f"  reusing {path} (write() took {kept.seconds:.0f}s)", flush=True)
+        return SqliteBackend(path), kept
+    for old in (path, _sidecar(path), path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        old.unlink(missing_ok=True)
+    smaller = [
+        (built.size, other, built)
+        for other in path.parent.glob("bench-*.sqlite")
+        if (built := _kept(other, args.seed)) is not None and built.size < size and built.size % CHUNK == 0
+    ]
+    prior = None
+    if smaller:
+        _, other, prior = max(smaller, key=lambda found: found[0])
+        file_bytes(other)  # checkpoint its WAL into the file
+        shutil.copyfile(other, path)
+        print(f"  growing a copy of {other} ({prior.size:,} records)", flush=True)
+    backend = SqliteBackend(path)
+    built = build(backend, size, args, prior)
+    _sidecar(path).write_text(json.dumps({"seed": args.seed, **asdict(built)}, ensure_ascii=False), encoding="utf-8")
+    return backend, built
+
+
+def file_bytes(path: Path) -> int:
+    """Bytes on disk of a SQLite file with its WAL, once the WAL is checkpointed into the file and truncated."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+
+
+def forget_matches(backend: Backend) -> None:
+    """Empty the SQLite backend's kept word matches (search.MatchCache), so the next search runs cold."""
+    matches = getattr(getattr(backend, "_facets", None), "matches", None)
+    if matches is not None:
+        matches.clear()
+
+
+def warm_up(backend: Backend) -> None:
+    """One search with a generous time limit: the first search loads the SQLite facet cache, which counts
+    against the limit and can exceed it on a busy machine (and each timed-out search would load it again)."""
+    limit = backend.time_limit  # type: ignore[attr-defined]  # both backends have one
+    backend.time_limit = WARM_UP_LIMIT_S  # type: ignore[attr-defined]
+    try:
+        backend.search(SearchQuery())
+    finally:
+        backend.time_limit = limit  # type: ignore[attr-defined]
+
+
+def time_queries(backend: Backend, sample: list[dict], rng: random.Random, repeats: int) -> dict[str, dict]:
+    """p50/p95/max ms and median hits per query kind (the first two rounds warm the caches), then the median of
+    COLD_ROUNDS runs of each kind with the kept word matches forgotten first (the first search after a write)."""
+    timings: dict[str, list[float]] = {}
+    totals: dict[str, list[int]] = {}
+    timeouts: dict[str, int] = {}
+    warm_up(backend)
+    for i in range(repeats + 2 + COLD_ROUNDS):
+        cold = i >= repeats + 2
+        for name, query in _queries(rng, sample).items():
+            if cold:
+                forget_matches(backend)
+            t0 = time.perf_counter()
+            try:
+                total = backend.search(query).total
+            except QueryTimeout:
+                total = -1
+                timeouts[name] = timeouts.get(name, 0) + 1
+            elapsed = (time.perf_counter() - t0) * 1000
+            if i >= 2:
+                timings.setdefault(f"cold {name}" if cold else name, []).append(elapsed)
+            totals.setdefault(name, []).append(total)
+    return {
+        name: {
+            "p50_ms": round(statistics.median(values), 2),
+            "p95_ms": round(_percentile(values, 95), 2),
+            "max_ms": round(max(values), 2),
+            "cold_ms": round(statistics.median(timings[f"cold {name}"]), 2),
+            "median_hits": statistics.median(totals[name]),
+            "timeouts": timeouts.get(name, 0),
+        }
+        for name, values in timings.items()
+        if not name.startswith("cold ")
+    }
+
+
+def _print_latencies(title: str, rows: dict[str, dict], targets: dict[str, float]) -> None:
+    """One line per query or read: p50, p95, max, hits (or reads) and the target p95 when there is one."""
+    print(f"{title:<26}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'cold ms':>9}{'hits/reads':>12}  target p95")
+    for name, row in rows.items():
+        target = targets.get(name)
+        verdict = "" if target is None else f"< {target:g} ms {'ok' if row['p95_ms'] < target else 'MISSED'}"
+        count = row.get("median_hits", row.get("reads", 0))
+        cold = f"{row['cold_ms']:9.1f}" if "cold_ms" in row else f"{'':9}"
+        timeouts = f"  ({row['timeouts']} timed out)" if row.get("timeouts") else ""
+        print(
+            f"{name:<26}{row['p50_ms']:9.1f}{row['p95_ms']:9.1f}{row['max_ms']:9.1f}{cold}{count:12,.0f}"
+            f"  {verdict}{timeouts}"
+        )
+
+
+def targets_for(size: int) -> dict[str, float]:
+    """The p95 targets (ms) of issue 13 that apply at `size` reports."""
+    if size >= 1_000_000:
+        return TARGETS_1M
+    return TARGETS_100K if size >= 100_000 else {}
+
+
+def run(size: int, args: argparse.Namespace) -> dict | None:
+    """Index `size` records (or reuse a kept file), time the queries and registry reads; return the figures."""
+    print(f"\nN={size:,} ({args.backend})", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.backend == "es":
+            backend: Backend = open_es(f"{ES_ALIAS_PREFIX}-{size}")
+            built = build(backend, size, args)
+            on_disk = None
+        else:
+            folder = args.keep or Path(tmp)
+            path = folder / f"bench-{size}.sqlite"
+            folder.mkdir(parents=True, exist_ok=True)
+            backend, built = kept_build(path, size, args)
+            on_disk = file_bytes(path)
+        size_text = "" if on_disk is None else f", {on_disk / 1e6:,.0f} MB on disk"
+        print(f"indexed: write() took {built.seconds:.1f}s{size_text}", flush=True)
+        if args.build_only:
+            backend.close()
+            return None
+        queries = time_queries(backend, built.sample, random.Random(args.seed + size), args.repeats)
+        targets = targets_for(size)
+        _print_latencies("query", queries, targets)
+        registry = None
+        if not args.no_registry:
+            registry = time_registry(backend, built.agency_ids, random.Random(args.seed), args.repeats)
+            _print_latencies("registry read", registry["reads"], targets)
         backend.close()
+    per_100k = 100_000 / size
+    return {
+        "backend": args.backend,
+        "size": size,
+        "build_s": round(built.seconds, 1),
+        "build_s_per_100k": round(built.seconds * per_100k, 1),
+        "bytes": on_disk,
+        "bytes_per_100k": None if on_disk is None else round(on_disk * per_100k),
+        "peak_rss_mb": round(_peak_rss_mb()),
+        "queries": queries,
+        "registry": registry,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
-def time_registry(backend: SqliteBackend, agency_ids: list[str], rng: random.Random, repeats: int) -> None:
+def time_registry(backend: Backend, agency_ids: list[str], rng: random.Random, repeats: int) -> dict:
     """Time the agency registry build (first, then again with nothing changed), timelines and agency queries."""
     started = time.perf_counter()
     summary = rebuild_agencies(backend, REGISTRY_TODAY)
     first = time.perf_counter() - started
-    started = time.perf_counter()
-    rebuild_agencies(backend, REGISTRY_TODAY)
-    again = time.perf_counter() - started
+    again = None
+    if summary.reports <= REBUILD_AGAIN_MAX:
+        started = time.perf_counter()
+        rebuild_agencies(backend, REGISTRY_TODAY)
+        again = time.perf_counter() - started
     print(
         f"agency registry: {summary.agencies:,} agencies from {summary.reports:,} reports, "
-        f"built and saved in {first:.1f}s, rebuilt with nothing changed in {again:.1f}s"
+        f"built and saved in {first:.1f}s"
+        + ("" if again is None else f", rebuilt with nothing changed in {again:.1f}s"),
+        flush=True,
     )
     sample = rng.sample(agency_ids, min(TIMELINE_SAMPLE, len(agency_ids)))
     some = backend.agency(sample[0])
@@ -448,7 +686,7 @@ def time_registry(backend: SqliteBackend, agency_ids: list[str], rng: random.Ran
             AgencyQuery(filters={"province": [str(province)], "kind": ["部门"]})
         ),
     }
-    print(f"{'registry read':<26}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'reads':>8}")
+    figures: dict[str, dict] = {}
     for name, read in reads.items():
         ids = sample * max(1, repeats // 10) if "id" in name else sample[:repeats]
         read(ids[0])  # warm the caches
@@ -457,10 +695,73 @@ def time_registry(backend: SqliteBackend, agency_ids: list[str], rng: random.Ran
             t0 = time.perf_counter()
             read(agency_id)
             values.append((time.perf_counter() - t0) * 1000)
-        print(
-            f"{name:<26}{statistics.median(values):9.2f}{_percentile(values, 95):9.2f}"
-            f"{max(values):9.1f}{len(values):8,}"
+        figures[name] = {
+            "p50_ms": round(statistics.median(values), 2),
+            "p95_ms": round(_percentile(values, 95), 2),
+            "max_ms": round(max(values), 2),
+            "reads": len(values),
+        }
+    return {
+        "agencies": summary.agencies,
+        "build_s": round(first, 1),
+        "rebuild_s": None if again is None else round(again, 1),
+        "reads": figures,
+    }
+
+
+def open_es(alias: str) -> Backend:
+    """The Elasticsearch backend on a bench alias at $ES_URL; SystemExit with a one-line reason when there is none."""
+    from pydantic import ValidationError
+
+    from indexer.config import StorageSettings
+    from indexer.errors import StorageUnavailable
+
+    if not os.environ.get("ES_URL"):
+        raise SystemExit(
+            "ES_URL not set: point it at a cluster (e.g. ES_URL=http://127.0.0.1:9200) to bench --backend es"
         )
+    try:
+        return StorageSettings(search_backend="elasticsearch", es_index=alias).open_backend()
+    except ValidationError as exc:
+        raise SystemExit(f"ES settings are not usable: {exc.errors()[0]['msg']}") from None
+    except StorageUnavailable as exc:
+        raise SystemExit(f"ES_URL unreachable: {exc}") from None
+
+
+def summary_table(results: list[dict]) -> str:
+    """The figures of every size side by side: build, size, peak memory, then p50/p95 per query and read."""
+    head = "".join(f"{r['size']:>20,}" for r in results)
+    lines = [f"{'':<28}{head}"]
+
+    def line(label: str, cells: list[str]) -> None:
+        lines.append(f"{label:<28}" + "".join(f"{c:>20}" for c in cells))
+
+    line("build s per 100k", [f"{r['build_s_per_100k']:.0f}" for r in results])
+    line("MB on disk per 100k", ["-" if r["bytes"] is None else f"{r['bytes_per_100k'] / 1e6:,.0f}" for r in results])
+    line("peak RSS MB (so far)", [f"{r['peak_rss_mb']:,}" for r in results])
+    line("registry build s", ["-" if r["registry"] is None else f"{r['registry']['build_s']:.1f}" for r in results])
+    line("query: p50 / p95 / cold ms", ["" for _ in results])
+    for name in results[0]["queries"]:
+        cells = [results_cell(r["queries"][name]) for r in results]
+        line(f"  {name}", cells)
+    for name in next((r["registry"]["reads"] for r in results if r["registry"]), {}):
+        reads = [r["registry"]["reads"].get(name) if r["registry"] else None for r in results]
+        line(f"  {name}", ["-" if x is None else f"{x['p50_ms']:.1f} / {x['p95_ms']:.1f}" for x in reads])
+    return "\n".join(lines)
+
+
+def results_cell(row: dict) -> str:
+    """p50 / p95 / cold of one query kind."""
+    return f"{row['p50_ms']:.0f} / {row['p95_ms']:.0f} / {row['cold_ms']:.0f}"
+
+
+def save_results(results: list[dict], path: Path) -> None:
+    """Merge these figures into the JSON file at `path`, one entry per backend and size (the latest kept)."""
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    for r in results:
+        saved[f"{r['backend']}-{r['size']}"] = r
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(saved, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -470,9 +771,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=40, help="timed runs per query kind")
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--batch", type=int, default=2000, help="records per write() call")
+    parser.add_argument("--progress", type=int, default=50_000, help="print progress every this many records")
+    parser.add_argument(
+        "--backend", choices=("sqlite", "es"), default="es" if os.environ.get("BENCH_BACKEND") == "es" else "sqlite"
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="folder to keep the SQLite files in; a file of the same size and seed is reused"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes generating the synthetic records (0: in this one)"
+    )
+    parser.add_argument("--no-registry", action="store_true", help="time no agency registry build or read")
+    parser.add_argument("--build-only", action="store_true", help="index (or reuse) the files, time no query")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="JSON file the figures are merged into")
     args = parser.parse_args(argv)
+    results = []
     for size in args.sizes:
-        run(size, args.repeats, args.seed, args.batch)
+        figures = run(size, args)
+        if figures is not None:
+            results.append(figures)
+            save_results(results, args.results)
+    if results:
+        print(f"\nsummary ({args.backend}; figures also in {args.results})\n{summary_table(results)}")
 
 
 if __name__ == "__main__":

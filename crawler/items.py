@@ -32,6 +32,7 @@ class FetchedPage:
     list_title: str | None = None  # the title as shown in the column's list, if any
     list_date: str | None = None  # the date shown next to it in the list, if any
     region_hint: dict[str, str] = field(default_factory=dict)  # from the seed: province/city/county
+    site_code: str | None = None  # from the seed: the site's 网站标识码
     referer: str | None = None  # the list page that linked to it
     source_format: str = "html"  # html, pdf, docx, doc, wps, txt
     requested_url: str | None = None  # the URL first requested, when redirects led to `url`
@@ -47,6 +48,7 @@ class FetchedPage:
             list_date=self.list_date,
             referer=self.referer,
             source_format=self.source_format,
+            site_code=self.site_code,
             **self.region_hint,
         )
         return ArchivedResponse(

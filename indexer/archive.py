@@ -179,6 +179,7 @@ def build_archived_record(
         list_title=meta.get("list_title"),
         source_format=meta.get("source_format"),
         max_text_chars=max_text_chars,
+        site_code=meta.get("site_code"),
     )
     record["capture"] = capture
     return record

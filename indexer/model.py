@@ -222,6 +222,7 @@ class Record(TypedDict):
     capture: NotRequired[Capture | None]  # the archived response that first served this version
     # How its text was read (absent from records stored before it existed: null); build_record always sets it.
     extraction: NotRequired[Extraction | None]
+    site_code: NotRequired[str | None]  # 网站标识码 of the site it was found on (from the seed)
 
 
 class Version(TypedDict):

@@ -139,6 +139,7 @@ def build_record(
     list_title: str | None = None,
     source_format: str | None = None,
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    site_code: str | None = None,
 ) -> Record:
     """Build the record (docs/RECORD.md) of a page or document.
 
@@ -151,6 +152,7 @@ def build_record(
         source_format: html, txt, pdf, docx, doc or wps as declared (the bytes win; sniffed when None).
         max_text_chars: characters of cleaned text the record keeps (REPORTS_MAX_TEXT_CHARS); fields,
             tables and content_hash are read from the whole text, `text_truncated_from` says when it was cut.
+        site_code: the 网站标识码 of the site it was found on (from the seed), passed through.
 
     Returns the record (validates against docs/record.schema.json; stats None for legacy reports), with its
     agency id, own signals (docs/AGENCIES.md) and how its text was obtained (`extraction`: table cells OCR
@@ -187,6 +189,7 @@ def build_record(
         "agency_id": key.id if key else None,
         "signals": [],
         "extraction": extraction,
+        "site_code": site_code,
     }
     # the report's own signals (the registry build adds those comparing it with last year's)
     record["signals"] = report_signals(record, agency_kind(key.name) if key else None)

@@ -20,13 +20,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 from redis import Redis
 
 from crawler.distributed.keys import QUEUE_NAME, pages_key
+from crawler.distributed.local import running_redis, seeds_on_own_hosts
 from crawler.seeds import load_seeds
 from indexer.storage import open_backend
-from redis_server import running_redis
 from sample_portal.server import PortalServer, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,12 +73,8 @@ def run_command(name: str, *args: str, redis_url: str) -> str:
 def crawl(redis_url: str, portal_hosts: list[PortalServer], tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Fill the queue, run the ingest and two workers, kill one mid-site; return what happened."""
     folder = tmp_path_factory.mktemp("distributed")
-    rows = yaml.safe_load((ROOT / "seeds/sample_portal.yaml").read_text(encoding="utf-8"))["seeds"]
-    for row, server in zip(rows, portal_hosts, strict=True):  # the same seeds, each on a host of its own
-        row.update(json.loads(json.dumps(row, ensure_ascii=False).replace("{portal}", server.base_url)))
-        row["allowed_domains"] = [server.server_address[0]]
-    seeds_file = folder / "seeds.yaml"
-    seeds_file.write_text(yaml.safe_dump({"seeds": rows}, allow_unicode=True), encoding="utf-8")
+    bases = [server.base_url for server in portal_hosts]
+    seeds_file = seeds_on_own_hosts(ROOT / "seeds/sample_portal.yaml", bases, folder / "seeds.yaml")
     seeds = load_seeds(seeds_file)
     db = folder / "index.sqlite"
 

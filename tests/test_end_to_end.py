@@ -121,6 +121,16 @@ def all_hits(api: httpx.Client, **params: str) -> list[dict]:
         page += 1
 
 
+def test_reports_name_the_website_they_were_found_on_when_the_seed_gives_its_code(
+    api: httpx.Client, truth: dict
+) -> None:
+    codes = {hit["url"]: hit["site_code"] for hit in all_hits(api)}
+    sites = {r["url"]: r["site"] for r in truth["reports"]}
+    assert {sites[url] for url, code in codes.items() if code == "1501050001"} == {"saihan"}
+    assert {sites[url] for url, code in codes.items() if code == "3590000001"} == {"pingtan"}
+    assert {code for url, code in codes.items() if sites[url] not in ("saihan", "pingtan")} == {None}
+
+
 def test_every_report_found_and_no_lookalike(api: httpx.Client, truth: dict) -> None:
     stored = {hit["url"] for hit in all_hits(api)}
     expected = {r["url"] for r in truth["reports"]}

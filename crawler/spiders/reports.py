@@ -597,6 +597,7 @@ class ReportsSpider(scrapy.Spider):
             list_title=meta.get("list_title"),
             list_date=meta.get("list_date"),
             region_hint=dict(self.seeds[meta["seed"]].region),
+            site_code=self.seeds[meta["seed"]].site_code,
             referer=meta.get("from_url"),
             source_format=source_format,
             requested_url=next(iter(meta.get("redirect_urls", [])), None),

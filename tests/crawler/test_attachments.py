@@ -164,6 +164,7 @@ def test_attachment_response_becomes_a_fetched_page(portal_spider):
         list_title=doc.title,
         list_date="2023-01-18",
         region_hint={"province": "内蒙古自治区", "city": "呼和浩特市", "county": "赛罕区"},
+        site_code="1501050001",  # the seed's 网站标识码
         referer=page_url,
         source_format="docx",
     )

@@ -95,6 +95,13 @@ def failures(db) -> list[tuple]:
         return conn.execute("select kind, url, reason, portal, status from failures order by rowid").fetchall()
 
 
+def test_a_record_names_the_website_it_was_found_on_by_its_seeds_site_code(index):
+    with_code = index.index(fetched(REPORT_URL, saved(PINGTAN / "87885.html"), site_code="3590000001"))
+    assert with_code["site_code"] == "3590000001"
+    other = REPORT_URL.replace("87885", "87886")
+    assert index.index(fetched(other, saved(PINGTAN / "87885.html").replace(b"2023", b"2022")))["site_code"] is None
+
+
 def test_index_pipeline_stores_report_and_records_rejects(index, tmp_path):
     db = tmp_path / "db" / "reports.sqlite"
     page = fetched(

@@ -25,12 +25,12 @@ from crawler.distributed.codec import decode_item, decode_response, encode_item,
 from crawler.distributed.fetch_once import REPLAYED, FetchOnceMiddleware
 from crawler.distributed.ingest import INGEST_CONSUMER, INGEST_GROUP, Ingest
 from crawler.distributed.keys import QUEUE_NAME, STREAM, host_key, pages_key, run_key
+from crawler.distributed.local import running_redis
 from crawler.distributed.queue import by_host, fill, job_key, run_meta, status_report, stop
 from crawler.failures import FetchedElsewhere
 from crawler.items import FetchedPage, FetchFailure, GonePage
 from crawler.seeds import Seed
 from indexer.storage import open_backend
-from redis_server import running_redis
 from sample_files import PINGTAN
 
 REPORT_URL = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202403/t20240308_87885.htm"

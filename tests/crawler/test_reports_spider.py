@@ -219,6 +219,7 @@ def test_report_page_becomes_fetched_page(spider):
         list_title="平潭综合实验区2023年度政府信息公开工作年度报告",
         list_date="2024-03-08",
         region_hint={"province": "福建省"},
+        site_code="3590000001",  # the seed's 网站标识码
         referer=PINGTAN_LIST_URL,
         source_format="html",
     )

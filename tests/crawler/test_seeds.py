@@ -33,8 +33,8 @@ def test_sample_portal_yaml_has_its_sites():
 def test_csv_and_yaml_sample_seeds_agree():
     yaml_seeds = load_seeds(ROOT / "seeds" / "sample_portal.yaml", portal=PORTAL)
     csv_seeds = load_seeds(ROOT / "seeds" / "sample_portal.csv", portal=PORTAL)
-    assert [(s.name, s.start_url, s.allowed_domains, s.region) for s in csv_seeds] == [
-        (s.name, s.start_url, s.allowed_domains, s.region) for s in yaml_seeds
+    assert [(s.name, s.start_url, s.allowed_domains, s.region, s.site_code) for s in csv_seeds] == [
+        (s.name, s.start_url, s.allowed_domains, s.region, s.site_code) for s in yaml_seeds
     ]
 
 
@@ -204,3 +204,12 @@ def test_bad_provenance_is_refused(tmp_path, row, message):
     path = write(tmp_path, "s.yaml", "- name: a\n  start_url: http://a.cn/\n  allowed_domains: [a.cn]\n" + row)
     with pytest.raises(SeedError, match=message):
         load_seeds(path)
+
+
+def test_the_national_seed_list_loads_and_every_seed_names_its_source():
+    seeds = load_seeds(ROOT / "seeds" / "real_portals.yaml")
+    assert len(seeds) > 3000
+    assert all(seed.source for seed in seeds)
+    assert not any(seed.verified for seed in seeds)  # nothing was fetched from here: reports-seeds check does that
+    assert len({seed.region.get("province") for seed in seeds}) == 31
+    assert all(seed.allows(seed.start_url) for seed in seeds)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import sqlite3
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -60,6 +64,8 @@ FLAG_SQL = {  # a flag filter as SQL over `reports r` (true: 1), as FacetIndex.f
     WITHDRAWN: "coalesce(r.withdrawn, '') != ''",
 }
 ParallelRun = Callable[[list[tuple[str, dict[str, object]]]], list[list[Row]]]
+SCORE_ALL_MIN = PARALLEL_RANK_MIN  # a ranked set this large has its words' matches scored whole, once per generation
+MATCH_CACHE_ROWS = 8_000_000  # docids (and scores) of recent word matches kept per generation, in all (~16 B each)
 
 
 # --------------------------------------------------------------------------- time limit
@@ -89,6 +95,51 @@ class Deadline:
             raise self.timeout()
 
 
+# --------------------------------------------------------------------------- match cache
+@dataclass(frozen=True)
+class Matches:
+    """The reports matching one FTS expression: docids ascending and, once ranked whole, their BM25 scores."""
+
+    docids: Ids
+    scores: Values | None = None  # [i] bm25 of docids[i] (lower is better)
+
+
+class MatchCache:
+    """Recent word matches of one generation by FTS expression, least recently used dropped past MATCH_CACHE_ROWS.
+
+    A common word matches most reports: finding them (and BM25 over all of them) dominates a search, and the
+    answer only changes with a write, which starts a new generation and so an empty cache.
+    """
+
+    def __init__(self, budget: int = MATCH_CACHE_ROWS):
+        self.budget = budget
+        self._entries: OrderedDict[str, Matches] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, match: str) -> Matches | None:
+        """The kept matches of `match`, or None."""
+        with self._lock:
+            found = self._entries.get(match)
+            if found is not None:
+                self._entries.move_to_end(match)
+            return found
+
+    def put(self, match: str, matches: Matches) -> None:
+        """Keep `matches` (unless larger than the whole budget), dropping the least recently used past the budget."""
+        if matches.docids.size > self.budget:
+            return
+        with self._lock:
+            self._entries[match] = matches
+            self._entries.move_to_end(match)
+            while sum(m.docids.size for m in self._entries.values()) > self.budget:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every kept match (the bench times cold searches this way)."""
+        with self._lock:
+            self._entries.clear()
+
+
 # --------------------------------------------------------------------------- facet cache
 @dataclass(frozen=True)
 class FacetIndex:
@@ -108,6 +159,8 @@ class FacetIndex:
     version: Codes  # [docid] version number (NULL_CODE when none)
     changed: Codes  # [docid] rank of changed_at among the stored change times (NULL_CODE when none)
     flags: dict[str, Mask]  # revised / withdrawn -> [docid] true
+    # the word matches of this generation, filled by searches
+    matches: MatchCache = dataclasses.field(default_factory=MatchCache, compare=False)
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, generation: int) -> FacetIndex:
@@ -211,18 +264,20 @@ class Search:
         parallel: ParallelRun | None = None,
     ):
         self.conn, self.index, self.plan, self.deadline, self.parallel = conn, index, plan, deadline, parallel
+        self._matches: Matches | None = None  # the words' matches, once found
 
     def run(self) -> SearchResult:
         """Compute total, facets and hits, checking the deadline between steps."""
         candidates = self._candidates()
         self.deadline.check()
         masks = self._masks(candidates)
-        selected = candidates[_all(masks, len(candidates))]
+        keep = _all(masks, len(candidates))
+        selected = candidates[keep]
         facets = {}
         for facet in self.plan.facets:
             self.deadline.check()
             facets[facet.name] = self._facet(facet, candidates, masks)
-        page = self._page(selected)
+        page = self._page(selected, keep)
         self.deadline.check()
         labels = {AGENCY: agency_names(self.conn, [v for v, _ in facets[AGENCY]])} if AGENCY in facets else {}
         return SearchResult(total=int(selected.size), hits=self._hits(page), facets=facets, labels=labels)
@@ -231,16 +286,27 @@ class Search:
         """The number of matches and the docids of the requested page, in order (no facets, no records)."""
         candidates = self._candidates()
         self.deadline.check()
-        selected = candidates[_all(self._masks(candidates), len(candidates))]
-        page = self._page(selected)
+        keep = _all(self._masks(candidates), len(candidates))
+        selected = candidates[keep]
+        page = self._page(selected, keep)
         self.deadline.check()
         return int(selected.size), [d for d, _ in page]
 
     def _candidates(self) -> Ids:
-        """Docids matching the words (all reports when there are none), ascending."""
+        """Docids matching the words (all reports when there are none), ascending; kept for the generation."""
         if not self.plan.terms:
             return np.flatnonzero(self.index.alive)
-        joined = self.conn.execute(SQL_MATCH_DOCIDS, {"match": _text_match(self.plan)}).fetchone()[0]
+        match = _text_match(self.plan)
+        found = self.index.matches.get(match)
+        if found is None:
+            found = Matches(self._match_docids(match))
+            self.index.matches.put(match, found)
+        self._matches = found
+        return found.docids
+
+    def _match_docids(self, match: str) -> Ids:
+        """Docids matching an FTS expression, ascending (one statement)."""
+        joined = self.conn.execute(SQL_MATCH_DOCIDS, {"match": match}).fetchone()[0]
         if not joined:
             return np.zeros(0, dtype=np.int64)
         ids = np.fromstring(joined, dtype=np.int64, sep=" ")  # text mode: fast and not deprecated
@@ -334,13 +400,14 @@ class Search:
         counts = np.bincount(np.searchsorted(BUCKET_EDGES, present, side="right"), minlength=len(BUCKETS))
         return [(label, int(n)) for (label, _, _), n in zip(BUCKETS, counts)]
 
-    def _page(self, selected: Ids) -> list[tuple[int, float | None]]:
-        """The (docid, score) pairs of the requested page, in order."""
+    def _page(self, selected: Ids, keep: Mask) -> list[tuple[int, float | None]]:
+        """The (docid, score) pairs of the requested page, in order (`keep`: the selected among the candidates)."""
         plan = self.plan
         if plan.limit == 0 or plan.offset >= selected.size:
             return []
         if plan.ranked:
-            return self._ranked_page(selected)
+            scores = self._selected_scores(keep)
+            return self._ranked_page(selected) if scores is None else self._scored_page(selected, scores)
         if plan.order.by_number:
             return [(int(d), None) for d in selected[self._number_order(selected)]]
         values = self._order_codes()[selected].astype(np.int64)
@@ -375,6 +442,56 @@ class Search:
             pool = np.arange(primary.size)
         order: Ids = pool[np.lexsort((self.index.id_rank[selected[pool]], primary[pool], null[pool]))]
         return order[plan.offset : wanted]
+
+    def _selected_scores(self, keep: Mask) -> Values | None:
+        """BM25 of the selected rows taken from the scores of all the words' matches: kept ones, or computed now
+        (and kept) when at least SCORE_ALL_MIN rows are selected; None otherwise (SQL then ranks only those rows).
+
+        A keyword filter's tag token has weight 0 in BM25, so a row's score is the same with or without the
+        filters: scores of the words alone rank any filtered subset exactly as _ranked_page would."""
+        matches = self._matches
+        if matches is None:
+            return None
+        if matches.scores is None and np.count_nonzero(keep) >= SCORE_ALL_MIN:
+            matches = self._score_all(matches)
+        return None if matches is None or matches.scores is None else matches.scores[keep]
+
+    def _score_all(self, matches: Matches) -> Matches | None:
+        """Score every match of the words (two rowid halves on two threads when large) and keep the scores;
+        None when the ranking threads saw another generation than this snapshot (a write in between)."""
+        match = _text_match(self.plan)
+        params: dict[str, object] = {"match": match}
+        if self.parallel is None or matches.docids.size < PARALLEL_RANK_MIN:
+            rows: list[Row] = self.conn.execute(SQL_RANKED, params).fetchall()
+        else:
+            middle = {**params, "mid": int(matches.docids[matches.docids.size // 2])}
+            halves = self.parallel(
+                [(f"{SQL_RANKED} AND rowid < :mid", middle), (f"{SQL_RANKED} AND rowid >= :mid", middle)]
+            )
+            rows = halves[0] + halves[1]
+        self.deadline.check()
+        table = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64, count=2 * len(rows)).reshape(-1, 2)
+        ids = table[:, 0].astype(np.int64)
+        order = np.argsort(ids, kind="stable")
+        if not np.array_equal(ids[order], matches.docids):
+            return None
+        scored = Matches(matches.docids, table[order, 1])
+        self.index.matches.put(match, scored)
+        self._matches = scored
+        return scored
+
+    def _scored_page(self, selected: Ids, scores: Values) -> list[tuple[int, float | None]]:
+        """The page of `selected` by BM25 `scores` (aligned), best first, ties by id: only rows up to the page's
+        last score (ties included) are sorted."""
+        plan = self.plan
+        wanted = plan.offset + plan.limit
+        if wanted < scores.size:
+            cutoff = np.partition(scores, wanted - 1)[wanted - 1]
+            pool = np.flatnonzero(scores <= cutoff)
+        else:
+            pool = np.arange(scores.size)
+        order = pool[np.lexsort((self.index.id_rank[selected[pool]], scores[pool]))][plan.offset : wanted]
+        return [(int(selected[i]), -float(scores[i])) for i in order]
 
     def _ranked_page(self, selected: Ids) -> list[tuple[int, float | None]]:
         """BM25 over the filtered rows only (keyword filters ride along in MATCH), best first, ties by id."""

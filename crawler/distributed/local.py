@@ -1,14 +1,18 @@
-"""A real redis-server for the tests of the distributed crawl (Debian's redis-server; scripts/system_deps.sh)."""
+"""A throwaway redis-server on 127.0.0.1 (tests, benchmarks, trying the distributed crawl on one machine)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
 
+import yaml
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -37,3 +41,14 @@ def running_redis() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def seeds_on_own_hosts(seed_file: Path, bases: list[str], out: Path) -> Path:
+    """The seeds of a `{portal}` seed file with each seed on a host of its own (one base URL per seed): the
+    sample portal served on several loopback addresses plays several sites for the distributed crawl."""
+    rows = yaml.safe_load(seed_file.read_text(encoding="utf-8"))["seeds"]
+    for row, base in zip(rows, bases, strict=True):
+        row.update(json.loads(json.dumps(row, ensure_ascii=False).replace("{portal}", base)))
+        row["allowed_domains"] = [urlparse(base).hostname]
+    out.write_text(yaml.safe_dump({"seeds": rows}, allow_unicode=True), encoding="utf-8")
+    return out
