@@ -188,6 +188,7 @@ class Ingest:
                 self.open_runs[run_id] = time.monotonic()
             if ended:
                 self._finish_if_done(run_id)
+            self.redis.set(LEASE, self.owner, ex=LEASE_S)  # still the one writer (a batch of OCR takes a while)
 
     @staticmethod
     def _decode(fields: dict[str, bytes]) -> Item | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_storage_sqlite import synthetic
 
 from indexer.storage import SearchQuery
 from indexer.storage.sqlite import search
@@ -25,22 +26,7 @@ def report(i: int) -> dict:
     k = i - 1 if i % 7 == 0 else i
     province = PROVINCES[i % len(PROVINCES)]
     text = "".join(SENTENCES[j % len(SENTENCES)].format(n=10 + k, m=k % 9) for j in range(k % 5, k % 5 + 2 + k % 6))
-    return {
-        "id": f"r{i:03d}",
-        "url": f"https://example.gov.cn/r{i:03d}",
-        "urls": [],
-        "title": f"{province}{2019 + k % 4}年政府信息公开工作年度报告",
-        "agency": f"{province}人民政府",
-        "agency_type": "人民政府",
-        "level": "province",
-        "province": province,
-        "city": None,
-        "county": None,
-        "report_year": 2019 + k % 4,
-        "published": f"{2020 + k % 4}-01-15",
-        "format": "2021",
-        "text": text,
-    }
+    return synthetic(f"r{i:03d}", province, 2019 + k % 4, f"{2020 + k % 4}-01-15", text)
 
 
 QUERIES = [
