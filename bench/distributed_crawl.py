@@ -10,6 +10,7 @@ reports stored, and the most requests any one host answered per second (politene
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from redis import Redis
 
 from crawler.distributed.local import running_redis, seeds_on_own_hosts
 from indexer.storage import open_backend
-from sample_portal.server import PortalServer, start_server
+from sample_portal.server import PortalServer, running_portal
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTS = 7
@@ -83,22 +84,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--delay", type=float, default=0.2, help="DOWNLOAD_DELAY per host (seconds)")
     args = parser.parse_args()
-    servers = [start_server(f"127.0.0.{n}", 0)[0] for n in range(1, HOSTS + 1)]
     rows = []
-    try:
-        with running_redis() as redis_url, tempfile.TemporaryDirectory() as folder:
-            for workers in args.workers:
-                row = one_run(redis_url, servers, workers, args.delay, Path(folder))
-                print(
-                    f"{workers} workers: crawl {row['crawl_s']:.1f} s, to the last record {row['total_s']:.1f} s, "
-                    f"{row['requests']} requests, {row['reports']} reports",
-                    flush=True,
-                )
-                rows.append(row)
-    finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+    with contextlib.ExitStack() as stack, running_redis() as redis_url, tempfile.TemporaryDirectory() as folder:
+        servers = [stack.enter_context(running_portal(f"127.0.0.{n}")) for n in range(1, HOSTS + 1)]
+        for workers in args.workers:
+            row = one_run(redis_url, servers, workers, args.delay, Path(folder))
+            print(
+                f"{workers} workers: crawl {row['crawl_s']:.1f} s, to the last record {row['total_s']:.1f} s, "
+                f"{row['requests']} requests, {row['reports']} reports",
+                flush=True,
+            )
+            rows.append(row)
     print(f"\nDOWNLOAD_DELAY {args.delay} s, one request at a time per host, {HOSTS} hosts")
     print("| workers | crawl (s) | to the last record (s) | requests | reports | busiest host (req/s) |")
     print("|---|---|---|---|---|---|")

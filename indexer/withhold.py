@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from indexer.model import Check, Format, Number, Stats
+from indexer.tables.checks import BALANCE_ROWS, TOLERANCE
 from indexer.tables.numbers import cell
 from indexer.tables.schema import (
     APPLICANT_COLUMNS,
@@ -29,17 +30,14 @@ from indexer.tables.schema import (
 
 Path = tuple[str, ...]
 Equation = tuple[tuple[Path, ...], tuple[Path, ...]]  # (cells that add up, the cells they must equal)
-TOLERANCE = 1e-6
 
 
 def equations(stats: Stats, fmt: Format) -> Iterator[Equation]:
     """Yield every equation the checks evaluate on these stats (each rule of tables/checks.py, cell by cell)."""
     applications = stats.get("applications") or {}
     for column in APPLICANT_COLUMNS:
-        yield (
-            (("applications", "new_received", column), ("applications", "carried_over", column)),
-            (("applications", "total_processed", column), ("applications", "carried_forward", column)),
-        )
+        balance = tuple(("applications", row, column) for row in BALANCE_ROWS)  # the checks' balance rule
+        yield balance[:2], balance[2:]
         if fmt in RESULT_ROWS:
             rows = RESULT_ROWS[other_rows_variant(applications, fmt)]
             yield tuple(("applications", row, column) for row in rows), (("applications", "total_processed", column),)

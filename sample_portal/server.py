@@ -15,6 +15,8 @@ import struct
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -314,3 +316,14 @@ def start_server(host: str = "127.0.0.1", port: int = 0, state: int = 1) -> tupl
     thread = threading.Thread(target=server.serve_forever, name="sample-portal", daemon=True)
     thread.start()
     return server, server.base_url
+
+
+@contextmanager
+def running_portal(host: str = "127.0.0.1", port: int = 0, state: int = 1) -> Iterator[PortalServer]:
+    """The portal served in background threads for the duration of a `with` block (tests, benchmarks)."""
+    server, _ = start_server(host, port, state)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -9,6 +9,7 @@ each host saw one request at a time, DOWNLOAD_DELAY apart, whichever worker aske
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
 import signal
@@ -26,7 +27,7 @@ from crawler.distributed.keys import QUEUE_NAME, pages_key
 from crawler.distributed.local import running_redis, seeds_on_own_hosts
 from crawler.seeds import load_seeds
 from indexer.storage import open_backend
-from sample_portal.server import PortalServer, start_server
+from sample_portal.server import PortalServer, running_portal
 
 ROOT = Path(__file__).resolve().parents[1]
 DELAY = 0.15  # DOWNLOAD_DELAY of the run: the gap the portal's access log must show between two requests to one host
@@ -45,13 +46,8 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def portal_hosts() -> Iterator[list[PortalServer]]:
     """The sample portal served on seven loopback addresses: each seed gets a host of its own."""
-    servers = [start_server(f"127.0.0.{n}", 0)[0] for n in range(1, 8)]
-    try:
-        yield servers
-    finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(running_portal(f"127.0.0.{n}")) for n in range(1, 8)]
 
 
 def command(name: str, *args: str, redis_url: str, **popen: object) -> subprocess.Popen[bytes]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sample_portal.server import start_server
+from sample_portal.server import running_portal
 
 ROOT = Path(__file__).resolve().parents[1]
 FACETS_IN_TRUTH = ("report_year", "province", "city", "county", "format", "agency_type")
@@ -31,12 +31,8 @@ def free_port() -> int:
 @contextmanager
 def serving_portal() -> Iterator[str]:
     """Run the sample portal on a free port; yield its base URL."""
-    server, base_url = start_server("127.0.0.1", 0)
-    try:
-        yield base_url
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running_portal() as server:
+        yield server.base_url
 
 
 def crawl_into(db: Path, portal: str, archive: Path | None = None) -> None:

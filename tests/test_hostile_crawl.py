@@ -15,7 +15,7 @@ import pytest
 from crawl_process import Crawl, failures, run_crawl, stored_report_urls
 from crawler import settings_local
 from sample_portal.misbehaviour import FILLER_PARAGRAPH
-from sample_portal.server import PortalServer, start_server
+from sample_portal.server import PortalServer, running_portal
 
 SEEDS = "seeds/hostile_portal.yaml"
 PEAK_RSS_LIMIT_MB = 400
@@ -24,10 +24,8 @@ LONGEST_LOG_LINE = 6000  # a long URL (2200 characters) and its refusal fit; a p
 
 @pytest.fixture(scope="module")
 def portal_server():
-    server, _ = start_server("127.0.0.1", 0)
-    yield server
-    server.shutdown()
-    server.server_close()
+    with running_portal() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

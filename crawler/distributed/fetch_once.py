@@ -93,8 +93,8 @@ class FetchOnceMiddleware:
             self._count("replayed")
             return decode_response(stored, request, REPLAYED)  # type: ignore[arg-type]
         if not is_robots(request):
-            self.redis.hsetnx(self.claims, fingerprint, self.job_key)
-            owner = self.redis.hget(self.claims, fingerprint)
+            claimed = self.redis.hsetnx(self.claims, fingerprint, self.job_key)
+            owner = None if claimed else self.redis.hget(self.claims, fingerprint)  # one round trip when new
             if owner is not None and owner.decode() != self.job_key:  # type: ignore[union-attr]
                 self._count("fetched_elsewhere")
                 raise FetchedElsewhere(f"fetched in this run by job {owner.decode()}: {request.url}")  # type: ignore[union-attr]

@@ -195,8 +195,9 @@ def stop(redis: Redis, run_id: str, workers: bool) -> list[str]:
     for state in job_states(redis, run_id, json.loads(run_meta(redis, run_id).get("jobs", "[]"))):
         job_id = f"{run_id}_{state['job']}"
         if state["status"] in WAITING:
-            Job.fetch(job_id, connection=redis).cancel()
-            job_stopped(Job.fetch(job_id, connection=redis), redis)
+            job = Job.fetch(job_id, connection=redis)
+            job.cancel()
+            job_stopped(job, redis)
             done.append(f"canceled {state['job']}")
         elif state["status"] == JobStatus.STARTED:
             send_stop_job_command(redis, job_id)

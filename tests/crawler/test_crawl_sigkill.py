@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crawl_process import kill_when, run_crawl, start_crawl, stored_report_urls
-from sample_portal.server import start_server
+from sample_portal.server import running_portal
 
 SEEDS = "seeds/sample_portal.yaml"
 KILL_POINTS = (5, 20, 40)  # stored reports when the crawl is killed
@@ -17,10 +17,8 @@ KILL_POINTS = (5, 20, 40)  # stored reports when the crawl is killed
 
 @pytest.fixture(scope="module")
 def portal():
-    server, base_url = start_server("127.0.0.1", 0)
-    yield base_url
-    server.shutdown()
-    server.server_close()
+    with running_portal() as server:
+        yield server.base_url
 
 
 def reports(db: Path) -> list[tuple[str, str]]:

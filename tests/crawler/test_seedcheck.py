@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from crawler.seedcheck import COLUMNS, Hosts, main
-from sample_portal.server import PortalServer, start_server
+from sample_portal.server import PortalServer, running_portal
 
 SEEDS_YAML = """\
 seeds:
@@ -64,10 +64,8 @@ def closed_port() -> int:
 @pytest.fixture(scope="module")
 def sample_server() -> Iterator[tuple[PortalServer, str]]:
     """A sample portal of this module's own, so its access log holds only this check's requests."""
-    server, base_url = start_server("127.0.0.1", 0)
-    yield server, base_url
-    server.shutdown()
-    server.server_close()
+    with running_portal() as server:
+        yield server, server.base_url
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from bench.pdf_tables import (
 from indexer.record import build_record
 from sample_portal.documents import docx_bytes
 from sample_portal.portal import build_portal
-from sample_portal.server import start_server
+from sample_portal.server import running_portal
 
 PRINTED_PAGES = (
     "/saihan/zwgk/zfxxgknb/202501/t20250117_7601.html",  # 2021 template, table 三 over two pages
@@ -55,10 +55,8 @@ def unequal_cells(gold: dict, record: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def portal():
-    server, base = start_server("127.0.0.1", 0)
-    yield base
-    server.shutdown()
-    server.server_close()
+    with running_portal() as server:
+        yield server.base_url
 
 
 @pytest.mark.parametrize("path", PRINTED_PAGES)
