@@ -12,6 +12,7 @@ on the year before (cross_year, copied) and the `missing` years.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from indexer.agencies.signals import (
     blank_cells_signal,
     copied_measure,
     copied_signal,
+    cross_year_cells,
     cross_year_signal,
     failed_checks_signal,
     history_signals,
@@ -36,7 +38,6 @@ from indexer.agencies.signals import (
 from indexer.model import (
     Agency,
     AgencyKind,
-    Check,
     Format,
     Level,
     Number,
@@ -54,9 +55,14 @@ BUILD_SIGNALS = frozenset(
 )  # what a build adds; a report's other signals are its own
 
 
+NO_FINGERPRINTS = np.empty(0, dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class ReportFacts:
-    """What the registry needs of one report (no text: its sentence fingerprints stand for it)."""
+    """What the registry needs of one report, kept small because a build holds every report's (about 2 KB each):
+    no text (its sentence fingerprints stand for it) and of the tables only the timeline's figures and the cells
+    the cross-year comparison reads."""
 
     id: str
     agency: str | None
@@ -69,32 +75,42 @@ class ReportFacts:
     report_year: int | None
     published: str | None
     format: Format | None
-    stats: Stats | None
-    checks: list[Check]
+    figures: dict[str, Number | None]  # compute_numbers of its tables
+    cross_year: Stats | None = None  # signals.cross_year_cells of its tables
     own_signals: list[Signal] = field(default_factory=list)
-    fingerprints: frozenset[int] = frozenset()
+    fingerprints: np.ndarray = field(default_factory=lambda: NO_FINGERPRINTS)  # sorted, distinct int64
+
+    def fingerprint_set(self) -> frozenset[int]:
+        """The sentence fingerprints as a set."""
+        return frozenset(self.fingerprints.tolist())
+
+
+def _shared(value: str | None) -> str | None:
+    """One string object for the values many reports repeat (regions, kinds), to keep a build's memory down."""
+    return sys.intern(value) if value else value
 
 
 def report_facts(record: Record, aliases: Aliases | None = None) -> ReportFacts:
     """The facts of a stored record, with its own signals and its sentence fingerprints."""
     key = agency_key(record.get("agency"), record.get("region_code"), aliases)
     kind = agency_kind(key.name) if key else None
+    fingerprints = sentence_fingerprints(record.get("text") or "")
     return ReportFacts(
         id=record["id"],
-        agency=record.get("agency"),
-        region_code=record.get("region_code"),
-        province=record.get("province"),
-        city=record.get("city"),
-        county=record.get("county"),
+        agency=_shared(record.get("agency")),
+        region_code=_shared(record.get("region_code")),
+        province=_shared(record.get("province")),
+        city=_shared(record.get("city")),
+        county=_shared(record.get("county")),
         level=record.get("level"),
-        agency_type=record.get("agency_type"),
+        agency_type=_shared(record.get("agency_type")),
         report_year=record.get("report_year"),
         published=record.get("published"),
         format=record.get("format"),
-        stats=record.get("stats"),
-        checks=list(record.get("checks") or []),
+        figures=compute_numbers(record.get("stats")),
+        cross_year=cross_year_cells(record.get("stats")),
         own_signals=own_signals(record, kind),
-        fingerprints=frozenset(sentence_fingerprints(record.get("text") or "")),
+        fingerprints=np.unique(np.fromiter(fingerprints, dtype=np.int64, count=len(fingerprints))),
     )
 
 
@@ -147,9 +163,7 @@ class AgencyBuild:
 
 def common_fingerprints(groups: dict[AgencyKey, list[ReportFacts]]) -> frozenset[int]:
     """Sentence fingerprints found in the reports of COMMON_SENTENCE_AGENCIES or more agencies (template text)."""
-    per_agency = [
-        np.fromiter(set().union(*(r.fingerprints for r in reports)), dtype=np.int64) for reports in groups.values()
-    ]
+    per_agency = [np.unique(np.concatenate([r.fingerprints for r in reports])) for reports in groups.values()]
     if not per_agency:
         return frozenset()
     values, counts = np.unique(np.concatenate(per_agency), return_counts=True)
@@ -235,11 +249,12 @@ def _year_signals(
     signals = list(facts.own_signals)
     if previous is not None:
         cross = cross_year_signal(
-            previous.stats, previous.format or "legacy", facts.stats, facts.format or "legacy", year - 1
+            previous.cross_year, previous.format or "legacy", facts.cross_year, facts.format or "legacy", year - 1
         )
         signals += [cross] if cross else []
-        if copied_measure(facts.fingerprints, previous.fingerprints, common).copied:  # only then read its text
-            copied = copied_signal(sentences_of(facts.id), previous.fingerprints, common, year - 1)
+        before = previous.fingerprint_set()
+        if copied_measure(facts.fingerprint_set(), before, common).copied:  # only then read its text
+            copied = copied_signal(sentences_of(facts.id), before, common, year - 1)
             signals += [copied] if copied else []
     return signals
 
@@ -254,7 +269,7 @@ def _year(
     """One timeline entry."""
     due = deadline(year, kind)
     published = _date(facts.published) if facts else None
-    figures = compute_numbers(facts.stats) if facts else dict.fromkeys(f.name for f in NUMBER_FIELDS)
+    figures = facts.figures if facts else dict.fromkeys(f.name for f in NUMBER_FIELDS)
     return {
         "report_year": year,
         "report_id": facts.id if facts else None,

@@ -183,6 +183,23 @@ def cross_year_signal(
     return _signal("cross_year", "；".join(str(d["detail"]) for d in found[:MAX_LISTED]), differences=found)
 
 
+def cross_year_cells(stats: Stats | None) -> Stats | None:
+    """Only the cells cross_year_signal reads (table 三's carried-over rows, table 二's in-force rows), so that a
+    registry build can keep them for every report without the whole table."""
+    if stats is None:
+        return None
+    applications, proactive = stats.get("applications") or {}, stats.get("proactive") or {}
+    kept = {
+        "applications": {row: applications[row] for row in ("carried_forward", "carried_over") if row in applications},
+        "proactive": {
+            row: {col: proactive[row][col] for col in ("in_force", "issued", "repealed") if col in proactive[row]}
+            for row in ("regulations", "normative_documents")
+            if isinstance(proactive.get(row), dict)
+        },
+    }
+    return kept  # type: ignore[return-value]  # a partial Stats
+
+
 def _carried_over_differences(previous: Stats, stats: Stats, previous_year: int) -> list[dict[str, object]]:
     """Per column of table 三: last year's 结转下年度继续办理 against this year's 上年结转."""
     out: list[dict[str, object]] = []

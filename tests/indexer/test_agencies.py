@@ -142,7 +142,7 @@ def test_real_pingtan_reports_are_one_agency_with_a_timeline(pingtan):
 def test_real_consecutive_reports_are_not_copied(pingtan):
     facts = sorted((report_facts(r) for r in pingtan.values()), key=lambda f: f.report_year or 0)
     for before, after in zip(facts, facts[1:]):
-        assert copied_measure(after.fingerprints, before.fingerprints, frozenset()).share < 0.25
+        assert copied_measure(after.fingerprint_set(), before.fingerprint_set(), frozenset()).share < 0.25
 
 
 def test_a_report_repeating_last_years_is_copied(pingtan):

@@ -62,3 +62,19 @@ def test_rebuild_saves_the_registry_and_sums_it_up(tmp_path):
         assert backend.get(lvyuan_records()[2]["id"])["signals"][0]["signal"] == "cross_year"
     finally:
         backend.close()
+
+
+def test_every_report_gets_its_agency_and_signals_when_written_back_in_batches(tmp_path, monkeypatch):
+    from indexer.storage.sqlite import agencies
+
+    monkeypatch.setattr(agencies, "STATES_IN_ONE_QUERY", 2)  # 9 reports: five batches
+    records = pingtan_records() + lvyuan_records()
+    backend = open_backend(tmp_path / "reports.sqlite")
+    try:
+        backend.write(records)
+        rebuild_agencies(backend, TODAY)
+        stored = [backend.get(r["id"]) for r in records]
+        assert all(r["agency_id"] for r in stored) and len({r["agency_id"] for r in stored}) == 2
+        assert backend.get(lvyuan_records()[2]["id"])["signals"][0]["signal"] == "cross_year"
+    finally:
+        backend.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 import pytest
 
@@ -301,6 +302,57 @@ def test_time_limit_covers_the_python_steps(tmp_path):
             small.export(SearchQuery())
     finally:
         small.close()
+
+
+def test_a_slow_facet_cache_reload_is_not_counted_against_the_time_limit(backend, monkeypatch):
+    from indexer.storage.sqlite import search
+
+    before = backend.search(SearchQuery(q="政府信息公开")).total
+    backend.write([synthetic(f"bulk-{i}", "江西省", 2020, None, "政府信息公开工作。") for i in range(20)])
+    load = search.FacetIndex.load
+
+    def slow_load(conn, generation):  # a million reports take seconds to load; here a pause stands for them
+        time.sleep(0.6)
+        return load(conn, generation)
+
+    monkeypatch.setattr(search.FacetIndex, "load", staticmethod(slow_load))
+    backend.time_limit = 0.5
+    assert backend.search(SearchQuery(q="政府信息公开")).total == before + 20  # the first after the write loads it
+    backend.write([synthetic("one-more", "江西省", 2021, None, "政府信息公开工作。")])
+    assert backend.search(SearchQuery(q="政府信息公开")).total == before + 21  # and the one after the next
+
+
+def test_a_slow_match_cache_fill_is_not_counted_against_the_time_limit(backend, monkeypatch):
+    """At a million reports, finding a common word's matches and scoring all of them once per write takes longer
+    than the limit; an interrupted fill keeps nothing, so every later search would fail the same way."""
+    from indexer.storage.sqlite import search
+
+    backend.write([synthetic(f"bulk-{i}", "江西省", 2020, None, "政府信息公开工作。" * (1 + i % 3)) for i in range(30)])
+    backend.search(SearchQuery())  # the facet cache is loaded
+    monkeypatch.setattr(search, "SCORE_ALL_MIN", 1)  # rank all matches once and keep the scores, as for 20,000
+    monkeypatch.setattr(search, "PARALLEL_RANK_MIN", 1)  # on the two ranking threads
+    match_docids, run_job = search.Search._match_docids, SqliteBackend._run_job
+    ranked: list[str] = []
+
+    def slow_match(self, match):  # a pause stands for a million matches
+        time.sleep(0.4)
+        return match_docids(self, match)
+
+    def slow_job(self, sql, params, deadline):
+        ranked.append(sql)
+        time.sleep(0.4)
+        return run_job(self, sql, params, deadline)
+
+    monkeypatch.setattr(search.Search, "_match_docids", slow_match)
+    monkeypatch.setattr(SqliteBackend, "_run_job", slow_job)
+    backend.time_limit = 0.3
+    first = backend.search(SearchQuery(q="政府信息公开"))  # a fill of 0.4 s, then scores of 0.4 s on both threads
+    again = backend.search(SearchQuery(q="政府信息公开"))  # from the kept matches and scores
+    assert first.total == again.total >= 30 and [h.id for h in first.hits] == [h.id for h in again.hits]
+    assert len(ranked) == 2  # all matches were scored once, in two halves
+    backend.time_limit = 0.0
+    with pytest.raises(QueryTimeout):  # the rest of a search is still timed
+        backend.search(SearchQuery(q="政府信息公开"))
 
 
 def test_unreadable_index_is_storage_unavailable(tmp_path):

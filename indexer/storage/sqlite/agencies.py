@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from indexer.model import Agency, TimelineYear
 from indexer.storage import records
@@ -58,7 +58,7 @@ SQL_TIMELINE = "SELECT timeline FROM agencies WHERE id = :id"
 SQL_AGENCY_NAMES = "SELECT id, name FROM agencies WHERE id IN ({marks})"
 SQL_REPORT_STATE = (
     "SELECT r.docid, r.id, r.agency_id, json_extract(rr.record, '$.signals') "
-    "FROM reports r JOIN report_records rr ON rr.docid = r.docid"
+    "FROM reports r JOIN report_records rr ON rr.docid = r.docid WHERE r.docid > :after ORDER BY r.docid LIMIT :limit"
 )
 SQL_SET_RECORD = (
     "UPDATE report_records SET record = json_set(record, '$.agency_id', :agency_id, '$.signals', json(:signals)) "
@@ -71,6 +71,7 @@ SQL_SET_HEAD = (
 SQL_SET_COLUMNS = "UPDATE reports SET agency_id = :agency_id, signals = :names WHERE docid = :docid"
 SQL_SET_TOKENS = "UPDATE report_records SET fts_tokens = :tokens WHERE docid = :docid"
 NAMES_IN_ONE_QUERY = 500  # ids per lookup of agency names
+STATES_IN_ONE_QUERY = 5000  # reports read per batch when writing a registry build back
 
 
 # --------------------------------------------------------------------------- writing
@@ -105,7 +106,7 @@ def replace_agencies(conn: sqlite3.Connection, registry: AgencyRegistry) -> None
 def write_back(conn: sqlite3.Connection, registry: AgencyRegistry) -> int:
     """Write each report's agency id and signals where the registry changed them; return how many reports changed."""
     changed = 0
-    for docid, report_id, stored_agency, stored_signals in conn.execute(SQL_REPORT_STATE).fetchall():
+    for docid, report_id, stored_agency, stored_signals in _report_states(conn):
         change = records.write_back(registry, report_id, stored_agency, json.loads(stored_signals or "null"))
         if change is None:
             continue
@@ -122,6 +123,14 @@ def write_back(conn: sqlite3.Connection, registry: AgencyRegistry) -> int:
             _retag(conn, docid, change.agency_id)
         changed += 1
     return changed
+
+
+def _report_states(conn: sqlite3.Connection) -> Iterator[tuple[int, str, str | None, str | None]]:
+    """Every report's docid, id, agency id and stored signals, read a batch at a time (the caller updates them)."""
+    after = 0
+    while rows := conn.execute(SQL_REPORT_STATE, {"after": after, "limit": STATES_IN_ONE_QUERY}).fetchall():
+        yield from rows
+        after = rows[-1][0]
 
 
 def _retag(conn: sqlite3.Connection, docid: int, agency_id: str | None) -> None:

@@ -67,6 +67,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -478,7 +479,8 @@ class SqliteBackend:
     def agencies(self, query: AgencyQuery) -> AgencyResult:
         """Find agencies in one read snapshot under the time limit."""
         plan = AgencyPlan.build(query)
-        return self._timed_read(lambda conn, _: find_agencies(conn, plan))
+        with self._snapshot() as conn:
+            return self._under_limit(conn, lambda _: find_agencies(conn, plan))
 
     def agency(self, agency_id: str) -> Agency | None:
         """Return one agency, or None."""
@@ -505,27 +507,36 @@ class SqliteBackend:
         return ExportResult(total=total, records=self._stream_records(docids))
 
     def _timed(self, plan: QueryPlan, action: Callable[[Search], T]) -> T:
-        """Run `action` on a Search in one read snapshot under the time limit (SQLite and Python steps)."""
+        """Run `action` on a Search in one read snapshot under the time limit (SQLite and Python steps); the facet
+        cache of the snapshot's generation is loaded first, outside the limit (seconds at a million reports, once
+        per write, and a search cut short by it would only load it again)."""
+        with self._snapshot() as conn:
+            index = self._facet_index(conn)
+            return self._under_limit(
+                conn,
+                lambda deadline: action(
+                    Search(conn, index, plan, deadline, functools.partial(self._run_parallel, deadline=deadline))
+                ),
+            )
 
-        def search(conn: sqlite3.Connection, deadline: Deadline) -> T:
-            parallel = functools.partial(self._run_parallel, deadline=deadline)
-            return action(Search(conn, self._facet_index(conn), plan, deadline, parallel))
-
-        return self._timed_read(search)
-
-    def _timed_read(self, action: Callable[[sqlite3.Connection, Deadline], T]) -> T:
-        """Run `action` on a read connection in one snapshot under the time limit."""
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read connection holding one snapshot of the database."""
         with self.readers.connection() as conn, Snapshot(conn):
-            deadline = Deadline.after(self.time_limit)
-            conn.set_progress_handler(deadline.passed, PROGRESS_STEPS)
-            try:
-                return action(conn, deadline)
-            except sqlite3.OperationalError as exc:
-                if "interrupted" in str(exc):
-                    raise deadline.timeout() from exc
-                raise
-            finally:
-                conn.set_progress_handler(None, 0)
+            yield conn
+
+    def _under_limit(self, conn: sqlite3.Connection, action: Callable[[Deadline], T]) -> T:
+        """Run `action` on `conn` under the time limit: SQLite's progress handler and the Python steps check it."""
+        deadline = Deadline.after(self.time_limit)
+        conn.set_progress_handler(deadline.passed, PROGRESS_STEPS)
+        try:
+            return action(deadline)
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                raise deadline.timeout() from exc
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
 
     def _stream_records(self, docids: list[int]) -> Iterator[RecordFields]:
         """The stored records of `docids` in order, without `text`, read EXPORT_BATCH at a time."""

@@ -8,7 +8,8 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,15 +67,23 @@ FLAG_SQL = {  # a flag filter as SQL over `reports r` (true: 1), as FacetIndex.f
 ParallelRun = Callable[[list[tuple[str, dict[str, object]]]], list[list[Row]]]
 SCORE_ALL_MIN = PARALLEL_RANK_MIN  # a ranked set this large has its words' matches scored whole, once per generation
 MATCH_CACHE_ROWS = 8_000_000  # docids (and scores) of recent word matches kept per generation, in all (~16 B each)
+FILL_LIMIT_S = 30.0  # a match-cache fill (Deadline.paused) may take this long beyond the search's own limit
 
 
 # --------------------------------------------------------------------------- time limit
-@dataclass(frozen=True)
 class Deadline:
-    """When a search must be done: SQLite's progress handler and the Python steps between statements check it."""
+    """When a search must be done: SQLite's progress handler (on every connection the search uses) and the Python
+    steps between statements check it.
 
-    at: float  # time.monotonic()
-    limit: float  # seconds, for the message
+    A fill of the generation's match cache (a word's matches, or BM25 of all of them) runs `paused`: its time is not counted,
+    up to FILL_LIMIT_S. It is paid once per word and write, and at a million reports it alone can take longer
+    than the limit, which would otherwise fail every search for a common word, since an interrupted fill keeps
+    nothing."""
+
+    def __init__(self, at: float, limit: float):
+        self.at = at  # time.monotonic()
+        self.limit = limit  # seconds, for the message
+        self._fill_until: float | None = None
 
     @classmethod
     def after(cls, seconds: float) -> Deadline:
@@ -82,8 +91,8 @@ class Deadline:
         return cls(time.monotonic() + seconds, seconds)
 
     def passed(self) -> bool:
-        """Whether the time is up."""
-        return time.monotonic() > self.at
+        """Whether the time is up (during a fill, the fill's own)."""
+        return time.monotonic() > (self.at if self._fill_until is None else self._fill_until)
 
     def timeout(self) -> QueryTimeout:
         """The error of a search past its deadline."""
@@ -93,6 +102,17 @@ class Deadline:
         """Raise QueryTimeout when the time is up."""
         if self.passed():
             raise self.timeout()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Do a cache fill: the time it takes (up to FILL_LIMIT_S) moves the deadline on."""
+        started = time.monotonic()
+        self._fill_until = started + FILL_LIMIT_S
+        try:
+            yield
+        finally:
+            self._fill_until = None
+            self.at += time.monotonic() - started
 
 
 # --------------------------------------------------------------------------- match cache
@@ -299,7 +319,8 @@ class Search:
         match = _text_match(self.plan)
         found = self.index.matches.get(match)
         if found is None:
-            found = Matches(self._match_docids(match))
+            with self.deadline.paused():
+                found = Matches(self._match_docids(match))
             self.index.matches.put(match, found)
         self._matches = found
         return found.docids
@@ -461,15 +482,15 @@ class Search:
         None when the ranking threads saw another generation than this snapshot (a write in between)."""
         match = _text_match(self.plan)
         params: dict[str, object] = {"match": match}
-        if self.parallel is None or matches.docids.size < PARALLEL_RANK_MIN:
-            rows: list[Row] = self.conn.execute(SQL_RANKED, params).fetchall()
-        else:
-            middle = {**params, "mid": int(matches.docids[matches.docids.size // 2])}
-            halves = self.parallel(
-                [(f"{SQL_RANKED} AND rowid < :mid", middle), (f"{SQL_RANKED} AND rowid >= :mid", middle)]
-            )
-            rows = halves[0] + halves[1]
-        self.deadline.check()
+        with self.deadline.paused():
+            if self.parallel is None or matches.docids.size < PARALLEL_RANK_MIN:
+                rows: list[Row] = self.conn.execute(SQL_RANKED, params).fetchall()
+            else:
+                middle = {**params, "mid": int(matches.docids[matches.docids.size // 2])}
+                halves = self.parallel(
+                    [(f"{SQL_RANKED} AND rowid < :mid", middle), (f"{SQL_RANKED} AND rowid >= :mid", middle)]
+                )
+                rows = halves[0] + halves[1]
         table = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64, count=2 * len(rows)).reshape(-1, 2)
         ids = table[:, 0].astype(np.int64)
         order = np.argsort(ids, kind="stable")
