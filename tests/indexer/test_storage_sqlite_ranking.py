@@ -62,6 +62,7 @@ def answers(path, queries: list[SearchQuery]) -> list[tuple[int, list[tuple[str,
 
 def test_kept_scores_rank_exactly_like_sql(index_path, monkeypatch):
     monkeypatch.setattr(search, "SCORE_ALL_MIN", 10**9)  # never score whole: SQL ranks the filtered rows
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)
     in_sql = answers(index_path, QUERIES)
     assert any(len({s for _, s in hits}) < len(hits) for _, hits in in_sql)  # some equal scores to break by id
 
@@ -71,6 +72,30 @@ def test_kept_scores_rank_exactly_like_sql(index_path, monkeypatch):
     monkeypatch.setattr(search, "SCORE_ALL_MIN", 0)  # always score the words' matches whole and keep the scores
     monkeypatch.setattr(Search, "_ranked_page", no_sql)
     assert answers(index_path, QUERIES) == in_sql
+
+
+def test_words_with_few_matches_are_scored_whole_once(index_path, monkeypatch):
+    """90 reports select far fewer rows than SCORE_ALL_MIN, but their words match at most FEW_MATCHES reports:
+    each distinct query text is scored whole at its first search, and no search ranks in SQL."""
+    scored: list[str] = []
+    score_all = Search._score_all
+
+    def counted(self, matches):
+        scored.append(self.plan.terms)
+        return score_all(self, matches)
+
+    def no_sql(self, selected):
+        raise AssertionError("ranked in SQL although the words have few matches")
+
+    monkeypatch.setattr(Search, "_score_all", counted)
+    monkeypatch.setattr(Search, "_ranked_page", no_sql)
+    backend = SqliteBackend(index_path, read_only=True)
+    try:
+        for query in QUERIES:
+            backend.search(query)
+    finally:
+        backend.close()
+    assert len(scored) == len({q.q for q in QUERIES}) == 3
 
 
 def test_kept_matches_follow_writes(index_path, monkeypatch):

@@ -36,8 +36,9 @@ text never reaches FTS5 raw: the MATCH expression is built from the plan's terms
 term double-quoted, ANDed. Facet counts come from a per-generation in-memory column store
 (numpy arrays indexed by docid): one FTS5 query yields the matching docids, then each facet is
 counted with all *other* filters applied. The words' matching docids are kept per generation (search.py
-MatchCache); a small filtered set is ranked by BM25 in SQL, a large one (≥ SCORE_ALL_MIN rows) from the
-BM25 scores of all the words' matches, computed once per generation in two rowid halves on two threads
+MatchCache); a small filtered set of a common word is ranked by BM25 in SQL, a large one (≥ SCORE_ALL_MIN rows)
+or any set of words with few matches (≤ FEW_MATCHES) from the BM25 scores of all the words' matches, computed
+once per generation (outside the time limit: search.Deadline.paused), in two rowid halves on two threads
 and then filtered and ordered in numpy (the same order: tag tokens weigh nothing in BM25), ties broken by id. Reads check a read-only connection out of a small
 pool (readers.py: at most READERS open, whatever the threads) and run inside one transaction (a
 consistent snapshot), under a time limit that covers SQLite (progress handler) and the Python steps

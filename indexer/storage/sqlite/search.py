@@ -8,7 +8,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -66,6 +66,10 @@ FLAG_SQL = {  # a flag filter as SQL over `reports r` (true: 1), as FacetIndex.f
 }
 ParallelRun = Callable[[list[tuple[str, dict[str, object]]]], list[list[Row]]]
 SCORE_ALL_MIN = PARALLEL_RANK_MIN  # a ranked set this large has its words' matches scored whole, once per generation
+# Words matching at most this many reports have all their matches scored at their first ranked search: that costs
+# about one SQL ranking, which a phrase holding a common token (网格化管理: 网格化 + 管理) pays again every time,
+# reading the common token's whole list of reports (70-90 ms at a million reports, 20 ms from kept scores).
+FEW_MATCHES = 20_000
 MATCH_CACHE_ROWS = 8_000_000  # docids (and scores) of recent word matches kept per generation, in all (~16 B each)
 FILL_LIMIT_S = 30.0  # a match-cache fill (Deadline.paused) may take this long beyond the search's own limit
 
@@ -198,11 +202,14 @@ class FacetIndex:
         published[docids] = [(iso_ordinal(r[2]) or NULL_CODE) for r in rows]
         codes, values, lookup = {}, {}, {}
         for offset, name in enumerate(KEYWORD_FIELDS, start=3):
-            column = [facet_value(r[offset]) for r in rows]
-            uniq = sorted({v for v in column if v is not None})
+            raw, stored = _distinct([r[offset] for r in rows])  # a few values for a million reports
+            uniq = sorted({v for v in map(facet_value, raw) if v is not None})
             table = {v: i for i, v in enumerate(uniq)}
+            raw_codes = np.array(
+                [table.get(facet_value(v) or "", NULL_CODE) for v in raw] or [NULL_CODE], dtype=np.int32
+            )
             arr = np.full(size, NULL_CODE, dtype=np.int32)
-            arr[docids] = [table.get(v, NULL_CODE) if v is not None else NULL_CODE for v in column]
+            arr[docids] = raw_codes[stored]
             codes[name], values[name], lookup[name] = arr, uniq, table
         year[docids] = [r[3] if isinstance(r[3], int) else NULL_CODE for r in rows]
         first = 3 + len(KEYWORD_FIELDS)
@@ -249,12 +256,23 @@ def _instant_ranks(times: list[object]) -> list[int]:
     return [NULL_CODE if m is None else rank[m] for m in moments]
 
 
+def _distinct(column: Sequence[object]) -> tuple[list[object], Codes]:
+    """The distinct values of a column (first seen first) and, per row, the position of its value among them."""
+    distinct = list(dict.fromkeys(column))
+    position = {v: i for i, v in enumerate(distinct)}
+    return distinct, np.fromiter(map(position.__getitem__, column), dtype=np.int32, count=len(column))
+
+
 def _value_masks(size: int, docids: Ids, column: list[str | None]) -> dict[str, Mask]:
     """One bool array per name found in a column of space-separated names (failed_checks, signals)."""
+    raw, stored = _distinct(column)  # a few combinations of names for a million reports
     masks: dict[str, Mask] = {}
-    for docid, names in zip(docids.tolist(), column):
-        for name in (names or "").split():
-            masks.setdefault(name, np.zeros(size, dtype=bool))[docid] = True
+    for position, names in enumerate(raw):
+        holders = docids[stored == position]
+        for name in str(names or "").split():
+            if name not in masks:
+                masks[name] = np.zeros(size, dtype=bool)
+            masks[name][holders] = True
     return dict(sorted(masks.items()))
 
 
@@ -466,14 +484,16 @@ class Search:
 
     def _selected_scores(self, keep: Mask) -> Values | None:
         """BM25 of the selected rows taken from the scores of all the words' matches: kept ones, or computed now
-        (and kept) when at least SCORE_ALL_MIN rows are selected; None otherwise (SQL then ranks only those rows).
+        (and kept) when at least SCORE_ALL_MIN rows are selected or the words have at most FEW_MATCHES matches;
+        None otherwise (SQL then ranks only those rows).
 
         A keyword filter's tag token has weight 0 in BM25, so a row's score is the same with or without the
         filters: scores of the words alone rank any filtered subset exactly as _ranked_page would."""
         matches = self._matches
         if matches is None:
             return None
-        if matches.scores is None and np.count_nonzero(keep) >= SCORE_ALL_MIN:
+        few = 0 < matches.docids.size <= FEW_MATCHES
+        if matches.scores is None and (few or np.count_nonzero(keep) >= SCORE_ALL_MIN):
             matches = self._score_all(matches)
         return None if matches is None or matches.scores is None else matches.scores[keep]
 
