@@ -546,6 +546,44 @@ def forget_matches(backend: Backend) -> None:
         matches.clear()
 
 
+def time_first_searches(backend: Backend) -> dict[str, dict]:
+    """The facet cache load, then the first search of every word (and word pair) the query rounds draw from, with
+    the kept word matches forgotten first, as after a write: median and max ms per group, and the slowest word.
+    This also warms the caches for all of them, so that the rounds' p95 is of searches asked before (the rounds
+    draw rare words at random; without this a word's first appearance after the warm-up rounds counted as warm)."""
+    groups = {
+        "rare word": list(RARE_TERMS),
+        "common + rare word": [f"{COMMON_TERM} {term}" for term in RARE_TERMS],
+        "common word": [COMMON_TERM, "行政复议 依申请公开"],
+    }
+    t0 = time.perf_counter()
+    backend.search(SearchQuery())  # the first search of a process (or after a write) loads the facet cache
+    loaded = round((time.perf_counter() - t0) * 1000, 2)
+    figures = {"list all, facet cache load": {"p50_ms": loaded, "max_ms": loaded, "slowest": "", "searches": 1}}
+    forget_matches(backend)
+    for group, texts in groups.items():
+        times = {}
+        for text in texts:
+            t0 = time.perf_counter()
+            backend.search(SearchQuery(q=text))
+            times[text] = (time.perf_counter() - t0) * 1000
+        slowest = max(times, key=times.__getitem__)
+        figures[group] = {
+            "p50_ms": round(statistics.median(times.values()), 2),
+            "max_ms": round(times[slowest], 2),
+            "slowest": slowest,
+            "searches": len(times),
+        }
+    return figures
+
+
+def _print_first_searches(figures: dict[str, dict]) -> None:
+    """One line per group of first searches."""
+    print(f"{'first search after a write':<26}{'p50 ms':>9}{'max ms':>9}  slowest")
+    for group, row in figures.items():
+        print(f"{group:<26}{row['p50_ms']:9.1f}{row['max_ms']:9.1f}  {row['slowest']} ({row['searches']} words)")
+
+
 def time_queries(backend: Backend, sample: list[dict], rng: random.Random, repeats: int) -> dict[str, dict]:
     """p50/p95/max ms and median hits per query kind (the first two rounds warm the caches), then the median of
     COLD_ROUNDS runs of each kind with the kept word matches forgotten first (the first search after a write)."""
@@ -622,6 +660,8 @@ def run(size: int, args: argparse.Namespace) -> dict | None:
         if args.build_only:
             backend.close()
             return None
+        first = time_first_searches(backend)
+        _print_first_searches(first)
         queries = time_queries(backend, built.sample, random.Random(args.seed + size), args.repeats)
         targets = targets_for(size)
         _print_latencies("query", queries, targets)
@@ -639,6 +679,7 @@ def run(size: int, args: argparse.Namespace) -> dict | None:
         "bytes": on_disk,
         "bytes_per_100k": None if on_disk is None else round(on_disk * per_100k),
         "peak_rss_mb": round(_peak_rss_mb()),
+        "first_search": first,
         "queries": queries,
         "registry": registry,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -727,6 +768,12 @@ def summary_table(results: list[dict]) -> str:
     line("MB on disk per 100k", ["-" if r["bytes"] is None else f"{r['bytes_per_100k'] / 1e6:,.0f}" for r in results])
     line("peak RSS MB (so far)", [f"{r['peak_rss_mb']:,}" for r in results])
     line("registry build s", ["-" if r["registry"] is None else f"{r['registry']['build_s']:.1f}" for r in results])
+    line("first search: p50 / max ms", ["" for _ in results])
+    for group in results[0]["first_search"]:
+        line(
+            f"  {group}",
+            [f"{r['first_search'][group]['p50_ms']:.0f} / {r['first_search'][group]['max_ms']:.0f}" for r in results],
+        )
     line("query: p50 / p95 / cold ms", ["" for _ in results])
     for name in results[0]["queries"]:
         cells = [results_cell(r["queries"][name]) for r in results]
