@@ -312,3 +312,33 @@ def test_the_first_open_for_writing_adds_version_history(before_history):
         assert reader.search(SearchQuery(filters={"withdrawn": ["true"]})).total == 1
     finally:
         reader.close()
+
+
+YEARS = range(2015, 2026)
+
+
+def test_an_index_from_before_the_any_year_signal_table_gets_it_filled(tmp_path):
+    path = tmp_path / "reports.sqlite"
+    backend = open_backend(path)
+    backend.write(lvyuan_records())
+    rebuild_agencies(backend, TODAY)
+    query = AgencyQuery(filters={"signal": ["copied"]}, facets=("signal", "kind"))
+    before = backend.agencies(query)
+    by_year = [backend.agencies(AgencyQuery(filters={"signal": ["late"]}, signal_year=y)).total for y in YEARS]
+    backend.close()
+    assert before.total == 1 and dict(before.facets["signal"])["missing"] == 1
+    with sqlite3.connect(path) as conn:
+        conn.executescript("DROP TABLE agency_any_signals; DROP INDEX agencies_cover;")
+    conn.close()
+    with pytest.raises(StorageUnavailable, match="any-year signal table.*upgrade"):
+        open_backend(path, StorageOptions(read_only=True))
+    backend = open_backend(path)  # the first open for writing fills it from the per-year signals
+    try:
+        after = backend.agencies(query)
+        assert (after.total, after.facets) == (before.total, before.facets)
+        assert [
+            backend.agencies(AgencyQuery(filters={"signal": ["late"]}, signal_year=y)).total for y in YEARS
+        ] == by_year
+        assert sum(by_year) == 1  # one late year
+    finally:
+        backend.close()

@@ -148,6 +148,7 @@ from indexer.storage.sqlite.schema import (
     SQL_VERSIONS,
     Snapshot,
     Transaction,
+    add_agency_any_signals,
     add_derived_columns,
     add_history_tables,
     add_report_heads,
@@ -244,6 +245,7 @@ class SqliteBackend:
         migrate_failures(conn)
         add_report_heads(conn)
         add_history_tables(conn)
+        add_agency_any_signals(conn)
         conn.executescript(SCHEMA)
         add_derived_columns(conn)
         return conn

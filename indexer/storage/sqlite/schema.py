@@ -101,7 +101,13 @@ FAILURES_TABLE = """CREATE TABLE IF NOT EXISTS failures (
     first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, count INTEGER NOT NULL, run_id TEXT,
     UNIQUE (url, kind)
 );"""
-AGENCY_TABLES = """CREATE TABLE IF NOT EXISTS agencies (
+AGENCY_ANY_SIGNALS_TABLE = """CREATE TABLE IF NOT EXISTS agency_any_signals (
+    signal TEXT NOT NULL, agency_id TEXT NOT NULL,  -- agency_signals without the year: the any-year filter and facet
+    PRIMARY KEY (signal, agency_id)
+) WITHOUT ROWID"""
+SQL_FILL_ANY_SIGNALS = "INSERT INTO agency_any_signals SELECT DISTINCT signal, agency_id FROM agency_signals"
+AGENCY_TABLES = (
+    """CREATE TABLE IF NOT EXISTS agencies (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL, province TEXT, city TEXT, county TEXT, level TEXT, agency_type TEXT, kind TEXT NOT NULL,
     words TEXT NOT NULL,           -- its name variants and region names, lower case, one per line: what `q` searches
@@ -115,10 +121,16 @@ CREATE INDEX IF NOT EXISTS agencies_county ON agencies(county);
 CREATE INDEX IF NOT EXISTS agencies_level ON agencies(level);
 CREATE INDEX IF NOT EXISTS agencies_agency_type ON agencies(agency_type);
 CREATE INDEX IF NOT EXISTS agencies_kind ON agencies(kind);
+-- every column a filter or facet reads, so that those scans never read the wide rows (record, timeline)
+CREATE INDEX IF NOT EXISTS agencies_cover ON agencies(id, name, province, city, county, level, agency_type, kind, words);
 CREATE TABLE IF NOT EXISTS agency_signals (
     signal TEXT NOT NULL, report_year INTEGER NOT NULL, agency_id TEXT NOT NULL,
     PRIMARY KEY (signal, report_year, agency_id)
-) WITHOUT ROWID;"""
+) WITHOUT ROWID;
+"""
+    + AGENCY_ANY_SIGNALS_TABLE
+    + ";"
+)
 HISTORY_TABLES = """CREATE TABLE IF NOT EXISTS report_urls (
     url TEXT NOT NULL, docid INTEGER NOT NULL,
     host TEXT NOT NULL,            -- the URL's host name, lower case, no port (revisions.url_host)
@@ -365,6 +377,16 @@ def head_record(record: Record) -> str | None:
     return json.dumps({**record, "text": text[:HEAD_CHARS]}, ensure_ascii=False)
 
 
+def add_agency_any_signals(conn: sqlite3.Connection) -> None:
+    """Create agency_any_signals in a file whose registry was saved before it existed, filled from agency_signals."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "agency_signals" not in tables or "agency_any_signals" in tables:
+        return
+    with Transaction(conn):
+        conn.execute(AGENCY_ANY_SIGNALS_TABLE)
+        conn.execute(SQL_FILL_ANY_SIGNALS)
+
+
 def add_report_heads(conn: sqlite3.Connection) -> None:
     """Create report_heads in a file indexed before it existed and fill it from the long records (one transaction)."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -507,6 +529,8 @@ def upgrades_needed(tables: dict[str, set[str]]) -> list[str]:
         needed.append("add bounded heads of long texts for search hits")
     if "reports" in tables and "agencies" not in tables:
         needed.append("add the agency registry tables")
+    if "agency_signals" in tables and "agency_any_signals" not in tables:
+        needed.append("add the agencies' any-year signal table")
     if "reports" in tables and "report_urls" not in tables:
         needed.append("add the version history, captures and report URL tables")
     return needed
