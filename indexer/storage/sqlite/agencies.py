@@ -32,6 +32,7 @@ from indexer.storage.sqlite.schema import (
     SQL_FILL_ANY_SIGNALS,
     SQL_INSERT_FTS,
     SQL_OLD_TOKENS,
+    analyze_agencies,
     pack_tokens,
     replace_tag,
     unpack_tokens,
@@ -106,6 +107,7 @@ def replace_agencies(conn: sqlite3.Connection, registry: AgencyRegistry) -> None
         ),
     )
     conn.execute(SQL_FILL_ANY_SIGNALS)
+    analyze_agencies(conn)
 
 
 def write_back(conn: sqlite3.Connection, registry: AgencyRegistry) -> int:

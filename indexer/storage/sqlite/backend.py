@@ -152,6 +152,7 @@ from indexer.storage.sqlite.schema import (
     add_derived_columns,
     add_history_tables,
     add_report_heads,
+    analyze_agencies,
     capture_row,
     migrate_failures,
     pack_tokens,
@@ -247,6 +248,7 @@ class SqliteBackend:
         add_history_tables(conn)
         add_agency_any_signals(conn)
         conn.executescript(SCHEMA)
+        analyze_agencies(conn, unless_done=True)
         add_derived_columns(conn)
         return conn
 

@@ -106,6 +106,10 @@ AGENCY_ANY_SIGNALS_TABLE = """CREATE TABLE IF NOT EXISTS agency_any_signals (
     PRIMARY KEY (signal, agency_id)
 ) WITHOUT ROWID"""
 SQL_FILL_ANY_SIGNALS = "INSERT INTO agency_any_signals SELECT DISTINCT signal, agency_id FROM agency_signals"
+# planner statistics of the registry tables: without them SQLite looks agencies up by their primary key and reads
+# the wide rows instead of the covering index (a filtered agency list at 54,000 agencies: 1.1 s instead of > 2 s)
+AGENCY_STATISTICS = ("agencies", "agency_any_signals", "agency_signals")
+SQL_COVER_STATISTICS = "SELECT 1 FROM sqlite_stat1 WHERE idx = 'agencies_cover'"
 AGENCY_TABLES = (
     """CREATE TABLE IF NOT EXISTS agencies (
     id TEXT PRIMARY KEY,
@@ -385,6 +389,17 @@ def add_agency_any_signals(conn: sqlite3.Connection) -> None:
     with Transaction(conn):
         conn.execute(AGENCY_ANY_SIGNALS_TABLE)
         conn.execute(SQL_FILL_ANY_SIGNALS)
+
+
+def analyze_agencies(conn: sqlite3.Connection, *, unless_done: bool = False) -> None:
+    """Refresh the planner statistics of the registry tables (after a save; `unless_done`: only when the covering
+    index has none, as in a file saved before it existed)."""
+    if unless_done:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "sqlite_stat1" in tables and conn.execute(SQL_COVER_STATISTICS).fetchone():
+            return
+    for table in AGENCY_STATISTICS:
+        conn.execute(f"ANALYZE {table}")
 
 
 def add_report_heads(conn: sqlite3.Connection) -> None:
