@@ -8,7 +8,9 @@ Tables (schema.AGENCY_TABLES)
 * ``agency_any_signals`` (signal, agency id), distinct: the signal filter and facet for any year (one row per
                       agency and signal, where agency_signals holds one per year: 739,000 rows at 54,000 agencies).
 
-`replace_agencies` deletes and refills both in the caller's transaction. `write_back` compares each
+`replace_agencies` deletes and refills the three in the caller's transaction, then refreshes their planner
+statistics (without them SQLite reads the wide rows by primary key instead of the covering index
+``agencies_cover``, which holds every column a filter or facet reads). `write_back` compares each
 report's stored agency id and signals with the registry's and rewrites only the reports that changed:
 the JSON record (and its head) with ``json_set``, the ``agency_id``/``signals`` columns, and, when the
 agency changed, the report's FTS tags from its stored tokens (the text is not segmented again).

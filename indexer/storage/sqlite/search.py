@@ -66,9 +66,10 @@ FLAG_SQL = {  # a flag filter as SQL over `reports r` (true: 1), as FacetIndex.f
 }
 ParallelRun = Callable[[list[tuple[str, dict[str, object]]]], list[list[Row]]]
 SCORE_ALL_MIN = PARALLEL_RANK_MIN  # a ranked set this large has its words' matches scored whole, once per generation
-# Words matching at most this many reports have all their matches scored at their first ranked search: that costs
-# about one SQL ranking, which a phrase holding a common token (网格化管理: 网格化 + 管理) pays again every time,
-# reading the common token's whole list of reports (70-90 ms at a million reports, 20 ms from kept scores).
+# Words matching at most this many reports have all their matches scored at their first ranked search. That costs
+# about one SQL ranking, which words holding a common token (网格化管理 is searched as 网格化 AND 管理) would pay on
+# every search: BM25 counts the common token's reports, reading its whole list (70-90 ms at a million reports,
+# ~10 ms from kept scores).
 FEW_MATCHES = 20_000
 MATCH_CACHE_ROWS = 8_000_000  # docids (and scores) of recent word matches kept per generation, in all (~16 B each)
 FILL_LIMIT_S = 30.0  # a match-cache fill (Deadline.paused) may take this long beyond the search's own limit
@@ -79,10 +80,10 @@ class Deadline:
     """When a search must be done: SQLite's progress handler (on every connection the search uses) and the Python
     steps between statements check it.
 
-    A fill of the generation's match cache (a word's matches, or BM25 of all of them) runs `paused`: its time is not counted,
-    up to FILL_LIMIT_S. It is paid once per word and write, and at a million reports it alone can take longer
-    than the limit, which would otherwise fail every search for a common word, since an interrupted fill keeps
-    nothing."""
+    A fill of the generation's match cache (a word's matches, or BM25 of all of them) runs `paused`: its time is
+    not counted, up to FILL_LIMIT_S. It is paid once per word and write, and at a million reports it alone can
+    take longer than the limit, which would otherwise fail every search for a common word, since an interrupted
+    fill keeps nothing."""
 
     def __init__(self, at: float, limit: float):
         self.at = at  # time.monotonic()
