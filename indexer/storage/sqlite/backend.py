@@ -154,6 +154,7 @@ from indexer.storage.sqlite.schema import (
     add_report_heads,
     analyze_agencies,
     capture_row,
+    has_agency_statistics,
     migrate_failures,
     pack_tokens,
     parse_record,
@@ -248,7 +249,8 @@ class SqliteBackend:
         add_history_tables(conn)
         add_agency_any_signals(conn)
         conn.executescript(SCHEMA)
-        analyze_agencies(conn, unless_done=True)
+        if not has_agency_statistics(conn):  # a file whose registry was saved before the covering index
+            analyze_agencies(conn)
         add_derived_columns(conn)
         return conn
 

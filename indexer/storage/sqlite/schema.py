@@ -110,6 +110,8 @@ SQL_FILL_ANY_SIGNALS = "INSERT INTO agency_any_signals SELECT DISTINCT signal, a
 # the wide rows instead of the covering index (a filtered agency list at 54,000 agencies: 1.1 s instead of > 2 s)
 AGENCY_STATISTICS = ("agencies", "agency_any_signals", "agency_signals")
 SQL_COVER_STATISTICS = "SELECT 1 FROM sqlite_stat1 WHERE idx = 'agencies_cover'"
+SQL_TABLE_NAMES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+SQL_TABLE_COLUMNS = "SELECT name FROM pragma_table_info(?)"
 AGENCY_TABLES = (
     """CREATE TABLE IF NOT EXISTS agencies (
     id TEXT PRIMARY KEY,
@@ -383,7 +385,7 @@ def head_record(record: Record) -> str | None:
 
 def add_agency_any_signals(conn: sqlite3.Connection) -> None:
     """Create agency_any_signals in a file whose registry was saved before it existed, filled from agency_signals."""
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = table_names(conn)
     if "agency_signals" not in tables or "agency_any_signals" in tables:
         return
     with Transaction(conn):
@@ -391,20 +393,25 @@ def add_agency_any_signals(conn: sqlite3.Connection) -> None:
         conn.execute(SQL_FILL_ANY_SIGNALS)
 
 
-def analyze_agencies(conn: sqlite3.Connection, *, unless_done: bool = False) -> None:
-    """Refresh the planner statistics of the registry tables (after a save; `unless_done`: only when the covering
-    index has none, as in a file saved before it existed)."""
-    if unless_done:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "sqlite_stat1" in tables and conn.execute(SQL_COVER_STATISTICS).fetchone():
-            return
+def analyze_agencies(conn: sqlite3.Connection) -> None:
+    """Refresh the planner statistics of the registry tables (after every save)."""
     for table in AGENCY_STATISTICS:
         conn.execute(f"ANALYZE {table}")
 
 
+def has_agency_statistics(conn: sqlite3.Connection) -> bool:
+    """Whether the covering index of the agencies has planner statistics (not in a file saved before it existed)."""
+    return "sqlite_stat1" in table_names(conn) and conn.execute(SQL_COVER_STATISTICS).fetchone() is not None
+
+
+def table_names(conn: sqlite3.Connection) -> set[str]:
+    """The names of the tables in the database of `conn`."""
+    return {row[0] for row in conn.execute(SQL_TABLE_NAMES)}
+
+
 def add_report_heads(conn: sqlite3.Connection) -> None:
     """Create report_heads in a file indexed before it existed and fill it from the long records (one transaction)."""
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = table_names(conn)
     if "report_records" not in tables or "report_heads" in tables:
         return
     with Transaction(conn):
@@ -526,8 +533,7 @@ def table_columns(path: Path) -> dict[str, set[str]]:
     """The tables of the SQLite file at `path` and their columns, read without writing (sqlite3.Error if not SQLite)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: {row[0] for row in conn.execute("SELECT name FROM pragma_table_info(?)", (t,))} for t in tables}
+        return {t: {row[0] for row in conn.execute(SQL_TABLE_COLUMNS, (t,))} for t in table_names(conn)}
     finally:
         conn.close()
 
@@ -559,7 +565,7 @@ def url_rows(docid: int, record: Record) -> list[dict[str, object]]:
 def add_history_tables(conn: sqlite3.Connection) -> None:
     """Create the version history, captures and report URL tables in a file indexed before them (schema 4) and
     list every stored report's URLs in report_urls, in one transaction."""
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = table_names(conn)
     if "report_records" not in tables or "report_urls" in tables:
         return
     with Transaction(conn):
